@@ -1,0 +1,104 @@
+# Maillage - plain GNU make, no generated build system.
+#
+#   make            build build/collector and build/merger
+#   make check      every test, with ASan and UBSan, warnings as errors
+#   make demo       a realistic month, coordinator and five organisations
+#   make bench      benchmarks (docs/BENCHMARKS.md)
+#   make fuzz       longer fuzzing runs (clang/libFuzzer)
+#   make static     static collector and merger (build/static/)
+#   make dist       maillage-VERSION-linux-x86_64.tar.gz
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Dependencies (sqlite3, zlib, libsodium) come from pkg-config; when they
+# are missing, tools/ensure-deps installs them on Debian (as root or with
+# passwordless sudo) or prints the one command to run.
+
+VERSION  := $(shell cat VERSION)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+PKGS     := sqlite3 zlib libsodium
+
+# Checked once per make invocation, before pkg-config is asked anything.
+DEPS_OK  := $(shell tools/ensure-deps >&2 && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(error missing dependencies, see the message above)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DMAILLAGE_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
+            -Iformat $(PKG_CFLAGS)
+LDLIBS   := $(PKG_LIBS) -lm
+
+FORMAT_SRC    := $(sort $(wildcard format/*.c))
+COLLECTOR_SRC := $(sort $(wildcard collector/*.c))
+MERGER_SRC    := $(sort $(wildcard merger/*.c))
+UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC      := $(sort $(wildcard tests/tools/*.c))
+
+FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
+MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all check unit demo bench fuzz static dist install clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/collector $(BUILD)/merger
+
+$(BUILD)/obj/%.o: %.c $(wildcard format/*.h collector/*.h merger/*.h) VERSION
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c $< -o $@
+
+$(BUILD)/libformat.a: $(FORMAT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/collector: $(COLLECTOR_OBJ) $(BUILD)/libformat.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+
+$(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
+
+unit: all $(UNIT_BIN) $(TOOL_BIN)
+
+# The checked build lives in its own folder so that `make` and `make check`
+# never mix objects compiled with and without sanitizers.
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=all -Werror
+
+check:
+	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" unit
+	@MAILLAGE_BUILD=$(CURDIR)/build/san tools/run-tests
+
+demo: all
+	@MAILLAGE_BUILD=$(CURDIR)/$(BUILD) tools/demo
+
+bench:
+	@$(MAKE) --no-print-directory all
+	@MAILLAGE_BUILD=$(CURDIR)/$(BUILD) bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/collector $(BUILD)/merger $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 docs/collector.1 docs/merger.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build dist

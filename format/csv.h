@@ -1,0 +1,45 @@
+/*
+ * csv.h - RFC 4180 CSV, read and written.
+ *
+ * The reader parses one record (line) at a time from a memory buffer:
+ * quoted fields with "" escapes and embedded newlines, CRLF or LF line
+ * ends, a UTF-8 BOM at the start skipped.  Fields are copied into a
+ * caller-owned arena, so nothing is allocated per row.
+ *
+ * The writer quotes when needed and neutralises spreadsheet formulas: a
+ * cell starting with = + - @ (or tab/CR) gets a leading apostrophe, so
+ * that LibreOffice or Excel shows it as text instead of running it.
+ */
+#ifndef MAILLAGE_CSV_H
+#define MAILLAGE_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "error.h"
+
+#define CSV_MAX_FIELDS 32
+#define CSV_MAX_LINE   16384   /* one row, all fields together */
+
+typedef struct csv_reader {
+	const char *data;
+	size_t len, pos;
+	unsigned line;                   /* 1-based line where the current row starts */
+	char buf[CSV_MAX_LINE];
+	const char *fields[CSV_MAX_FIELDS];
+	int nfields;
+} csv_reader;
+
+void csv_reader_init(csv_reader *r, const char *data, size_t len);
+/* Next row into r->fields / r->nfields.  FMT_OK, FMT_DONE at end, or
+ * FMT_E_CSV with a detail naming the line ("line 7: unterminated quote").
+ * Blank lines are skipped. */
+int csv_next(csv_reader *r, fmt_error *err);
+
+/* Writes one cell (quoted when it holds , " CR LF or leading/trailing
+ * space; formula prefixes neutralised).  Returns 0 or EOF. */
+int csv_write_cell(FILE *f, const char *s);
+/* Writes n cells and CRLF. */
+int csv_write_row(FILE *f, const char *const *cells, int n);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * db.c - opening, migrating and failing with SQLite (db.h).
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err)
+{
+	int prim = rc & 0xff;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return fmt_fail(err, FMT_E_BUSY,
+				"%s: the database is busy (another Maillage command is "
+				"using it); try again in a moment", what);
+	if (prim == SQLITE_FULL)
+		return fmt_fail(err, FMT_E_IO, "%s: the disk is full (%s)", what, msg);
+	if (prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY)
+		return fmt_fail(err, FMT_E_IO, "%s: %s", what, msg);
+	if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)
+		return fmt_fail(err, FMT_E_DB, "%s: the database file is damaged or "
+				"is not a Maillage database (%s)", what, msg);
+	return fmt_fail(err, FMT_E_DB, "%s: %s", what, msg);
+}
+
+int db_exec(sqlite3 *db, const char *sql, fmt_error *err)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? FMT_OK : db_fail(db, rc, "database", err);
+}
+
+int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, fmt_error *err)
+{
+	int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	return rc == SQLITE_OK ? FMT_OK : db_fail(db, rc, "preparing a query", err);
+}
+
+int db_begin(sqlite3 *db, fmt_error *err)
+{
+	/* IMMEDIATE takes the write lock now, so a second writer waits here
+	 * (busy timeout) instead of failing halfway through its work. */
+	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? FMT_OK : db_fail(db, rc, "starting a transaction", err);
+}
+
+int db_commit(sqlite3 *db, fmt_error *err)
+{
+	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		int code = db_fail(db, rc, "saving the changes", err);
+		db_rollback(db);
+		return code;
+	}
+	return FMT_OK;
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (db && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close_v2(db);
+}
+
+static int user_version(sqlite3 *db, int *v, fmt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, &st, "PRAGMA user_version", err);
+
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_fail(db, rc, "reading the schema version", err);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return FMT_OK;
+}
+
+int db_open(sqlite3 **out, const char *path, int create,
+	    const db_migration *migrations, int n, fmt_error *err)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+		    SQLITE_OPEN_NOMUTEX;
+	int rc, v = 0;
+
+	*out = NULL;
+	rc = sqlite3_open_v2(path, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_fail(db, rc, path, err);
+		sqlite3_close_v2(db);
+		return rc;
+	}
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db, 1);
+	/* WAL: readers (a report) never block the merge, and a crash leaves
+	 * the last committed state.  FULL: fsync at every commit. */
+	rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		     "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;", err);
+	if (rc == FMT_OK)
+		rc = user_version(db, &v, err);
+	if (rc == FMT_OK && v > n)
+		rc = fmt_fail(err, FMT_E_SCHEMA, "%s: written by a newer version of Maillage "
+			      "(schema %d, this program knows %d)", path, v, n);
+	for (; rc == FMT_OK && v < n; v++) {
+		char sql[64];
+
+		rc = db_begin(db, err);
+		if (rc == FMT_OK)
+			rc = db_exec(db, migrations[v].sql, err);
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
+		if (rc == FMT_OK)
+			rc = db_exec(db, sql, err);
+		if (rc == FMT_OK)
+			rc = db_commit(db, err);
+		else
+			db_rollback(db);
+	}
+	if (rc != FMT_OK) {
+		sqlite3_close_v2(db);
+		return rc;
+	}
+	*out = db;
+	return FMT_OK;
+}

@@ -1,0 +1,53 @@
+/*
+ * db.h - the one way both programs open and evolve a SQLite database.
+ *
+ * db_open() sets what every Maillage database needs: WAL journal,
+ * synchronous=FULL (a committed merge survives a power cut), foreign
+ * keys, a busy timeout (a second process waits, then gets FMT_E_BUSY),
+ * and applies the schema migrations the caller hands it, each in its own
+ * transaction, recording the schema version in PRAGMA user_version.
+ *
+ * Messages carry SQLite's own words (sqlite3_errmsg), never a bare code.
+ */
+#ifndef MAILLAGE_DB_H
+#define MAILLAGE_DB_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+
+#define DB_BUSY_TIMEOUT_MS 10000  /* a merge of a large bundle takes seconds, not minutes */
+
+/* A migration takes the schema from version index to index+1. */
+typedef struct db_migration {
+	const char *sql;          /* one or more statements */
+} db_migration;
+
+/* Opens (create = 1: creates) path, applies the pragmas, then the
+ * migrations whose index >= the file's user_version.  Refuses a file
+ * whose version is newer than n (FMT_E_SCHEMA: "written by a newer
+ * Maillage"), or that is not a SQLite database.  On failure *db is NULL. */
+int db_open(sqlite3 **db, const char *path, int create,
+	    const db_migration *migrations, int n, fmt_error *err);
+
+/* Closes; accepts NULL. */
+void db_close(sqlite3 *db);
+
+/* Runs sql (no parameters) and fails with the database's message. */
+int db_exec(sqlite3 *db, const char *sql, fmt_error *err);
+
+/* Prepares sql; FMT_E_DB on failure. */
+int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, fmt_error *err);
+
+/* Turns the database's last error into err: FMT_E_BUSY for
+ * SQLITE_BUSY/SQLITE_LOCKED ("the database is busy: another ... is
+ * running"), FMT_E_IO for SQLITE_FULL/SQLITE_IOERR, FMT_E_DB otherwise.
+ * what names the operation ("saving the record"). Returns the code. */
+int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
+int db_begin(sqlite3 *db, fmt_error *err);
+int db_commit(sqlite3 *db, fmt_error *err);
+void db_rollback(sqlite3 *db);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * paths.c - home folder resolution and small path helpers (paths.h).
+ */
+#include "paths.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int path_join(char out[PATH_CAP], const char *dir, const char *name,
+	      fmt_error *err)
+{
+	int n = snprintf(out, PATH_CAP, "%s/%s", dir, name);
+
+	if (n < 0 || n >= PATH_CAP) {
+		out[0] = '\0';
+		return fmt_fail(err, FMT_E_LENGTH, "path too long: %s/%s", dir, name);
+	}
+	return FMT_OK;
+}
+
+int home_resolve(const char *flag, const char *envname, const char *program,
+		 char out[PATH_CAP], fmt_error *err)
+{
+	const char *v;
+	int n;
+
+	if (flag && *flag)
+		v = flag;
+	else if ((v = getenv(envname)) && *v)
+		;
+	else if ((v = getenv("XDG_DATA_HOME")) && *v && v[0] == '/') {
+		n = snprintf(out, PATH_CAP, "%s/maillage/%s", v, program);
+		goto done;
+	} else if ((v = getenv("HOME")) && *v) {
+		n = snprintf(out, PATH_CAP, "%s/.local/share/maillage/%s", v, program);
+		goto done;
+	} else {
+		out[0] = '\0';
+		return fmt_fail(err, FMT_E_IO,
+				"no home folder: use --home DIR or set %s", envname);
+	}
+	n = snprintf(out, PATH_CAP, "%s", v);
+done:
+	if (n < 0 || n >= PATH_CAP) {
+		out[0] = '\0';
+		return fmt_fail(err, FMT_E_LENGTH, "home folder path too long");
+	}
+	/* "dir/" and "dir" are the same home: drop trailing slashes. */
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return FMT_OK;
+}
+
+int mkdir_p(const char *dir, int mode, fmt_error *err)
+{
+	char buf[PATH_CAP];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof buf)
+		return fmt_fail(err, FMT_E_LENGTH, "bad folder name");
+	memcpy(buf, dir, len + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
+				return fmt_fail(err, FMT_E_IO, "%s: cannot create folder: %s",
+						buf, strerror(errno));
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return fmt_fail(err, FMT_E_IO, "%s: not a folder", dir);
+	return FMT_OK;
+}
+
+int path_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+const char *path_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}

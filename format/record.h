@@ -1,0 +1,159 @@
+/*
+ * record.h - the records of the data model and their canonical encoding.
+ *
+ * A record is one organisation profile, action, support count or training.
+ * It has a random 128-bit id, a version that grows with each edit, the time
+ * that version was recorded, and may be a tombstone (deleted, no fields).
+ *
+ * `record` is a plain fixed-size struct with no pointers: it can be copied,
+ * zeroed and kept on the stack, and decoding needs no allocation.  Free text
+ * is NUL-terminated UTF-8 in fixed arrays sized by the caps below.
+ *
+ * The canonical encoding (docs/FORMAT.md, "Record encoding") is the only
+ * form records take in files; record_decode() refuses any other encoding
+ * of the same values, so that equal records always have equal bytes.
+ */
+#ifndef MAILLAGE_RECORD_H
+#define MAILLAGE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "refdata.h"
+
+/* Limits.  Names and other short texts 200 bytes, notes 2000 bytes
+ * (PRODUCT.md section 3): enough for a real entry, small enough that a
+ * hostile file cannot make a record large. */
+#define REC_NAME_MAX      200
+#define REC_TEXT_MAX      200    /* e-mail, phone, website, national id, partners */
+#define REC_NOTE_MAX      2000
+#define REC_COUNT_MAX     100000 /* support count */
+#define REC_NUMBER_MAX    1000000 /* people reached, participants */
+#define REC_MINUTES_MAX   (24u * 60u * 365u) /* training duration */
+#define REC_ENCODED_MAX   8192   /* no canonical record is larger */
+#define REC_NONE          0xFFFFFFFFu /* "not given" for optional numbers */
+#define REC_PERIOD_MAX    7      /* "2026-Q3" */
+
+enum rec_kind {
+	REC_ORG = 1,
+	REC_ACTION = 2,
+	REC_SUPPORT = 3,
+	REC_TRAINING = 4,
+};
+
+typedef struct rec_org {
+	char name[REC_NAME_MAX + 1];
+	uint8_t kind;                    /* ENUM_ORG_KIND index */
+	uint8_t ndepts;                  /* 1..DEPT_COUNT */
+	uint8_t depts[DEPT_COUNT];       /* indexes, strictly increasing */
+	char email[REC_TEXT_MAX + 1];    /* optional: "" when not given */
+	char phone[REC_TEXT_MAX + 1];
+	char website[REC_TEXT_MAX + 1];
+	char national_id[REC_TEXT_MAX + 1]; /* SIREN (9 digits) or RNA (W + 9 digits) */
+} rec_org;
+
+typedef struct rec_action {
+	uint8_t dept;                    /* index */
+	uint8_t type;                    /* ENUM_ACTION_TYPE index */
+	uint32_t start;                  /* date as yyyymmdd, e.g. 20260315 */
+	uint32_t end;                    /* yyyymmdd or 0 when not given; >= start */
+	uint32_t publics;                /* ENUM_PUBLIC mask */
+	uint32_t exploitation;           /* ENUM_EXPLOITATION mask */
+	uint32_t people;                 /* 0..REC_NUMBER_MAX or REC_NONE */
+	char partners[REC_TEXT_MAX + 1];
+	char note[REC_NOTE_MAX + 1];
+} rec_action;
+
+typedef struct rec_support {
+	char period[REC_PERIOD_MAX + 1]; /* "2026", "2026-Q3", "2026-05" */
+	uint8_t dept;
+	uint8_t status;                  /* ENUM_STATUS index */
+	uint8_t exploitation;            /* ENUM_EXPLOITATION index */
+	uint8_t sex;                     /* ENUM_SEX index */
+	uint8_t age;                     /* ENUM_AGE index */
+	uint32_t count;                  /* 0..REC_COUNT_MAX */
+} rec_support;
+
+typedef struct rec_training {
+	uint32_t date;                   /* yyyymmdd */
+	uint8_t dept;
+	uint32_t audiences;              /* ENUM_AUDIENCE mask, not empty */
+	uint32_t participants;           /* 1..REC_NUMBER_MAX */
+	uint32_t minutes;                /* 1..REC_MINUTES_MAX or REC_NONE */
+	uint32_t exploitation;           /* ENUM_EXPLOITATION mask */
+	char note[REC_NOTE_MAX + 1];
+} rec_training;
+
+typedef struct record {
+	uint8_t kind;                    /* enum rec_kind */
+	uint8_t deleted;                 /* 1 = tombstone: the union is unused */
+	uint8_t id[16];
+	uint32_t version;                /* >= 1 */
+	int64_t recorded_at;             /* unix seconds, UTC, of this version */
+	union {
+		rec_org org;
+		rec_action action;
+		rec_support support;
+		rec_training training;
+	} u;
+} record;
+
+/* Fills r->id with 16 random bytes.  Can't fail once format_init() ran. */
+void record_new_id(record *r);
+
+/* Checks every field of r against the data model (enumerations, codes,
+ * dates, periods, ranges, UTF-8, lengths).  Returns FMT_OK or FMT_E_FIELD
+ * with a detail naming the field, e.g. "field dept: unknown département
+ * code \"975\"". */
+int record_validate(const record *r, fmt_error *err);
+
+/* Canonical encoding of r (which must validate) into buf[0..cap).
+ * Sets *len.  Fails with FMT_E_FIELD when r is invalid, FMT_E_LENGTH when
+ * cap is too small (REC_ENCODED_MAX always suffices). */
+int record_encode(const record *r, uint8_t *buf, size_t cap, size_t *len,
+		  fmt_error *err);
+
+/* Decodes exactly one record occupying all of buf[0..len) into *r,
+ * validating every field and refusing non-canonical encodings.
+ * On failure *r is zeroed. */
+int record_decode(const uint8_t *buf, size_t len, record *r, fmt_error *err);
+
+/* 16-byte BLAKE2b digest of the canonical encoding: two records with the
+ * same id and version but different digests are a conflict. */
+int record_digest(const record *r, uint8_t out[16], fmt_error *err);
+
+/* Support natural key: (period, dept, status, exploitation, sex, age). */
+int record_same_support_key(const rec_support *a, const rec_support *b);
+
+/* Field helpers shared by the programs (flags, CSV import, reports). */
+
+/* "YYYY-MM-DD" -> yyyymmdd, checking the calendar (leap years) and a year
+ * in 2000..2099.  FMT_E_FIELD on anything else. */
+int date_parse(const char *s, uint32_t *out, fmt_error *err);
+/* yyyymmdd -> "YYYY-MM-DD" (buf of at least 11 bytes). */
+void date_format(uint32_t d, char buf[11]);
+/* 1 when d is a valid yyyymmdd date. */
+int date_valid(uint32_t d);
+
+/* Period: "YYYY", "YYYY-Qn" (n 1..4) or "YYYY-MM"; "2026-q3" is
+ * normalised to "2026-Q3".  Writes the canonical form into out. */
+int period_parse(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err);
+/* 1 when s is a canonical period. */
+int period_valid(const char *s);
+/* The year of a canonical period and whether the period lies within the
+ * canonical period `outer` ("2026-05" lies within "2026-Q2" and "2026"). */
+int period_year(const char *p);
+int period_within(const char *p, const char *outer);
+/* Granularity: 0 year, 1 quarter, 2 month. */
+int period_granularity(const char *p);
+
+/* 1 when s[0..len) is valid UTF-8 with no NUL and no C0 control other than
+ * tab and newline (newline only when allow_newline). */
+int text_valid(const char *s, size_t len, int allow_newline);
+
+/* Id as 32 lower-case hex characters (buf of 33 bytes) and back. */
+void id_format(const uint8_t id[16], char buf[33]);
+int id_parse(const char *s, uint8_t id[16]);
+
+#endif

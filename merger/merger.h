@@ -1,0 +1,55 @@
+/*
+ * merger.h - what the merger's command files share: the context built by
+ * main.c from the global options, the commands' entry points, and the
+ * one way to print a message.
+ *
+ * Messages go to stderr, one line each, prefixed "merger: "; data goes to
+ * stdout.  Each command returns the process exit status (see merger.1):
+ * 0 ok, 1 input refused, 2 usage, 3 I/O, 4 environment, 5 internal.
+ */
+#ifndef MERGER_MERGER_H
+#define MERGER_MERGER_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "keys.h"
+#include "paths.h"
+
+#define EXIT_REFUSED 1
+#define EXIT_USAGE   2
+
+typedef struct merger_ctx {
+	char home[PATH_CAP];         /* the home folder (may not exist yet) */
+	char db_path[PATH_CAP];      /* home/national.db */
+	char key_path[PATH_CAP];     /* home/coordinator.key */
+	int interactive;             /* stdin and stderr are terminals */
+} merger_ctx;
+
+/* "merger: <message>\n" on stderr. */
+void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints err's message (prefixed with what, when not NULL) and returns
+ * the exit status for its code. */
+int fail(const fmt_error *err, const char *what);
+/* Prints a usage error and returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the national database of an initialised home (FMT_E_IO "not
+ * initialised: run merger init" otherwise).  Close with db_close(). */
+int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err);
+/* Loads the coordinator identity.  Free with keys_free(). */
+int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err);
+
+/* Commands: argv[0] is the command name; options are parsed by each. */
+int cmd_init(merger_ctx *ctx, int argc, char **argv);
+int cmd_kit(merger_ctx *ctx, int argc, char **argv);
+int cmd_enroll(merger_ctx *ctx, int argc, char **argv);
+int cmd_revoke(merger_ctx *ctx, int argc, char **argv);
+int cmd_collectors(merger_ctx *ctx, int argc, char **argv);
+int cmd_verify(merger_ctx *ctx, int argc, char **argv);
+int cmd_merge(merger_ctx *ctx, int argc, char **argv);
+int cmd_report(merger_ctx *ctx, int argc, char **argv);
+int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
+int cmd_directory(merger_ctx *ctx, int argc, char **argv);
+
+#endif
