@@ -42,14 +42,16 @@ COLLECTOR_SRC := $(sort $(wildcard collector/*.c))
 MERGER_SRC    := $(sort $(wildcard merger/*.c))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
 TOOL_SRC      := $(sort $(wildcard tests/tools/*.c))
+FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
 COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
 MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+REPLAY_BIN    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
-.PHONY: all check unit demo bench fuzz static dist install clean
+.PHONY: all check unit demo bench fuzz libfuzzers static dist install clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/collector $(BUILD)/merger
@@ -76,17 +78,44 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
 
-unit: all $(UNIT_BIN) $(TOOL_BIN)
+# Fuzz targets, twice: replay drivers (any compiler) that make check runs
+# over the seed corpus and every past crash, and libFuzzer binaries (clang)
+# for coverage-guided runs, short in make check, long in make fuzz.
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libformat.a $(LDLIBS)
+
+$(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c $(BUILD)/libformat.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+		$(BUILD)/libformat.a $(LDLIBS)
+
+libfuzzers: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/lf_%)
+
+unit: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN)
 
 # The checked build lives in its own folder so that `make` and `make check`
 # never mix objects compiled with and without sanitizers.
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=all -Werror
 
+# libFuzzer needs clang; without it the fuzz binaries are skipped and the
+# replay drivers still run.  Its objects are built apart (build/lf), since
+# clang's and gcc's sanitizer runtimes do not mix.
+LF_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=all -Werror
+
 check:
 	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
 		LDFLAGS="-fsanitize=address,undefined" unit
-	@MAILLAGE_BUILD=$(CURDIR)/build/san tools/run-tests
+	@if command -v clang >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory BUILD=build/lf CC=clang CFLAGS="$(LF_FLAGS)" libfuzzers; \
+	else echo "clang not found: coverage-guided fuzzing skipped (replays still run)"; fi
+	@MAILLAGE_BUILD=$(CURDIR)/build/san MAILLAGE_LF=$(CURDIR)/build/lf tools/run-tests
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build/lf CC=clang CFLAGS="$(LF_FLAGS)" libfuzzers
+	@MAILLAGE_LF=$(CURDIR)/build/lf tools/fuzz $${FUZZ_SECONDS:-600}
 
 demo: all
 	@MAILLAGE_BUILD=$(CURDIR)/$(BUILD) tools/demo
@@ -102,3 +131,6 @@ install: all
 
 clean:
 	rm -rf build dist
+
+# map-svg includes the map sources itself (test programs link only libformat).
+$(BUILD)/tools/map-svg: merger/map.c merger/map_data.c merger/map.h
