@@ -2,6 +2,7 @@
 #
 #   make            build build/collector and build/merger
 #   make check      every test, with ASan and UBSan, warnings as errors
+#   make torture    the reliability tests (t7*), many more iterations
 #   make demo       a realistic month, coordinator and five organisations
 #   make bench      benchmarks (docs/BENCHMARKS.md)
 #   make fuzz       longer fuzzing runs (clang/libFuzzer)
@@ -50,8 +51,9 @@ MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 REPLAY_BIN    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+SHIM_BIN      := $(BUILD)/tools/libfailio.so
 
-.PHONY: all check unit demo bench fuzz libfuzzers static dist install clean
+.PHONY: all check unit torture demo bench fuzz libfuzzers static dist install clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/collector $(BUILD)/merger
@@ -70,11 +72,11 @@ $(BUILD)/collector: $(COLLECTOR_OBJ) $(BUILD)/libformat.a
 $(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libformat.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/tools/samplegen.h $(BUILD)/libformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
 
-$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libformat.a
+$(BUILD)/tools/%: tests/tools/%.c tests/tools/samplegen.h $(BUILD)/libformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
 
@@ -92,7 +94,13 @@ $(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c $(BUILD)/libformat.a
 
 libfuzzers: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/lf_%)
 
-unit: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN)
+# The I/O failure shim of the reliability tests (LD_PRELOAD), built
+# without sanitizers: it wraps libc under whichever program it is put.
+$(SHIM_BIN): tests/shim/failio.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g -fPIC -shared -o $@ $< -ldl
+
+unit: all $(UNIT_BIN) $(TOOL_BIN) $(REPLAY_BIN) $(SHIM_BIN)
 
 # The checked build lives in its own folder so that `make` and `make check`
 # never mix objects compiled with and without sanitizers.
@@ -111,7 +119,14 @@ check:
 	@if command -v clang >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory BUILD=build/lf CC=clang CFLAGS="$(LF_FLAGS)" libfuzzers; \
 	else echo "clang not found: coverage-guided fuzzing skipped (replays still run)"; fi
+	@$(MAKE) --no-print-directory static
 	@MAILLAGE_BUILD=$(CURDIR)/build/san MAILLAGE_LF=$(CURDIR)/build/lf tools/run-tests
+
+# The reliability tests (tests/t/t7*) with many more iterations.
+torture:
+	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" unit
+	@MAILLAGE_BUILD=$(CURDIR)/build/san tools/torture
 
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/lf CC=clang CFLAGS="$(LF_FLAGS)" libfuzzers
@@ -123,6 +138,40 @@ demo: all
 bench:
 	@$(MAKE) --no-print-directory all
 	@MAILLAGE_BUILD=$(CURDIR)/$(BUILD) bench/run
+
+# Static build (docs/PORTABLE.md): one self-contained, stripped x86_64
+# executable per program, linked against Debian's static libraries
+# (libsqlite3.a, libsodium.a, libz.a, glibc's libc.a), to copy onto a USB
+# stick or a laptop where nothing is installed.  Objects live apart in
+# build/static.  Non-PIE: static-pie works too but costs ~150 KB, and the
+# collector must stay under 3 MB.
+#
+# libsqlite3.a can load extensions, so it calls dlopen(), and glibc warns
+# that a static program using dlopen needs the shared libraries of the
+# same glibc at run time.  We never enable extension loading, and these
+# programs must not load anything: --wrap=dlopen sends SQLite's one call
+# to tools/static/nodlopen.c, which always fails, so nothing calls glibc's
+# dlopen and the warning does not arise.  --fatal-warnings turns any other
+# such warning (getpwnam and the rest of NSS, iconv) into a failed build
+# instead of a surprise on a field laptop.
+STATIC         := build/static
+STATIC_NODL    := $(STATIC)/obj/tools/static/nodlopen.o
+STATIC_CFLAGS  := -O2 -ffunction-sections -fdata-sections
+STATIC_LDFLAGS := -static -s -Wl,--gc-sections -Wl,--fatal-warnings -Wl,--wrap=dlopen
+STATIC_LIBS     = $(STATIC_NODL) $(shell pkg-config --static --libs $(PKGS)) -lm
+
+$(STATIC)/collector $(STATIC)/merger: $(STATIC_NODL)
+
+static:
+	@$(MAKE) --no-print-directory BUILD=$(STATIC) CFLAGS="$(STATIC_CFLAGS)" \
+		LDFLAGS="$(STATIC_LDFLAGS)" LDLIBS="$(STATIC_LIBS)" \
+		$(STATIC)/collector $(STATIC)/merger
+	@tools/check-static $(STATIC)/collector $(STATIC)/merger
+
+# dist/maillage-VERSION-linux-x86_64.tar.gz: the static programs, the man
+# pages, the field guide, the CSV templates, README.md and SHA256SUMS.
+dist: static
+	@tools/mkdist $(STATIC) dist
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -7,7 +7,7 @@
  *
  * and inside the encryption:
  *
- *   inner header (128: both identities, version, suite, bundle id,
+ *   inner header (192: both identities, version, suite, bundle id,
  *   sequence, creation time, flags, record count, lengths)
  *   | zlib stream of the canonical records | Ed25519ph signature (64)
  *
