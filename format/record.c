@@ -2,7 +2,7 @@
  * record.c - validation and canonical encoding of records, and the field
  * functions (dates, periods, UTF-8 text, ids) the programs share.
  *
- * The encoding (docs/format-records.md) has exactly one form per record:
+ * The encoding (docs/FORMAT.md, Part II) has exactly one form per record:
  * fixed-width little-endian numbers, strings as a length and their bytes,
  * départements as their 3-byte code, sets as masks, lists in table order.
  * record_decode() refuses every other spelling of the same values, so two

@@ -9,7 +9,7 @@
  * zeroed and kept on the stack, and decoding needs no allocation.  Free text
  * is NUL-terminated UTF-8 in fixed arrays sized by the caps below.
  *
- * The canonical encoding (docs/FORMAT.md, "Record encoding") is the only
+ * The canonical encoding (docs/FORMAT.md, Part II) is the only
  * form records take in files; record_decode() refuses any other encoding
  * of the same values, so that equal records always have equal bytes.
  */

@@ -6,7 +6,7 @@
  * code is what files, flags and CSV columns carry; the French label is what
  * field workers read in menus and reports.  The position of a value in its
  * table is its byte on the wire and its bit in a set, so values are only
- * ever appended (docs/format-records.md).  The départements and regions
+ * ever appended (docs/FORMAT.md, Part II).  The départements and regions
  * themselves are generated into refdata_tables.c by tools/gen-refdata.py.
  */
 #include "refdata.h"

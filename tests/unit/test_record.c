@@ -1,7 +1,7 @@
 /*
  * test_record.c - records of format/record.h: validation of every field,
  * the canonical encoding (round trips, a known-answer vector that
- * docs/format-records.md shows byte for byte), refusal of every broken or
+ * docs/FORMAT.md, Part II shows byte for byte), refusal of every broken or
  * non-canonical buffer, and the date, period, text and id functions.
  *
  * Broken buffers are built byte by byte with a small writer below, or by
@@ -109,7 +109,7 @@ static record sample_tombstone(void)
 	return r;
 }
 
-/* The known-answer vector of docs/format-records.md: sample_support(). */
+/* The known-answer vector of docs/FORMAT.md, Part II: sample_support(). */
 static const uint8_t SUPPORT_VECTOR[] = {
 	0x32, 0x00,                                     /* length 50 */
 	0x03,                                           /* kind support */
@@ -349,7 +349,7 @@ static void test_round_trips(void)
 	   len == sizeof SUPPORT_VECTOR && memcmp(buf, SUPPORT_VECTOR, len) == 0,
 	   "support record encodes to the documented vector");
 
-	/* the tombstone example of docs/format-records.md */
+	/* the tombstone example of docs/FORMAT.md, Part II */
 	r = sample_support();
 	r.deleted = 1;
 	r.version = 2;

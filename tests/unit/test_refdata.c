@@ -17,7 +17,7 @@ static const enum_table *const tables[] = {
 	&ENUM_STATUS, &ENUM_SEX, &ENUM_AGE, &ENUM_AUDIENCE,
 };
 
-/* The order of each table, as docs/format-records.md lists it: index i is
+/* The order of each table, as docs/FORMAT.md, Part II lists it: index i is
  * byte i on the wire and bit i in a set.  A reordering must fail here. */
 static const char *const want_codes[][16] = {
 	{ "association", "barreau", "prefecture", "justice", "police", "collectivite", "other" },
