@@ -25,6 +25,7 @@ const char *fmt_strerror(int code)
 	case FMT_E_BUSY:          return "the database is in use by another program";
 	case FMT_E_DB:            return "database error";
 	case FMT_E_SCHEMA:        return "the database was written by a newer version";
+	case FMT_E_NOT_SETUP:     return "not initialised";
 	case FMT_E_TOO_BIG:       return "file is larger than allowed for its kind";
 	case FMT_E_TRUNCATED:     return "file is truncated";
 	case FMT_E_MAGIC:         return "not a Maillage file of the expected kind";

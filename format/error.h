@@ -25,6 +25,7 @@ enum fmt_code {
 	FMT_E_BUSY,             /* database locked by another process past the timeout */
 	FMT_E_DB,               /* database error (detail has SQLite's message) */
 	FMT_E_SCHEMA,           /* database written by a newer version */
+	FMT_E_NOT_SETUP,        /* the home folder has not been initialised */
 
 	/* framing of a file */
 	FMT_E_TOO_BIG = 30,     /* file larger than the cap for its type */

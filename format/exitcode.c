@@ -19,6 +19,7 @@ int fmt_exit_status(int code)
 	case FMT_E_BUSY:
 	case FMT_E_DB:
 	case FMT_E_SCHEMA:
+	case FMT_E_NOT_SETUP:
 	case FMT_E_KEYFILE:
 		return 4;
 	default:

@@ -1,0 +1,63 @@
+/*
+ * cli.h - what the merger's own commands share (util.c): the
+ * clock, dates as people and files read them, text made safe for a
+ * terminal, option errors, and the national database's meta table.
+ */
+#ifndef MERGER_CLI_H
+#define MERGER_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+
+/* Default name of the coordination, written into the kits. */
+#define MERGER_DEFAULT_NAME "Coordination nationale"
+
+/* The current time in unix seconds.  MAILLAGE_NOW (unix seconds) replaces
+ * the clock, so that tests get the same dates, receipts and quarantine
+ * names on every run; it is read here and nowhere else. */
+int64_t merger_now(void);
+
+/* Time t (unix seconds, UTC) into buf:
+ *   TIME_HUMAN   "2026-03-15 14:02 UTC"
+ *   TIME_ISO     "2026-03-15T14:02:11Z"
+ *   TIME_COMPACT "20260315T140211Z" (for file names)
+ *   TIME_DATE    "2026-03-15"
+ * A time out of the calendar's range gives "?".  Can't fail. */
+enum time_style { TIME_HUMAN, TIME_ISO, TIME_COMPACT, TIME_DATE };
+#define TIME_BUF 32
+void time_format(int64_t t, enum time_style style, char buf[TIME_BUF]);
+
+/* s escaped for a terminal (out_term) into buf[0..cap), cut when too long.
+ * Returns buf.  Used for collector-supplied text inside messages. */
+const char *term_text(const char *s, char *buf, size_t cap);
+
+/* err's message without a leading "<path>: " (library details often name
+ * their file; messages name it once, in front).  Never NULL. */
+const char *err_detail(const fmt_error *err, const char *path);
+
+/* Prints the usage error for the option getopt_long() just refused (c is
+ * its return value '?' or ':'), naming the command; returns EXIT_USAGE. */
+int option_error(const char *command, int c, char **argv);
+
+/* Reads the meta value of key into buf[0..cap) ("" when absent). */
+int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err);
+
+/* Binds text, or NULL when s is empty: optional fields are NULL in the
+ * database, not "". */
+int bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+/* Folds a name for comparison or for a file name: ASCII letters to lower
+ * case, the accented Latin letters of French to their base letters ("É"
+ * to "e", "œ" to "oe"), runs of anything else that is ASCII to one
+ * separator, trimmed.  slug = 0: the separator is a space and other UTF-8
+ * is kept verbatim ("Hors-la-Rue " and "hors la rue" compare equal).
+ * slug = 1: the separator is '-' and other UTF-8 is a separator too, so
+ * the result is only [a-z0-9-].  Cut to cap-1 bytes (UTF-8 kept whole).
+ * Can't fail. */
+void name_fold(const char *s, char *out, size_t cap, int slug);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * main.c - the merger's entry point: global options (--home, --help,
+ * --version), the home folder, libsodium, and dispatch to the command
+ * files.  Each command parses its own options and returns the exit status
+ * documented in merger.1.
+ */
+#include "merger.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format.h"
+
+static const char usage_text[] =
+	"usage: merger [--home DIR] COMMAND [ARGS...]\n"
+	"\n"
+	"The coordinator's program: validates the bundles sent by field collectors\n"
+	"and merges them into the national diagnostic database.\n"
+	"\n"
+	"Commands:\n"
+	"  init [--name TEXT]                    create the home: national database, keys\n"
+	"  kit -o FILE                           write the kit for field collectors\n"
+	"  enroll [--yes] [--org ID | --new-org] REQUEST...\n"
+	"                                        register collectors from their requests\n"
+	"  revoke KEY-ID                         refuse every later bundle of that key\n"
+	"  collectors [--format text|csv|json]   enrolled collectors and their last bundle\n"
+	"  verify BUNDLE...                      full check, no change to the database\n"
+	"  merge [--receipts DIR] BUNDLE...|DIR  check and merge; refused files go to quarantine\n"
+	"  report [--period P] [--format text|csv|json|html] [-o FILE] [--public]\n"
+	"                                        the national diagnostic\n"
+	"  gaps [--period P]                     départements with no victim support\n"
+	"  directory [--dept CODE]               who does what, per département\n"
+	"\n"
+	"Options:\n"
+	"  --home DIR    home folder (default: $MERGER_HOME, else\n"
+	"                $XDG_DATA_HOME/maillage/merger or ~/.local/share/maillage/merger)\n"
+	"  --help        this help\n"
+	"  --version     the version\n"
+	"\n"
+	"Exit status: 0 ok, 1 input refused, 2 usage, 3 input/output,\n"
+	"4 environment (database busy or newer, home already initialised), 5 internal.\n"
+	"See merger(1).\n";
+
+static const struct command {
+	const char *name;
+	int (*run)(merger_ctx *ctx, int argc, char **argv);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "kit", cmd_kit },
+	{ "enroll", cmd_enroll },
+	{ "revoke", cmd_revoke },
+	{ "collectors", cmd_collectors },
+	{ "verify", cmd_verify },
+	{ "merge", cmd_merge },
+	{ "report", cmd_report },
+	{ "gaps", cmd_gaps },
+	{ "directory", cmd_directory },
+};
+
+int main(int argc, char **argv)
+{
+	const char *home_flag = NULL;
+	merger_ctx ctx;
+	fmt_error err;
+	int i;
+
+	fmt_error_clear(&err);
+	/* Global options come before the command; the command's own options
+	 * after it belong to the command. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("merger %s\n", MAILLAGE_VERSION);
+			return 0;
+		} else if (strcmp(a, "--home") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("option --home needs a folder");
+			home_flag = argv[++i];
+		} else if (strncmp(a, "--home=", 7) == 0) {
+			home_flag = a + 7;
+		} else {
+			return usage_error("unknown option %s", a);
+		}
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (home_flag && !*home_flag)
+		return usage_error("option --home needs a folder");
+	if (strcmp(argv[i], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		if (strcmp(argv[i], commands[c].name) != 0)
+			continue;
+		memset(&ctx, 0, sizeof ctx);
+		if (home_resolve(home_flag, "MERGER_HOME", "merger", ctx.home, &err) ||
+		    path_join(ctx.db_path, ctx.home, "national.db", &err) ||
+		    path_join(ctx.key_path, ctx.home, "coordinator.key", &err))
+			return fail(&err, NULL);
+		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+		if (format_init(&err))
+			return fail(&err, NULL);
+		return commands[c].run(&ctx, argc - i, argv + i);
+	}
+	return usage_error("unknown command \"%s\"", argv[i]);
+}

@@ -1,0 +1,149 @@
+/*
+ * report.h - the national diagnostic as an in-memory model (report.c),
+ * its small-count suppression (suppress.c) and the writers that turn it
+ * into text, CSV, JSON and HTML (report_*.c).  Internal to the merger.
+ *
+ * The model is computed once from the national database for one period
+ * and is small (101 départements, a few tables of enumerations, one entry
+ * per organisation), so every writer reads it as plain arrays and none
+ * touches the database.  The counting rules are in docs/REPORT.md.
+ */
+#ifndef MERGER_REPORT_H
+#define MERGER_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "record.h"
+#include "refdata.h"
+
+/* Every enumeration fits a 32-bit mask (refdata.h), so 32 slots hold any
+ * of them. */
+#define RPT_ENUM_MAX 32
+
+/* Index of each status in ENUM_STATUS.  The order of the enumeration
+ * tables is part of the file format and never changes (refdata.h). */
+#define ST_SPOTTED   0
+#define ST_SUPPORTED 1
+#define ST_COUNT     2
+
+#define RPT_THRESHOLD_DEFAULT 5
+/* Below 3, "<N" on a non-zero count would state the value itself ("<2"
+ * can only be 1). */
+#define RPT_THRESHOLD_MIN 3
+#define RPT_THRESHOLD_MAX 100000
+
+/* How a published count is shown.  CELL_SMALL: 1..threshold-1, shown as
+ * "<threshold".  CELL_SECRET: hidden only so that a small one cannot be
+ * recomputed (complementary suppression), shown as "s". */
+enum cell_state { CELL_SHOWN = 0, CELL_SMALL, CELL_SECRET };
+
+typedef struct rcount {
+	long long n;
+	int state;                       /* enum cell_state */
+} rcount;
+
+typedef struct report_org {
+	long long id;
+	char *name;
+	char *email, *phone, *website;   /* NULL when not given */
+	int kind;                        /* ENUM_ORG_KIND index */
+	int collectors, revoked;         /* how many, how many of them revoked */
+	int reporting;                   /* any support, action or training for the period */
+	uint8_t active[DEPT_COUNT];      /* active there (rule in docs/REPORT.md) */
+	uint32_t types[DEPT_COUNT];      /* ENUM_ACTION_TYPE mask of its actions there */
+} report_org;
+
+typedef struct report_dept {
+	int orgs;                        /* organisations active there */
+	int by_kind[RPT_ENUM_MAX];       /* the same, by ENUM_ORG_KIND index */
+	uint32_t types;                  /* action types present (mask) */
+	long long trainings, participants;
+} report_dept;
+
+typedef struct report {
+	char period[REC_PERIOD_MAX + 1];
+	char first_day[11], last_day[11]; /* "YYYY-MM-DD", the period's bounds */
+	int64_t generated;               /* unix seconds */
+	char coordination[REC_NAME_MAX + 1]; /* meta "name" of the national database */
+	int public_mode;                 /* suppression applied */
+	int threshold;
+
+	/* Victims, by ENUM_STATUS index in the second dimension. */
+	rcount total[ST_COUNT];
+	rcount by_expl[RPT_ENUM_MAX][ST_COUNT];
+	rcount by_sex[RPT_ENUM_MAX][ST_COUNT];
+	rcount by_age[RPT_ENUM_MAX][ST_COUNT];
+	rcount by_dept[DEPT_COUNT][ST_COUNT];
+
+	report_dept dept[DEPT_COUNT];
+	report_org *orgs;                /* sorted by name */
+	int norgs;
+	int enrolled, reporting;         /* completeness */
+	long long ignored;               /* rows with codes this version does not know */
+} report;
+
+/* The period used when none is given, into out: the latest year holding
+ * any support count, action or training, else the year of `now`. */
+int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1],
+			  fmt_error *err);
+
+/* Computes the whole diagnostic for `period` (canonical) from db into *r,
+ * inside one read transaction so that every table sees the same data.
+ * generated is stored as the generation time.  Free with report_free(),
+ * also after a failure. */
+int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
+		 fmt_error *err);
+void report_free(report *r);
+
+/* Applies small-count suppression with `threshold` (suppress.c): marks
+ * cells CELL_SMALL / CELL_SECRET until no hidden count can be deduced
+ * from the published ones.  Can't fail. */
+void report_suppress(report *r, int threshold);
+
+/* The text of a count as published: "12", "<5" or "s".  Returns buf. */
+#define RPT_NUMBUF 24
+const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF]);
+
+/* Share of c in its status total, in tenths of a percent, rounded half
+ * up; -1 when it is not published (c or the total hidden, or total 0). */
+int rcount_share(const report *r, const rcount *c, int status);
+
+/* The period in French words, into buf: "2026", "3e trimestre 2026",
+ * "mai 2026".  Returns buf. */
+const char *period_label(const char *period, char *buf, size_t cap);
+
+/* 1 when the département has no victim supported for the period (a gap). */
+int report_is_gap(const report *r, int dept);
+
+/* Mask of action types as labels (fr = 1) or codes joined by sep, into
+ * buf (truncated to cap).  Returns buf. */
+const char *types_text(uint32_t mask, int fr, const char *sep, char *buf, size_t cap);
+
+/* The tables a CSV (or text) report can hold. */
+enum report_table {
+	TABLE_ALL = 0,
+	TABLE_TOTALS,
+	TABLE_DEPTS,
+	TABLE_GAPS,
+	TABLE_COMPLETENESS,
+	TABLE_DIRECTORY,
+};
+
+/* Writers.  Each returns 0, or EOF when the stream failed (ferror). */
+int report_write_text(FILE *f, const report *r, enum report_table t);
+int report_write_csv(FILE *f, const report *r, enum report_table t);
+int report_write_json(FILE *f, const report *r);
+int report_write_html(FILE *f, const report *r);
+
+/* The directory alone (merger directory): dept is an index, or -1 for
+ * every département with at least one organisation. */
+int directory_write_text(FILE *f, const report *r, int dept);
+int directory_write_csv(FILE *f, const report *r, int dept);
+int directory_write_json(FILE *f, const report *r, int dept);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * report_cmd.c - the commands that publish the national diagnostic:
+ * `merger report`, `merger gaps` and `merger directory`.  Each parses its
+ * options, opens the national database, computes the diagnostic for the
+ * period (report.c), applies suppression when asked (suppress.c) and
+ * hands the model to a writer (report_*.c).  A file given with -o is
+ * written atomically: it is either the complete new report or untouched.
+ */
+#include "merger.h"
+#include "cli.h"
+#include "report.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "fileio.h"
+
+enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
+
+static int parse_format(const char *command, const char *s, int html, enum report_format *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = FORMAT_TEXT;
+	else if (strcmp(s, "csv") == 0)
+		*out = FORMAT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*out = FORMAT_JSON;
+	else if (html && strcmp(s, "html") == 0)
+		*out = FORMAT_HTML;
+	else
+		return usage_error("%s: --format is text, csv, json%s, not \"%s\"", command,
+				   html ? " or html" : "", s);
+	return 0;
+}
+
+static int parse_table(const char *s, enum report_table *out)
+{
+	static const struct {
+		const char *name;
+		enum report_table t;
+	} tables[] = {
+		{ "totals", TABLE_TOTALS },
+		{ "departements", TABLE_DEPTS },
+		{ "gaps", TABLE_GAPS },
+		{ "completeness", TABLE_COMPLETENESS },
+		{ "directory", TABLE_DIRECTORY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (strcmp(s, tables[i].name) == 0) {
+			*out = tables[i].t;
+			return 0;
+		}
+	return usage_error("report: --table is totals, departements, gaps, completeness "
+			   "or directory, not \"%s\"", s);
+}
+
+static int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
+{
+	fmt_error err;
+
+	fmt_error_clear(&err);
+	if (period_parse(s, out, &err) != FMT_OK)
+		return usage_error("%s: --period %s", command, fmt_error_message(&err));
+	return 0;
+}
+
+/* Opens the database and computes the diagnostic for period ("" for the
+ * default).  On failure prints the message and returns the exit status. */
+static int load(const merger_ctx *ctx, const char *period, report *r)
+{
+	char p[REC_PERIOD_MAX + 1];
+	sqlite3 *db = NULL;
+	fmt_error err;
+	int64_t now = merger_now();
+	int rc;
+
+	fmt_error_clear(&err);
+	memset(r, 0, sizeof *r);
+	rc = merger_open_db(ctx, &db, &err);
+	if (!rc) {
+		if (period[0])
+			snprintf(p, sizeof p, "%s", period);
+		else
+			rc = report_default_period(db, now, p, &err);
+	}
+	if (!rc)
+		rc = report_build(db, p, now, r, &err);
+	db_close(db);
+	if (rc)
+		return fail(&err, ctx->db_path);
+	if (r->ignored)
+		msg("%s: left out %lld row(s) whose codes this version does not know",
+		    ctx->db_path, r->ignored);
+	return 0;
+}
+
+/* Where the output goes: stdout, or an atomic file. */
+struct output {
+	atomic_file af;
+	FILE *f;
+	const char *path;     /* NULL for stdout */
+};
+
+static int output_open(struct output *o, const char *path, int mode)
+{
+	fmt_error err;
+	int fd;
+
+	fmt_error_clear(&err);
+	o->af.fd = -1;
+	o->path = path && strcmp(path, "-") != 0 ? path : NULL;
+	if (!o->path) {
+		o->f = stdout;
+		return 0;
+	}
+	if (atomic_open(&o->af, o->path, mode, 0, &err))
+		return fail(&err, NULL);
+	/* A stream on a duplicate, so that closing it leaves af.fd open for
+	 * the fsync of atomic_commit. */
+	fd = dup(o->af.fd);
+	o->f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!o->f) {
+		if (fd >= 0)
+			close(fd);
+		atomic_abort(&o->af);
+		fmt_fail(&err, FMT_E_IO, "%s: cannot write: out of file descriptors or memory",
+			 o->path);
+		return fail(&err, NULL);
+	}
+	return 0;
+}
+
+/* Finishes the output; wrote is the writer's result.  Returns the exit
+ * status. */
+static int output_close(struct output *o, int wrote)
+{
+	fmt_error err;
+	int bad;
+
+	fmt_error_clear(&err);
+	if (!o->path) {
+		if (wrote || fflush(stdout) == EOF || ferror(stdout)) {
+			fmt_fail(&err, FMT_E_IO, "standard output: write error");
+			return fail(&err, NULL);
+		}
+		return 0;
+	}
+	bad = wrote || ferror(o->f);
+	if (fclose(o->f) == EOF)
+		bad = 1;
+	o->f = NULL;
+	if (bad) {
+		atomic_abort(&o->af);
+		fmt_fail(&err, FMT_E_IO, "%s: write error (disk full?); nothing was written",
+			 o->path);
+		return fail(&err, NULL);
+	}
+	if (atomic_commit(&o->af, &err))
+		return fail(&err, NULL);
+	return 0;
+}
+
+int cmd_report(merger_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "table", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "public", no_argument, NULL, 'P' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char period[REC_PERIOD_MAX + 1] = "";
+	enum report_format format = FORMAT_TEXT;
+	enum report_table table = TABLE_ALL;
+	const char *out = NULL;
+	int c, rc, public_mode = 0, threshold = 0;
+	struct output o;
+	report r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_period("report", optarg, period))
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			if (parse_format("report", optarg, 1, &format))
+				return EXIT_USAGE;
+			break;
+		case 't':
+			if (parse_table(optarg, &table))
+				return EXIT_USAGE;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'P':
+			public_mode = 1;
+			break;
+		case 'T': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg < '0' || *optarg > '9' || *end || v < RPT_THRESHOLD_MIN ||
+			    v > RPT_THRESHOLD_MAX)
+				return usage_error("report: --threshold is a number from %d to %d, "
+						   "not \"%s\"", RPT_THRESHOLD_MIN,
+						   RPT_THRESHOLD_MAX, optarg);
+			threshold = (int)v;
+			break;
+		}
+		case 'h':
+			printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
+			       "                     [--table totals|departements|gaps|"
+			       "completeness|directory]\n"
+			       "                     [-o FILE] [--public [--threshold N]]\n");
+			return 0;
+		default:
+			return option_error("report", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("report: unexpected argument \"%s\"", argv[optind]);
+	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
+		return usage_error("report: --table is for --format csv or text (JSON and "
+				   "HTML hold every table)");
+	if (threshold && !public_mode)
+		return usage_error("report: --threshold only applies with --public");
+	if (format == FORMAT_CSV && table == TABLE_ALL)
+		table = TABLE_DEPTS;    /* one table per CSV file */
+
+	rc = load(ctx, period, &r);
+	if (rc) {
+		report_free(&r);
+		return rc;
+	}
+	if (public_mode)
+		report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT);
+	/* A report with exact small counts stays private to its owner; the
+	 * public one is meant to be shared. */
+	rc = output_open(&o, out, public_mode ? 0644 : 0600);
+	if (!rc) {
+		int w;
+
+		switch (format) {
+		case FORMAT_CSV:
+			w = report_write_csv(o.f, &r, table);
+			break;
+		case FORMAT_JSON:
+			w = report_write_json(o.f, &r);
+			break;
+		case FORMAT_HTML:
+			w = report_write_html(o.f, &r);
+			break;
+		default:
+			w = report_write_text(o.f, &r, table);
+		}
+		rc = output_close(&o, w);
+		if (!rc && o.path)
+			msg("%s: report for %s written%s", o.path, r.period,
+			    public_mode ? " (public: small counts suppressed)" : "");
+	}
+	report_free(&r);
+	return rc;
+}
+
+int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "period", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char period[REC_PERIOD_MAX + 1] = "";
+	int c, d, rc;
+	report r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_period("gaps", optarg, period))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			printf("usage: merger gaps [--period P]\n");
+			return 0;
+		default:
+			return option_error("gaps", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("gaps: unexpected argument \"%s\"", argv[optind]);
+	rc = load(ctx, period, &r);
+	if (!rc) {
+		/* Nothing but the lines on stdout: meant for scripts. */
+		for (d = 0; d < DEPT_COUNT; d++)
+			if (report_is_gap(&r, d))
+				printf("%s\t%s\t%s\n", DEPTS[d].code, DEPTS[d].name,
+				       region_find(DEPTS[d].region)->name);
+		rc = output_close(&(struct output){ .path = NULL }, 0);
+	}
+	report_free(&r);
+	return rc;
+}
+
+int cmd_directory(merger_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dept", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char period[REC_PERIOD_MAX + 1] = "", shown[64];
+	enum report_format format = FORMAT_TEXT;
+	const char *dept_arg = NULL;
+	int c, rc, w, dept = -1;
+	report r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dept_arg = optarg;
+			break;
+		case 'f':
+			if (parse_format("directory", optarg, 0, &format))
+				return EXIT_USAGE;
+			break;
+		case 'p':
+			if (parse_period("directory", optarg, period))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			printf("usage: merger directory [--dept CODE] [--format text|csv|json] "
+			       "[--period P]\n");
+			return 0;
+		default:
+			return option_error("directory", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("directory: unexpected argument \"%s\"", argv[optind]);
+	if (dept_arg) {
+		dept = dept_find(dept_arg);
+		if (dept < 0) {
+			msg("directory: unknown département code \"%s\" (expected an INSEE code "
+			    "such as 01, 2A, 75 or 974)", term_text(dept_arg, shown, sizeof shown));
+			return EXIT_REFUSED;
+		}
+	}
+	rc = load(ctx, period, &r);
+	if (!rc) {
+		if (format == FORMAT_CSV)
+			w = directory_write_csv(stdout, &r, dept);
+		else if (format == FORMAT_JSON)
+			w = directory_write_json(stdout, &r, dept);
+		else {
+			char label[48];
+
+			printf("Annuaire des acteurs, %s\n\n",
+			       period_label(r.period, label, sizeof label));
+			w = directory_write_text(stdout, &r, dept);
+		}
+		rc = output_close(&(struct output){ .path = NULL }, w);
+	}
+	report_free(&r);
+	return rc;
+}

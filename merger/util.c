@@ -1,0 +1,281 @@
+/*
+ * util.c - what every merger command needs: one-line messages on stderr,
+ * the mapping from library errors to exit statuses, opening the national
+ * database and the coordinator identity of the home, the clock, dates
+ * and safe display of text that came from collectors.
+ */
+#include "merger.h"
+#include "cli.h"
+#include "schema.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "textout.h"
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);     /* keep the order of data and messages on a terminal */
+	fputs("merger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *err_detail(const fmt_error *err, const char *path)
+{
+	const char *m = fmt_error_message(err);
+	size_t n = path ? strlen(path) : 0;
+
+	if (n && strncmp(m, path, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+		return m + n + 2;
+	return m;
+}
+
+int fail(const fmt_error *err, const char *what)
+{
+	int status;
+
+	/* The library's details often start with the file they are about;
+	 * the file is named once. */
+	if (what)
+		msg("%s: %s", what, err_detail(err, what));
+	else
+		msg("%s", fmt_error_message(err));
+	status = err ? fmt_exit_status(err->code) : 5;
+	/* A failure reported without a code is still a failure. */
+	return status ? status : 5;
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("merger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see merger --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err)
+{
+	const db_migration *m;
+	int n;
+
+	*db = NULL;
+	/* Never create a database outside `merger init`: a mistyped --home
+	 * must not silently start an empty national database. */
+	if (!path_exists(ctx->db_path))
+		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+				ctx->home);
+	m = merger_migrations(&n);
+	return db_open(db, ctx->db_path, 0, m, n, err);
+}
+
+int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
+{
+	*id = NULL;
+	if (!path_exists(ctx->key_path))
+		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+				ctx->home);
+	return keys_load(id, ctx->key_path, err);
+}
+
+int64_t merger_now(void)
+{
+	const char *s = getenv("MAILLAGE_NOW");
+	char *end;
+	long long v;
+
+	if (s && *s) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0)
+			return (int64_t)v;
+	}
+	return (int64_t)time(NULL);
+}
+
+void time_format(int64_t t, enum time_style style, char buf[TIME_BUF])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	size_t n = 0;
+
+	/* Times come from our database or from signed bundles; years beyond
+	 * 9999 would not fit the formats, so they show as "?".  Literal
+	 * formats, so that the compiler checks each one. */
+	if (t >= 0 && t <= 253402300799 && gmtime_r(&tt, &tm)) {
+		switch (style) {
+		case TIME_HUMAN:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M UTC", &tm);
+			break;
+		case TIME_ISO:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			break;
+		case TIME_COMPACT:
+			n = strftime(buf, TIME_BUF, "%Y%m%dT%H%M%SZ", &tm);
+			break;
+		case TIME_DATE:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%d", &tm);
+			break;
+		}
+	}
+	if (n == 0)
+		strcpy(buf, "?");
+}
+
+const char *term_text(const char *s, char *buf, size_t cap)
+{
+	FILE *f;
+	long n;
+
+	buf[0] = '\0';
+	if (cap < 2)
+		return buf;
+	/* fmemopen writes at most cap-1 bytes and keeps the NUL. */
+	f = fmemopen(buf, cap, "w");
+	if (!f)
+		return buf;
+	setvbuf(f, NULL, _IONBF, 0);
+	out_term(f, s, 0);
+	n = ftell(f);
+	fclose(f);
+	if (n >= 0 && (size_t)n < cap)
+		buf[n] = '\0';
+	else
+		buf[cap - 1] = '\0';
+	return buf;
+}
+
+int option_error(const char *command, int c, char **argv)
+{
+	if (c == ':')
+		return usage_error("%s: option %s needs a value", command, argv[optind - 1]);
+	if (optopt)
+		return usage_error("%s: unknown option -%c", command, optopt);
+	return usage_error("%s: unknown option %s", command, argv[optind - 1]);
+}
+
+int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	buf[0] = '\0';
+	rc = db_prepare(db, &st, "SELECT value FROM meta WHERE key = ?1", err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(buf, cap, "%s", v ? v : "");
+		rc = FMT_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = FMT_OK;
+	} else {
+		rc = db_fail(db, rc, "reading the database settings", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Base letters of U+00C0..U+00FF (UTF-8 0xC3 0x80..0xBF), lower case;
+ * "" for the two signs (multiplication, division) among them. */
+static const char *const latin1_base[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* Length of the UTF-8 sequence starting with byte c (1 for a stray
+ * continuation byte, so that the loop always advances). */
+static size_t utf8_seq_len(unsigned char c)
+{
+	if (c >= 0xF0)
+		return 4;
+	if (c >= 0xE0)
+		return 3;
+	if (c >= 0xC0)
+		return 2;
+	return 1;
+}
+
+void name_fold(const char *str, char *out, size_t cap, int slug)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char sep = slug ? '-' : ' ', one[2] = { 0, 0 };
+	size_t n = 0;
+	int pending_sep = 0;
+
+	if (cap == 0)
+		return;
+	while (*s) {
+		const char *piece = NULL;   /* what the input becomes */
+		size_t len = 1, plen;       /* input bytes consumed, output bytes */
+		int verbatim = 0;           /* copy the input bytes as they are */
+
+		if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) {
+			one[0] = (char)*s;
+			piece = one;
+		} else if (*s >= 'A' && *s <= 'Z') {
+			one[0] = (char)(*s - 'A' + 'a');
+			piece = one;
+		} else if (*s == 0xC3 && s[1] >= 0x80 && s[1] <= 0xBF) {
+			piece = latin1_base[s[1] - 0x80];
+			if (!*piece)
+				piece = NULL;
+			len = 2;
+		} else if (*s == 0xC5 && (s[1] == 0x92 || s[1] == 0x93)) {
+			piece = "oe";
+			len = 2;
+		} else if (*s == 0xC5 && s[1] == 0xB8) {
+			piece = "y";
+			len = 2;
+		} else if (*s >= 0x80) {
+			len = utf8_seq_len(*s);
+			for (size_t i = 1; i < len; i++)
+				if (!s[i]) {
+					len = i;
+					break;
+				}
+			verbatim = !slug;
+		}
+		if (!piece && !verbatim) {
+			pending_sep = n > 0;
+			s += len;
+			continue;
+		}
+		plen = verbatim ? len : strlen(piece);
+		if (n + (pending_sep ? 1 : 0) + plen >= cap)
+			break;
+		if (pending_sep)
+			out[n++] = sep;
+		pending_sep = 0;
+		memcpy(out + n, verbatim ? (const char *)s : piece, plen);
+		n += plen;
+		s += len;
+	}
+	out[n] = '\0';
+}

@@ -1,0 +1,135 @@
+#!/bin/sh
+# t5020-report-html.sh - the HTML report: one self-contained page, the map
+# coloured by victims supported with the gaps hatched, every table, and
+# collector text escaped (a hostile organisation name must stay text).
+# Also the other places a hostile name reaches: CSV cells, the terminal.
+
+. "$(dirname "$0")/test-lib.sh"
+. "$MAILLAGE_SRC/tests/t/lib-report.sh"
+
+export MAILLAGE_NOW=1767268800
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $1 # skip $2"
+}
+
+test_expect_success 'fixture and report' '
+	report_fixture &&
+	merger report --format html -o report.html 2>err &&
+	test_one_line err "report.html: report for 2025 written" &&
+	test -s report.html
+'
+
+test_expect_success 'one page, French, with its title and period' '
+	test "$(head -n 1 report.html)" = "<!DOCTYPE html>" &&
+	grep -q "^<html lang=\"fr\">\$" report.html &&
+	grep -q "^<title>Diagnostic national 2025</title>\$" report.html &&
+	grep -q "^<p class=\"meta\">Période du 2025-01-01 au 2025-12-31 · généré le 2026-01-01 12:00 UTC par Coordination nationale</p>\$" report.html &&
+	test "$(tail -n 1 report.html)" = "</html>"
+'
+
+test_expect_success 'the hostile organisation name is text, everywhere' '
+	! grep -q "<img" report.html &&
+	! grep "onerror" report.html | grep -v "&lt;img src=x onerror=alert(1)&gt;" &&
+	test "$(grep -c "&lt;img src=x onerror=alert(1)&gt;" report.html)" -eq 1
+'
+
+test_expect_success 'self-contained: no script, no request, no link from data' '
+	! grep -Eqi "<script|<link|<iframe|<object|<embed|<img|@import|<[^>]* (src|href|on[a-z]+)=" report.html &&
+	grep -o "url([^)]*)" report.html | sort -u >urls &&
+	echo "url(#maillage-gap)" >expect &&
+	test_cmp expect urls &&
+	grep -o "https\?://[^\" <]*" report.html | sort -u >links &&
+	printf "%s\n" http://www.w3.org/2000/svg https://alpha.example >expect &&
+	test_cmp expect links &&
+	grep -q "<br>https://alpha.example</td>" report.html
+'
+
+test_expect_success 'the map: every département, gaps hatched, others by class' '
+	test "$(grep -c "^<path data-dept=" report.html)" -eq 101 &&
+	grep "^<path data-dept=" report.html |
+		sed -n "s/^<path data-dept=\"\([^\"]*\)\" .* fill=\"url(#maillage-gap)\">.*/\1/p" >gapmap &&
+	merger gaps | cut -f1 >gaps &&
+	test_cmp gaps gapmap &&
+	test "$(wc -l <gaps)" -eq 97 &&
+	grep -q "^<path data-dept=\"75\" .* fill=\"#6baed6\"><title>75 Paris : 12 victimes accompagnées, 1 acteur</title>" report.html &&
+	grep -q "^<path data-dept=\"93\" .* fill=\"#6baed6\"><title>" report.html &&
+	grep -q "^<path data-dept=\"69\" .* fill=\"#c6dbef\"><title>69 Rhône : 3 victimes accompagnées, 1 acteur</title>" report.html &&
+	grep -q "^<path data-dept=\"13\" .* fill=\"#c6dbef\"><title>13 Bouches-du-Rhône : 1 victime accompagnée, 1 acteur</title>" report.html &&
+	grep -q "^<path data-dept=\"59\" .* fill=\"url(#maillage-gap)\"><title>59 Nord : aucune victime accompagnée, 1 acteur</title>" report.html &&
+	grep -q "<pattern id=\"maillage-gap\"" report.html
+'
+
+test_expect_success 'the legend names every class and the gaps' '
+	sed -n "/<figcaption class=\"legend\">/,/<\/figcaption>/p" report.html >legend &&
+	grep -q "fill=\"url(#maillage-gap)\"/></svg>aucune victime accompagnée</span>" legend &&
+	grep -q "fill=\"#c6dbef\"/></svg>1 à 4</span>" legend &&
+	grep -q "fill=\"#6baed6\"/></svg>5 à 19</span>" legend &&
+	grep -q "fill=\"#2171b5\"/></svg>20 à 49</span>" legend &&
+	grep -q "fill=\"#08306b\"/></svg>50 et plus</span>" legend
+'
+
+test_expect_success 'the tables: totals, départements, gaps, completeness, directory' '
+	for id in synthese carte totaux departements lacunes completude annuaire; do
+		grep -q "<section id=\"$id\"" report.html || { echo "no $id"; return 1; }
+	done &&
+	grep -q "^<tr><td>Total</td><td class=\"n\">25</td><td class=\"n\">100,0&nbsp;%</td><td class=\"n\">34</td>" report.html &&
+	grep -q "^<tr><td>75</td><td>Paris</td><td>Île-de-France</td><td class=\"n\">1</td><td>1&nbsp;Association</td><td>Hébergement, mise à l&#39;abri</td><td class=\"n\">12</td><td class=\"n\">8</td>" report.html &&
+	test "$(grep -c "^<tr class=\"gap\"><td>" report.html)" -eq 97 &&
+	grep -q "Départements sans aucun accompagnement de victimes (97)</h2>" report.html &&
+	grep -q "^<li>Silencieuse <i>(toutes ses clés sont révoquées)</i></li>\$" report.html &&
+	grep -q "^<tr><td>Alpha</td><td>Association</td><td>Hébergement, mise à l&#39;abri</td><td>contact@alpha.example<br>01 23 45 67 89<br>https://alpha.example</td></tr>\$" report.html
+'
+
+if command -v python3 >/dev/null 2>&1; then
+	test_expect_success 'balanced markup' '
+		python3 -c "
+import sys
+from html.parser import HTMLParser
+void = {\"meta\", \"br\", \"rect\", \"path\", \"line\"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, tag, attrs):
+        if tag not in void: self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs): pass
+    def handle_endtag(self, tag):
+        if tag in void: return
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-3:], self.getpos())
+        self.stack.pop()
+p = P(); p.feed(open(sys.argv[1], encoding=\"utf-8\").read()); p.close()
+assert p.stack == [], p.stack
+" report.html
+	'
+else
+	test_skip 'balanced markup' 'no python3'
+fi
+
+test_expect_success 'CSV: a formula in a contact is neutralised' '
+	merger report --format csv --table directory >dir.csv &&
+	grep -q "^2025,13,Bouches-du-Rhône,<img src=x onerror=alert(1)>,association,Association,,,'"'"'=cmd|'"'"' /C calc'"'"'!A0,," dir.csv &&
+	! grep -q ",=cmd" dir.csv
+'
+
+test_expect_success 'terminal: control characters in a name are shown, not run' '
+	sqlite3 "$MERGER_HOME/national.db" \
+		"UPDATE organisation SET name = '"'"'Evil'"'"' || char(27) || '"'"'[2J'"'"' WHERE id = 4" &&
+	merger directory --dept 33 >dir.txt &&
+	! grep -q "$(printf "\033")" dir.txt &&
+	grep -qF "  Evil\\x1b[2J — Association" dir.txt &&
+	merger report --table completeness >c.txt &&
+	grep -qF "    - Evil\\x1b[2J (toutes ses clés sont révoquées)" c.txt &&
+	merger report --format json >r.json &&
+	grep -qF "\"Evil\\u001b[2J\"" r.json
+'
+
+test_expect_success 'public HTML: the legend says what is hidden' '
+	merger report --public --format html -o pub.html 2>/dev/null &&
+	sed -n "/<figcaption class=\"legend\">/,/<\/figcaption>/p" pub.html >legend &&
+	grep -q "fill=\"#c6dbef\"/></svg>&lt;5 (1 à 4)</span>" legend &&
+	grep -q "fill=\"#a3a3a3\"/></svg>s : masqué (secret statistique)</span>" legend &&
+	test "$(stat -c %a pub.html)" = 644
+'
+
+test_done
