@@ -39,7 +39,7 @@ static const char usage_text[] =
 	"  --version     the version\n"
 	"\n"
 	"Exit status: 0 ok, 1 input refused, 2 usage, 3 input/output,\n"
-	"4 environment (database busy or newer, home already initialised), 5 internal.\n"
+	"4 environment (home not or already initialised, database busy or newer), 5 internal.\n"
 	"See merger(1).\n";
 
 static const struct command {

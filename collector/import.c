@@ -1,0 +1,462 @@
+/*
+ * import.c - `collector import FILE.csv`: records from a spreadsheet.
+ *
+ * The kind of record is read from the header: its columns are the flag
+ * names of `add` (samples/templates/ has one template per kind), plus an
+ * optional `id` column, so that a file written by `list --format csv`,
+ * corrected in a spreadsheet, imports back as edits.  A row with an id
+ * updates that record; a row without one is a new record (support rows
+ * follow the natural-key rule of `add support`).
+ *
+ * All or nothing: every row is checked and saved in one transaction, and
+ * the first bad row refuses the whole file ("ligne 7 : champ dept : ...")
+ * with nothing changed, so that a corrected file can simply be imported
+ * again.
+ *
+ * French spreadsheets save CSV with semicolons: a header with semicolons
+ * and no comma is read that way.
+ */
+#include "collector.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "fields.h"
+#include "fileio.h"
+#include "records.h"
+#include "store.h"
+
+/* Against a wrong file given by mistake (a video, a disk image): far
+ * above a year of entries for one organisation. */
+#define IMPORT_MAX_BYTES (64u << 20)
+#define IMPORT_MAX_ROWS  500000u
+
+/* A growing output buffer for the semicolon conversion. */
+typedef struct outbuf {
+	char *p;
+	size_t len, cap;
+	int failed;
+} outbuf;
+
+static void put(outbuf *o, char c)
+{
+	if (o->failed)
+		return;
+	if (o->len == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 4096;
+		char *np = realloc(o->p, cap);
+
+		if (!np) {
+			o->failed = 1;
+			return;
+		}
+		o->p = np;
+		o->cap = cap;
+	}
+	o->p[o->len++] = c;
+}
+
+/* Whether the first line has semicolons and no comma. */
+static int semicolon_file(const char *d, size_t len)
+{
+	size_t i;
+	int semi = 0;
+
+	for (i = 0; i < len && d[i] != '\n' && d[i] != '\r'; i++) {
+		if (d[i] == ',')
+			return 0;
+		if (d[i] == ';')
+			semi = 1;
+	}
+	return semi;
+}
+
+/* Rewrites a semicolon-separated file as a comma-separated one with
+ * every field quoted, keeping its line breaks, so that the RFC 4180
+ * reader reports the same line numbers.  Malformed quoting is copied as
+ * is, for the reader to refuse. */
+static char *semicolons_to_commas(const char *d, size_t len, size_t *outlen)
+{
+	outbuf o = { 0 };
+	size_t i = 0;
+	int line_start = 1;
+
+	while (i < len) {
+		char c = d[i];
+
+		if (line_start && (c == '\n' || c == '\r')) {
+			put(&o, c);
+			i++;
+			continue;
+		}
+		line_start = 0;
+		put(&o, '"');
+		if (c == '"') {
+			i++;
+			while (i < len) {
+				if (d[i] == '"' && i + 1 < len && d[i + 1] == '"') {
+					put(&o, '"');
+					put(&o, '"');
+					i += 2;
+				} else if (d[i] == '"') {
+					i++;
+					break;
+				} else {
+					put(&o, d[i++]);
+				}
+			}
+			put(&o, '"');
+			/* Text after the closing quote: copied, the reader refuses it. */
+			while (i < len && d[i] != ';' && d[i] != '\n' && d[i] != '\r')
+				put(&o, d[i++]);
+		} else {
+			while (i < len && d[i] != ';' && d[i] != '\n' && d[i] != '\r') {
+				if (d[i] == '"')
+					put(&o, '"');
+				put(&o, d[i++]);
+			}
+			put(&o, '"');
+		}
+		if (i < len && d[i] == ';') {
+			/* The next field, even an empty one before a line end,
+			 * is written by the next turn of the loop. */
+			put(&o, ',');
+			i++;
+		} else if (i < len) {
+			if (d[i] == '\r' && i + 1 < len && d[i + 1] == '\n')
+				put(&o, d[i++]);
+			put(&o, d[i++]);
+			line_start = 1;
+		}
+	}
+	put(&o, '\0');
+	if (o.failed) {
+		free(o.p);
+		return NULL;
+	}
+	*outlen = o.len - 1;
+	return o.p;
+}
+
+typedef struct columns {
+	int kind;
+	int ncols;
+	int id_col;                          /* -1 when absent */
+	const field_def *field[CSV_MAX_FIELDS];
+} columns;
+
+/* Reads the header row into cols: the kind whose fields the columns
+ * name.  Writes a French reason into m on failure. */
+static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
+{
+	static const int kinds[] = { REC_ACTION, REC_SUPPORT, REC_TRAINING };
+	char names[CSV_MAX_FIELDS][32];
+	int i, j, k, best = REC_ACTION, best_score = -1000000;
+
+	cols->ncols = r->nfields;
+	cols->id_col = -1;
+	for (i = 0; i < r->nfields; i++) {
+		const char *s = r->fields[i];
+		size_t n;
+
+		while (*s == ' ')
+			s++;
+		n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			n--;
+		if (n >= sizeof names[i])
+			n = sizeof names[i] - 1;
+		for (j = 0; j < (int)n; j++)
+			names[i][j] = (char)tolower((unsigned char)s[j]);
+		names[i][n] = '\0';
+		for (j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				snprintf(m, cap, "ligne %u : la colonne « %s » apparaît deux fois",
+					 r->line, esc(names[i]));
+				return -1;
+			}
+		if (strcmp(names[i], "id") == 0)
+			cols->id_col = i;
+	}
+	for (k = 0; k < 3; k++) {
+		int known = 0, missing = 0, n;
+		const field_def *fs = fields_of(kinds[k], &n);
+
+		for (i = 0; i < r->nfields; i++)
+			if (i == cols->id_col || field_find(kinds[k], names[i]))
+				known++;
+		for (j = 0; j < n; j++) {
+			if (!fs[j].required)
+				continue;
+			for (i = 0; i < r->nfields; i++)
+				if (strcmp(names[i], fs[j].name) == 0)
+					break;
+			if (i == r->nfields)
+				missing++;
+		}
+		if (known == r->nfields && !missing) {
+			cols->kind = kinds[k];
+			for (i = 0; i < r->nfields; i++)
+				cols->field[i] = i == cols->id_col ? NULL :
+						 field_find(kinds[k], names[i]);
+			return 0;
+		}
+		/* Resemblance: the columns it knows first, then the fewest
+		 * required columns missing. */
+		if (known * 100 - missing > best_score) {
+			best_score = known * 100 - missing;
+			best = kinds[k];
+		}
+	}
+	/* Explain against the kind the header resembles most. */
+	for (i = 0; i < r->nfields; i++)
+		if (i != cols->id_col && !field_find(best, names[i])) {
+			snprintf(m, cap, "ligne %u : colonne « %s » inconnue pour un fichier "
+				 "de type %s (voir les modèles de samples/templates)", r->line,
+				 esc(names[i]), kind_name(best));
+			return -1;
+		}
+	{
+		int n;
+		const field_def *fs = fields_of(best, &n);
+		char list[256] = "";
+
+		for (j = 0; j < n; j++) {
+			if (!fs[j].required)
+				continue;
+			for (i = 0; i < r->nfields; i++)
+				if (strcmp(names[i], fs[j].name) == 0)
+					break;
+			if (i == r->nfields) {
+				strcat(list, list[0] ? ", " : "");
+				strcat(list, fs[j].name);
+			}
+		}
+		snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "
+			 "type %s : %s", r->line, kind_name(best), list);
+	}
+	return -1;
+}
+
+/* Whether every cell of the row is empty: spreadsheets leave such rows. */
+static int empty_row(const csv_reader *r)
+{
+	int i;
+	const char *s;
+
+	for (i = 0; i < r->nfields; i++)
+		for (s = r->fields[i]; *s; s++)
+			if (*s != ' ' && *s != '\t')
+				return 0;
+	return 1;
+}
+
+typedef struct tally {
+	unsigned rows, added, updated, unchanged;
+} tally;
+
+/* One data row.  0, or -1 with a French reason in m (without the line
+ * number), or a library error in err (returns 1). */
+static int import_row(store *s, const csv_reader *cr, const columns *cols, int64_t now,
+		      record *r, stored *old, tally *t, char *m, size_t cap, fmt_error *err)
+{
+	enum save_outcome outcome;
+	uint8_t id[16];
+	int i, rc, have_id = 0;
+
+	if (cr->nfields != cols->ncols) {
+		snprintf(m, cap, "%d cellule%s au lieu de %d (une par colonne de l'en-tête)",
+			 cr->nfields, cr->nfields > 1 ? "s" : "", cols->ncols);
+		return -1;
+	}
+	if (cols->id_col >= 0 && cr->fields[cols->id_col][0]) {
+		if (id_parse(cr->fields[cols->id_col], id) != 0) {
+			snprintf(m, cap, "identifiant invalide « %s » (32 caractères de 0 à 9 et a "
+				 "à f, ou cellule vide pour un nouvel enregistrement)",
+				 esc(cr->fields[cols->id_col]));
+			return -1;
+		}
+		rc = store_get(s, id, old, err);
+		if (rc == FMT_DONE || (rc == FMT_OK && old->rec.kind != cols->kind)) {
+			snprintf(m, cap, "aucun%s %s n'a l'identifiant %s",
+				 cols->kind == REC_SUPPORT ? "" : "e", kind_french(cols->kind, 0),
+				 esc(cr->fields[cols->id_col]));
+			return -1;
+		}
+		if (rc)
+			return 1;
+		if (old->rec.deleted) {
+			snprintf(m, cap, "l'enregistrement %s a été supprimé",
+				 esc(cr->fields[cols->id_col]));
+			return -1;
+		}
+		*r = old->rec;
+		have_id = 1;
+	} else {
+		record_blank(r, cols->kind);
+		r->version = 1;
+		r->recorded_at = now;
+	}
+	for (i = 0; i < cols->ncols; i++)
+		if (cols->field[i] && field_set(r, cols->field[i], cr->fields[i], m, cap) != 0)
+			return -1;
+	if (record_check(r, m, cap) != 0)
+		return -1;
+	if (have_id) {
+		rc = records_update(s, old, r, now, &outcome, m, cap, err);
+		if (rc == FMT_E_FIELD)
+			return -1;
+	} else {
+		rc = records_add(s, r, now, &outcome, err);
+	}
+	if (rc)
+		return 1;
+	t->rows++;
+	if (outcome == SAVED_NEW)
+		t->added++;
+	else if (outcome == SAVED_UNCHANGED)
+		t->unchanged++;
+	else
+		t->updated++;
+	return 0;
+}
+
+int cmd_import(cctx *ctx, int argc, char **argv)
+{
+	fmt_error err = { 0 };
+	char *pos[1], m[1024];
+	uint8_t *data = NULL;
+	char *conv = NULL;
+	const char *text, *path, *name;
+	size_t len = 0;
+	csv_reader *cr = NULL;
+	columns cols;
+	record *r = NULL;
+	stored *old = NULL;
+	store *s = NULL;
+	tally t = { 0 };
+	int npos, rc;
+	int64_t now;
+
+	if ((rc = args_parse("import", argc, argv, NULL, 0, pos, 1, &npos)))
+		return rc;
+	if (npos != 1)
+		return usage_error("import : précisez le fichier CSV à importer (ou - pour "
+				   "l'entrée standard)");
+	path = pos[0];
+	name = strcmp(path, "-") == 0 ? "entrée standard" : path;
+	if ((rc = check_home(ctx)))
+		return rc;
+	if ((now = collector_now()) < 0)
+		return EXIT_USAGE;
+	if (read_file_capped(path, IMPORT_MAX_BYTES, &data, &len, &err) != FMT_OK) {
+		rc = fail(&err, name);
+		goto out;
+	}
+	text = (const char *)data;
+	/* A byte order mark first (Excel's "CSV UTF-8"), then the header. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	if (semicolon_file(text, len)) {
+		conv = semicolons_to_commas(text, len, &len);
+		if (!conv) {
+			msg("mémoire insuffisante");
+			rc = EXIT_INTERNAL;
+			goto out;
+		}
+		text = conv;
+	}
+	cr = malloc(sizeof *cr);
+	r = malloc(sizeof *r);
+	old = malloc(sizeof *old);
+	if (!cr || !r || !old) {
+		msg("mémoire insuffisante");
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	csv_reader_init(cr, text, len);
+	rc = csv_next(cr, &err);
+	if (rc == FMT_DONE) {
+		msg("%s : fichier vide (il faut au moins la ligne d'en-tête ; modèles dans "
+		    "samples/templates)", esc(name));
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (rc != FMT_OK) {
+		rc = fail(&err, name);
+		goto out;
+	}
+	if (read_header(cr, &cols, m, sizeof m) != 0) {
+		msg("%s : %s ; rien n'a été importé", esc(name), m);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+
+	if ((rc = store_open(&s, ctx->db_path, &err)) || (rc = store_begin(s, &err))) {
+		rc = fail(&err, ctx->db_path);
+		goto out;
+	}
+	for (;;) {
+		unsigned line;
+
+		rc = csv_next(cr, &err);
+		if (rc == FMT_DONE)
+			break;
+		if (rc != FMT_OK) {
+			char fr[512];
+
+			store_rollback(s);
+			french_error(&err, fr, sizeof fr);
+			msg("%s : %s ; rien n'a été importé", esc(name), fr);
+			rc = fmt_exit_status(err.code);
+			goto out;
+		}
+		line = cr->line;
+		if (empty_row(cr))
+			continue;
+		if (t.rows >= IMPORT_MAX_ROWS) {
+			store_rollback(s);
+			msg("%s : plus de %u lignes : découpez le fichier ; rien n'a été importé",
+			    esc(name), IMPORT_MAX_ROWS);
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+		rc = import_row(s, cr, &cols, now, r, old, &t, m, sizeof m, &err);
+		if (rc < 0) {
+			store_rollback(s);
+			msg("%s : ligne %u : %s ; rien n'a été importé", esc(name), line, m);
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+		if (rc > 0) {
+			store_rollback(s);
+			rc = fail(&err, ctx->db_path);
+			goto out;
+		}
+	}
+	if ((rc = store_commit(s, &err))) {
+		rc = fail(&err, ctx->db_path);
+		goto out;
+	}
+	if (t.rows == 0)
+		msg("%s : aucune ligne à importer (seulement l'en-tête)", esc(name));
+	else
+		msg("%s : %u ligne%s importée%s (%s) : %u nouveau%s, %u mis à jour, %u inchangé%s",
+		    esc(name), t.rows, t.rows > 1 ? "s" : "", t.rows > 1 ? "s" : "",
+		    kind_french(cols.kind, 1), t.added, t.added > 1 ? "x" : "", t.updated,
+		    t.unchanged, t.unchanged > 1 ? "s" : "");
+	rc = 0;
+out:
+	store_close(s);
+	free(data);
+	free(conv);
+	free(cr);
+	free(r);
+	free(old);
+	return rc;
+}

@@ -1,0 +1,151 @@
+/*
+ * main.c - the collector's entry point: global options (--home, --help,
+ * --version), the home folder, and dispatch to the commands.
+ *
+ * The collector is the field worker's tool: it records actions, victim
+ * counts and trainings on a laptop without network, and writes them into
+ * encrypted bundles for the national coordinator (collector.1).
+ */
+#include "collector.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "portable.h"
+
+static const char usage_text[] =
+"Utilisation : collector [--home DOSSIER] COMMANDE [OPTIONS]\n"
+"\n"
+"Commandes :\n"
+"  init --kit FICHIER --org NOM --kind TYPE --dept CODE[,CODE...]\n"
+"       [--email E] [--phone T] [--website W] [--national-id ID] [--portable]\n"
+"                          prépare ce poste avec le kit reçu du coordinateur\n"
+"                          (--portable : données dans maillage-data, à côté\n"
+"                          du programme, par exemple sur une clé USB)\n"
+"  request -o FICHIER      demande d'inscription à envoyer au coordinateur\n"
+"  add action --dept D --type T --start DATE [--end DATE] [--public P,...]\n"
+"       [--exploitation E,...] [--people N] [--partners TEXTE] [--note TEXTE]\n"
+"  add support --period P --dept D --status S --exploitation E --sex X\n"
+"       --age A --count N\n"
+"  add training --date DATE --dept D --audience A,... --participants N\n"
+"       [--hours H] [--exploitation E,...] [--note TEXTE]\n"
+"                          enregistre une action, un comptage de victimes\n"
+"                          ou une formation (affiche son identifiant)\n"
+"  list [action|support|training|organisation] [--format text|csv|json]\n"
+"  edit ID --CHAMP VALEUR...   modifie un enregistrement (ou l'organisation)\n"
+"  delete ID               supprime un enregistrement\n"
+"  import FICHIER.csv      importe un tableau (modèles dans samples/templates)\n"
+"  export -o FICHIER [--full]  écrit le fichier chiffré pour le coordinateur\n"
+"  ack ACCUSÉ...           applique les accusés de réception du coordinateur\n"
+"  status                  ce qui reste à envoyer, derniers envois et accusés\n"
+"\n"
+"Options générales :\n"
+"  --home DOSSIER          dossier de travail (sinon $COLLECTOR_HOME, sinon\n"
+"                          maillage-data à côté du programme s'il existe,\n"
+"                          sinon $XDG_DATA_HOME/maillage/collector)\n"
+"  --help                  cette aide\n"
+"  --version               version du programme\n"
+"\n"
+"« - » remplace un fichier par l'entrée ou la sortie standard.\n"
+"Codes de sortie : 0 réussi, 1 donnée refusée, 2 mauvaise utilisation,\n"
+"3 erreur de lecture/écriture, 4 environnement (dossier de travail absent,\n"
+"non initialisé ou déjà initialisé, base occupée), 5 erreur interne.\n"
+"Documentation complète : man collector\n";
+
+static const struct {
+	const char *name;
+	int (*fn)(cctx *, int, char **);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "request", cmd_request },
+	{ "add", cmd_add },
+	{ "list", cmd_list },
+	{ "edit", cmd_edit },
+	{ "delete", cmd_delete },
+	{ "import", cmd_import },
+	{ "export", cmd_export },
+	{ "ack", cmd_ack },
+	{ "status", cmd_status },
+};
+
+/* Whether the command is followed by --help ("collector add --help",
+ * "collector add support --help").  Later positions are values: a note
+ * may well read "--help". */
+static int wants_help(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+		return 1;
+	return argc > 2 && argv[1][0] != '-' &&
+	       (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0);
+}
+
+int main(int argc, char **argv)
+{
+	const char *home_flag = NULL;
+	fmt_error err = { 0 };
+	cctx ctx;
+	size_t c;
+	int i = 1;
+
+	memset(&ctx, 0, sizeof ctx);
+	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("collector %s\n", MAILLAGE_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--home") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("il manque le dossier après --home");
+			home_flag = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (strncmp(a, "--home=", 7) == 0) {
+			home_flag = a + 7;
+			i++;
+			continue;
+		}
+		return usage_error("option inconnue « %s »", esc(a));
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	for (c = 0; c < sizeof commands / sizeof commands[0]; c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			break;
+	if (c == sizeof commands / sizeof commands[0])
+		return usage_error("commande inconnue « %s »", esc(argv[i]));
+	if (wants_help(argc - i, argv + i)) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+
+	if (format_init(&err) != FMT_OK)
+		return fail(&err, NULL);
+	home_flag = portable_resolve(&ctx, argv[0], home_flag);
+	if (home_resolve(home_flag, "COLLECTOR_HOME", "collector", ctx.home, &err) != FMT_OK) {
+		if (err.code == FMT_E_IO) {
+			msg("pas de dossier de travail : utilisez --home DOSSIER ou définissez "
+			    "COLLECTOR_HOME");
+			return EXIT_ENV;
+		}
+		return fail(&err, NULL);
+	}
+	if (path_join(ctx.db_path, ctx.home, "store.db", &err) ||
+	    path_join(ctx.key_path, ctx.home, "identity.key", &err) ||
+	    path_join(ctx.kit_path, ctx.home, "kit", &err)) {
+		msg("%s : chemin trop long", esc(ctx.home));
+		return EXIT_USAGE;
+	}
+	ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	return commands[c].fn(&ctx, argc - i, argv + i);
+}

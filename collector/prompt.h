@@ -1,0 +1,18 @@
+/*
+ * prompt.h - asking for a missing value on a terminal: numbered French
+ * menus for enumerations, a plain question for free values.
+ *
+ * Only ever called when stdin and stderr are both terminals (cctx's
+ * interactive), so that a pipe never waits for an answer.  Questions go
+ * to stderr: stdout stays for the data (the new record's id).
+ */
+#ifndef COLLECTOR_PROMPT_H
+#define COLLECTOR_PROMPT_H
+
+#include "fields.h"
+
+/* Asks for field f until the answer is valid, then sets it in r.
+ * Returns 0, or EXIT_USAGE (after a message) when the input ends. */
+int prompt_field(record *r, const field_def *f);
+
+#endif

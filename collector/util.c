@@ -1,0 +1,358 @@
+/*
+ * util.c - messages in French, the clock, option parsing and the checks
+ * every command makes on its home.
+ *
+ * The format library explains failures in English for the people who
+ * maintain it; field workers read French.  french_error() turns a library
+ * error into a French sentence: a fixed wording per error code, with the
+ * system's reason translated for the common input/output failures.  The
+ * English detail is kept, in parentheses, only where it carries facts
+ * the French wording does not (a database message, an unusual system
+ * error), so that support can still tell what happened.
+ */
+#include "collector.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "fileio.h"
+#include "textout.h"
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("collector: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("collector: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (voir collector --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+const char *esc(const char *s)
+{
+	/* Four buffers: the most any one message quotes. */
+	static char bufs[4][512];
+	static int next;
+	char *b = bufs[next];
+	FILE *f;
+
+	next = (next + 1) % 4;
+	b[0] = '\0';
+	if (!s)
+		return b;
+	f = fmemopen(b, sizeof bufs[0], "w");
+	if (!f)
+		return "?";
+	out_term(f, s, 0);
+	fclose(f);
+	b[sizeof bufs[0] - 1] = '\0';
+	return b;
+}
+
+/* The system's reasons for a failed open, read or write, in the words
+ * strerror() uses on glibc, with their French counterparts. */
+static const struct {
+	const char *en, *fr;
+} io_reasons[] = {
+	{ "No such file or directory", "fichier ou dossier introuvable" },
+	{ "Permission denied", "accès refusé (droits insuffisants)" },
+	{ "Is a directory", "c'est un dossier, pas un fichier" },
+	{ "Not a directory", "une partie du chemin n'est pas un dossier" },
+	{ "No space left on device", "le disque est plein" },
+	{ "the disk is full", "le disque est plein" },
+	{ "Read-only file system", "le support est en lecture seule" },
+	{ "File exists", "le fichier existe déjà" },
+	{ "Disk quota exceeded", "quota du disque dépassé" },
+	{ "Input/output error", "erreur matérielle de lecture ou d'écriture" },
+	{ "path too long", "chemin trop long" },
+	{ "Broken pipe", "la sortie a été fermée" },
+};
+
+/* French wording of each library code.  NULL: handled case by case. */
+static const char *code_french(int code)
+{
+	switch (code) {
+	case FMT_E_NOMEM:         return "mémoire insuffisante";
+	case FMT_E_EXISTS:        return "le fichier existe déjà ; il n'a pas été remplacé";
+	case FMT_E_CRYPTO_INIT:   return "la bibliothèque de chiffrement n'a pas pu démarrer";
+	case FMT_E_BUSY:          return "la base est occupée par une autre commande collector ; "
+				         "réessayez dans un instant";
+	case FMT_E_SCHEMA:        return "la base a été écrite par une version plus récente de "
+				         "collector ; mettez collector à jour";
+	case FMT_E_TOO_BIG:       return "fichier trop gros pour un fichier de ce type";
+	case FMT_E_TRUNCATED:     return "fichier incomplet (tronqué) ; demandez-en une "
+				         "nouvelle copie";
+	case FMT_E_MAGIC:         return "ce n'est pas un fichier Maillage du type attendu";
+	case FMT_E_VERSION:
+	case FMT_E_SUITE:         return "fichier d'une version inconnue ; mettez collector à jour";
+	case FMT_E_RESERVED:
+	case FMT_E_TRAILING:
+	case FMT_E_LENGTH:
+	case FMT_E_RECORD:
+	case FMT_E_NONCANONICAL:
+	case FMT_E_COUNT:
+	case FMT_E_DECOMPRESS:
+	case FMT_E_DECLARED_SIZE:
+	case FMT_E_RATIO:         return "fichier endommagé ou modifié ; demandez-en une "
+				         "nouvelle copie";
+	case FMT_E_NOT_FOR_US:
+	case FMT_E_DECRYPT:
+	case FMT_E_NO_FINAL:      return "données chiffrées endommagées ou modifiées";
+	case FMT_E_SIGNATURE:     return "la signature ne correspond pas : fichier modifié ou "
+				         "endommagé, refusé";
+	case FMT_E_WRONG_SIGNER:  return "signé par un autre coordinateur que le vôtre, refusé";
+	case FMT_E_KEYFILE:       return "fichier de clé secrète endommagé ou mal protégé";
+	}
+	return NULL;
+}
+
+/* "field dept: unknown ..." -> "champ dept : valeur refusée (...)" */
+static void field_french(const char *detail, char *buf, size_t cap)
+{
+	const char *colon;
+
+	if (strncmp(detail, "field ", 6) == 0 && (colon = strchr(detail, ':'))) {
+		snprintf(buf, cap, "champ %.*s : valeur refusée (%s)",
+			 (int)(colon - detail - 6), detail + 6,
+			 colon[1] == ' ' ? colon + 2 : colon + 1);
+		return;
+	}
+	/* Not a field typed by someone: the content of a file. */
+	snprintf(buf, cap, "contenu invalide, fichier refusé (%s)", detail);
+}
+
+/* "line 7: unterminated quote ..." -> "ligne 7 : guillemet jamais refermé" */
+static void csv_french(const char *detail, char *buf, size_t cap)
+{
+	static const struct {
+		const char *en, *fr;
+	} csv_reasons[] = {
+		{ "more than", "plus de 32 colonnes" },
+		{ "unterminated quote", "guillemet ouvert jamais refermé" },
+		{ "NUL byte", "octet nul dans les données (ce n'est pas un fichier texte)" },
+		{ "text after a closing quote", "texte après un guillemet fermant" },
+		{ "quote inside", "guillemet au milieu d'une cellule (une cellule qui contient "
+				  "des guillemets doit être entre guillemets)" },
+		{ "row longer", "ligne de plus de 16384 octets" },
+	};
+	unsigned line = 0;
+	size_t i;
+
+	if (sscanf(detail, "line %u:", &line) == 1) {
+		for (i = 0; i < sizeof csv_reasons / sizeof csv_reasons[0]; i++)
+			if (strstr(detail, csv_reasons[i].en)) {
+				snprintf(buf, cap, "ligne %u : %s", line, csv_reasons[i].fr);
+				return;
+			}
+	}
+	snprintf(buf, cap, "fichier CSV mal formé (%s)", detail);
+}
+
+void french_error(const fmt_error *err, char *buf, size_t cap)
+{
+	const char *detail = fmt_error_message(err);
+	const char *fr;
+	size_t i;
+
+	switch (err->code) {
+	case FMT_E_IO:
+		for (i = 0; i < sizeof io_reasons / sizeof io_reasons[0]; i++)
+			if (strstr(detail, io_reasons[i].en)) {
+				snprintf(buf, cap, "%s", io_reasons[i].fr);
+				return;
+			}
+		snprintf(buf, cap, "erreur de lecture ou d'écriture (%s)", detail);
+		return;
+	case FMT_E_DB:
+		snprintf(buf, cap, "base de données illisible ou endommagée (%s)", detail);
+		return;
+	case FMT_E_FIELD:
+		field_french(detail, buf, cap);
+		return;
+	case FMT_E_CSV:
+		csv_french(detail, buf, cap);
+		return;
+	case FMT_E_TOO_BIG:
+		snprintf(buf, cap, "%s (%s)", code_french(err->code), detail);
+		return;
+	}
+	fr = code_french(err->code);
+	if (fr)
+		snprintf(buf, cap, "%s", fr);
+	else
+		snprintf(buf, cap, "erreur interne (%s)", detail);
+}
+
+int fail(const fmt_error *err, const char *what)
+{
+	char fr[512];
+
+	french_error(err, fr, sizeof fr);
+	if (what)
+		msg("%s : %s", esc(what), fr);
+	else
+		msg("%s", fr);
+	return fmt_exit_status(err->code);
+}
+
+int64_t collector_now(void)
+{
+	const char *v = getenv("MAILLAGE_NOW");
+	char *end;
+	long long t;
+
+	if (!v || !*v)
+		return (int64_t)time(NULL);
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	/* The range every record accepts (record.h): 2000-01-01 .. 2099. */
+	if (errno || *end || t < 946684800LL || t >= 4102444800LL) {
+		msg("MAILLAGE_NOW : « %s » n'est pas une date valide en secondes "
+		    "depuis 1970 (entre 2000 et 2099)", esc(v));
+		return -1;
+	}
+	return (int64_t)t;
+}
+
+void format_when(int64_t t, int with_time, char *buf, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm)) {
+		snprintf(buf, cap, "?");
+		return;
+	}
+	if (with_time)
+		strftime(buf, cap, "%d/%m/%Y à %H:%M", &tm);
+	else
+		strftime(buf, cap, "%d/%m/%Y", &tm);
+}
+
+static opt *opt_find(opt *opts, int nopts, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < nopts; i++)
+		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
+	       char **pos, int max_pos, int *npos)
+{
+	int i, only_pos = 0;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *name, *eq;
+		size_t len;
+		opt *o;
+
+		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+			if (*npos >= max_pos)
+				return usage_error("%s : argument en trop « %s »", cmd, esc(a));
+			pos[(*npos)++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		name = a + (a[1] == '-' ? 2 : 1);
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		o = opt_find(opts, nopts, name, len);
+		if (!o)
+			return usage_error("%s : option inconnue « %s »", cmd, esc(a));
+		if (!o->has_arg) {
+			if (eq)
+				return usage_error("%s : l'option --%s ne prend pas de valeur",
+						   cmd, o->name);
+			o->value = "1";
+			continue;
+		}
+		if (o->value)
+			return usage_error("%s : option --%s donnée deux fois", cmd, o->name);
+		if (eq) {
+			o->value = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return usage_error("%s : il manque la valeur de l'option --%s",
+						   cmd, o->name);
+			o->value = argv[++i];
+		}
+	}
+	return 0;
+}
+
+const char *opt_value(const opt *opts, int nopts, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nopts; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return opts[i].value;
+	return NULL;
+}
+
+int check_home(const cctx *ctx)
+{
+	struct stat st;
+
+	if (stat(ctx->home, &st) != 0) {
+		msg("le dossier de travail %s n'existe pas : lancez d'abord "
+		    "« collector init --kit FICHIER ... »", esc(ctx->home));
+		return EXIT_ENV;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		msg("%s n'est pas un dossier", esc(ctx->home));
+		return EXIT_ENV;
+	}
+	if (!path_exists(ctx->db_path) || !path_exists(ctx->key_path) ||
+	    !path_exists(ctx->kit_path)) {
+		msg("le dossier de travail %s n'est pas initialisé : lancez d'abord "
+		    "« collector init --kit FICHIER ... »", esc(ctx->home));
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+int load_kit(const cctx *ctx, kit *k)
+{
+	fmt_error err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = read_file_capped(ctx->kit_path, KIT_MAX_BYTES, &data, &len, &err);
+	if (rc == FMT_OK)
+		rc = kit_read(data, len, k, &err);
+	free(data);
+	if (rc != FMT_OK) {
+		fail(&err, ctx->kit_path);
+		/* The pinned kit is part of the home: a damaged one is a broken
+		 * environment, not a refused input. */
+		return rc == FMT_E_IO ? EXIT_IO : EXIT_ENV;
+	}
+	return 0;
+}

@@ -1,0 +1,182 @@
+#!/bin/sh
+# t2300-collector-import.sh - `collector import`: the templates of
+# samples/templates, all-or-nothing refusal naming the bad line, the
+# natural key of support rows, CSV variants spreadsheets write (CRLF,
+# byte order mark, semicolons), and edits through an id column.
+
+. "$(dirname "$0")/test-lib.sh"
+
+T="$SAMPLES/templates"
+H="period,dept,status,exploitation,sex,age,count"   # a support header
+CR=$(printf "\r")
+
+# live records of a kind (JSON: one "record" key per record, whatever
+# line breaks the notes hold)
+count() {
+	collector list "$1" --format json | grep -c "\"record\"" || true
+}
+
+test_expect_success 'setup: coordinator kit, collector home' '
+	merger init --name "Coordination nationale" >/dev/null 2>&1 &&
+	merger kit -o national.kit 2>/dev/null &&
+	collector init --kit national.kit --org "Hors la Rue" --kind association \
+		--dept 75 >/dev/null
+'
+
+test_expect_success 'the three templates import' '
+	collector import "$T/support.csv" 2>err &&
+	m="4 lignes importées \(comptages de victimes\)" &&
+	test_one_line err "$m : 4 nouveaux, 0 mis à jour, 0 inchangé$" &&
+	collector import "$T/action.csv" 2>err &&
+	test_one_line err "3 lignes importées \(actions\)" &&
+	collector import "$T/training.csv" 2>err &&
+	test_one_line err "3 lignes importées \(formations\)" &&
+	test $(count support) = 4 && test $(count action) = 3 && test $(count training) = 3
+'
+
+test_expect_success 'imported values: quoted lists, notes on two lines, hours' '
+	collector list action --format csv >a.csv &&
+	m=",13,shelter,2026-01-01,,adults,sexual,6,," &&
+	grep -q "$m\"Deux places d.hébergement d.urgence$" a.csv &&
+	grep -q "^réservées aux victimes\"" a.csv &&
+	collector list training --format csv |
+		grep -q ",2026-02-10,75,\"police,gendarmerie\",25,3.5,\"sexual,labour\",Module"
+'
+
+test_expect_success 'importing a template again: support rows replace, counted unchanged' '
+	collector import "$T/support.csv" 2>err &&
+	test_one_line err "4 lignes importées .* 0 nouveau, 0 mis à jour, 4 inchangés$" &&
+	test $(count support) = 4
+'
+
+test_expect_success 'a bad row refuses the whole file, naming its line' '
+	collector list --format json >before.json &&
+	printf "period,dept,status,exploitation,sex,age,count\n" >bad.csv &&
+	printf "2026-Q2,75,spotted,sexual,f,adult,1\n" >>bad.csv &&
+	printf "\n" >>bad.csv &&
+	printf "2026-Q2,93,spotted,labour,m,adult,2\n" >>bad.csv &&
+	printf "2026-Q2,975,spotted,sexual,f,adult,1\n" >>bad.csv &&
+	test_exit_code 1 collector import bad.csv 2>err &&
+	m="^collector: bad.csv : ligne 5 : champ dept : code de département" &&
+	test_one_line err "$m inconnu « 975 » .* ; rien n.a été importé$" &&
+	collector list --format json >after.json &&
+	test_cmp before.json after.json
+'
+
+test_expect_success 'the bad line number counts lines inside quoted cells' '
+	printf "dept,type,start,note\n" >bad2.csv &&
+	printf "75,prevention,2026-01-05,\"un\ndeux\ntrois\"\n" >>bad2.csv &&
+	printf "75,prevention,2026-13-01,x\n" >>bad2.csv &&
+	test_exit_code 1 collector import bad2.csv 2>err &&
+	test_one_line err "ligne 5 : champ start : date invalide « 2026-13-01 »" &&
+	test $(count action) = 3
+'
+
+test_expect_success 'more or fewer cells than columns, broken quoting' '
+	printf "$H\n2026,75,spotted,sexual,f,adult\n" >short.csv &&
+	test_exit_code 1 collector import short.csv 2>err &&
+	test_one_line err "ligne 2 : 6 cellules au lieu de 7" &&
+	printf "$H\n2026,75,spotted,sexual,f,adult,\"1\n" >quote.csv &&
+	test_exit_code 1 collector import quote.csv 2>err &&
+	test_one_line err "ligne 2 : guillemet ouvert jamais refermé ; rien n.a été importé" &&
+	test $(count support) = 4
+'
+
+test_expect_success 'headers: unknown column, missing required column, duplicate' '
+	printf "period,dept,status,exploitation,sex,age,count,colour\n" >h1.csv &&
+	test_exit_code 1 collector import h1.csv 2>err &&
+	test_one_line err "ligne 1 : colonne « colour » inconnue pour un fichier de type support" &&
+	printf "dept,type,note\n75,prevention,x\n" >h2.csv &&
+	test_exit_code 1 collector import h2.csv 2>err &&
+	m="ligne 1 : colonnes obligatoires manquantes" &&
+	test_one_line err "$m pour un fichier de type action : start" &&
+	printf "date,dept,dept,audience,participants\n" >h3.csv &&
+	test_exit_code 1 collector import h3.csv 2>err &&
+	test_one_line err "la colonne « dept » apparaît deux fois"
+'
+
+test_expect_success 'empty file refused; header alone imports nothing' '
+	: >empty.csv &&
+	test_exit_code 1 collector import empty.csv 2>err &&
+	test_one_line err "fichier vide" &&
+	printf "period,dept,status,exploitation,sex,age,count\r\n" >header.csv &&
+	collector import header.csv 2>err &&
+	test_one_line err "aucune ligne à importer"
+'
+
+test_expect_success 'CRLF, byte order mark, header case and blank lines are fine' '
+	printf "\357\273\277Period,DEPT,status,exploitation,sex,age,count\r\n" >bom.csv &&
+	printf "\r\n2026-05,2a,spotted,unknown,unknown,unknown,3\r\n,,,,,,\r\n" >>bom.csv &&
+	collector import bom.csv 2>err &&
+	test_one_line err "1 ligne importée" &&
+	collector list support --format csv |
+		grep -q ",2026-05,2A,spotted,unknown,unknown,unknown,3"
+'
+
+test_expect_success 'semicolon-separated files from French spreadsheets' '
+	printf "dept;type;start;public;note\n" >semi.csv &&
+	printf "75;prevention;15/04/2026;minors,adults;\"dit \"\"bonjour\"\"; puis, part\"\n" \
+		>>semi.csv &&
+	printf "93;awareness;2026-04-16;;\n" >>semi.csv &&
+	collector import semi.csv 2>err &&
+	test_one_line err "2 lignes importées \(actions\)" &&
+	collector list action --format csv >a.csv &&
+	m=",75,prevention,2026-04-15,,\"minors,adults\",,,," &&
+	grep -q "$m\"dit \"\"bonjour\"\"; puis, part\"" a.csv &&
+	grep -q ",93,awareness,2026-04-16,,,,,,$CR$" a.csv &&
+	printf "dept;type;start\n75;prevention;2026-02-30\n" >semibad.csv &&
+	test_exit_code 1 collector import semibad.csv 2>err &&
+	test_one_line err "ligne 2 : champ start : date invalide"
+'
+
+test_expect_success 'text in another encoding than UTF-8 is refused with a hint' '
+	printf "dept,type,start,note\n75,prevention,2026-01-05,caf\351\n" >latin1.csv &&
+	test_exit_code 1 collector import latin1.csv 2>err &&
+	test_one_line err "ligne 2 : champ note : .*UTF-8.*CSV UTF-8"
+'
+
+test_expect_success 'import from stdin' '
+	printf "date,dept,audience,participants\n2026-06-01,976,associations,9\n" |
+		collector import - 2>err &&
+	test_one_line err "^collector: entrée standard : 1 ligne importée" &&
+	collector list training --format csv | grep -q ",2026-06-01,976,associations,9,"
+'
+
+test_expect_success 'list csv -> edit in a spreadsheet -> import: edits by id' '
+	collector list support --format csv >s.csv &&
+	id=$(sed -n 2p s.csv | cut -d, -f1) &&
+	sed "2s/,[0-9]*$CR\$/,77$CR/" s.csv >s2.csv &&
+	collector import s2.csv 2>err &&
+	test_one_line err "0 nouveau, 1 mis à jour" &&
+	collector list support --format csv | grep -q "^$id,.*,77" &&
+	collector list support --format json | grep "\"$id\"" | grep -q "\"version\": 2,"
+'
+
+test_expect_success 'import: an id that is not in the store is refused' '
+	ghost=0123456789abcdef0123456789abcdef &&
+	printf "id,$H\n$ghost,2026,75,spotted,sexual,f,adult,1\n" >ghost.csv &&
+	test_exit_code 1 collector import ghost.csv 2>err &&
+	test_one_line err "ligne 2 : aucun comptage de victimes n.a l.identifiant $ghost" &&
+	printf "id,$H\nnot-an-id,2026,75,spotted,sexual,f,adult,1\n" >ghost2.csv &&
+	test_exit_code 1 collector import ghost2.csv 2>err &&
+	test_one_line err "ligne 2 : identifiant invalide « not-an-id »"
+'
+
+test_expect_success 'import: same natural key twice in one file, the last row wins' '
+	printf "$H\n2027,75,spotted,sexual,f,adult,1\n" >twice.csv &&
+	printf "2027,75,spotted,sexual,f,adult,9\n" >>twice.csv &&
+	collector import twice.csv 2>err &&
+	test_one_line err "1 nouveau, 1 mis à jour" &&
+	collector list support --format csv | grep -q ",2027,75,spotted,sexual,f,adult,9"
+'
+
+test_expect_success 'import: a file over the size cap is refused without reading it' '
+	truncate -s 70M huge.csv &&
+	test_exit_code 1 collector import huge.csv 2>err &&
+	test_one_line err "huge.csv : fichier trop gros" &&
+	test_exit_code 3 collector import missing.csv 2>err &&
+	test_one_line err "missing.csv : fichier ou dossier introuvable" &&
+	test_exit_code 2 collector import 2>err
+'
+
+test_done
