@@ -1,7 +1,8 @@
 /*
  * portable.c - where the portable home is (portable.h): the folder of the
- * running executable, found without trusting the current directory or
- * $PATH, and the hooks main.c and `init --portable` call.
+ * running executable, as the kernel knows it (/proc/self/exe) rather than
+ * as $PATH or the current folder suggest, and the hooks main.c and
+ * `init --portable` call.
  *
  * A field worker may carry the collector and its data on a USB stick and
  * plug it into whichever laptop is free; the stick is mounted at a

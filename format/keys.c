@@ -22,6 +22,7 @@
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "envelope.h"
@@ -128,6 +129,24 @@ static int check_image(const uint8_t *img, size_t n, const char *path,
 	return FMT_OK;
 }
 
+/* File systems that cannot store a file's mode: every file on them shows
+ * the mount's mask (often 0755), whatever was asked at creation.  A USB
+ * stick in portable mode is usually one of these: there, the mode says
+ * nothing about who can read the key, and the stick's physical custody
+ * is what protects it (docs/PORTABLE.md). */
+#define FS_MSDOS 0x4d44           /* vfat (FAT12/16/32) */
+#define FS_EXFAT 0x2011BAB0
+#define FS_NTFS  0x5346544e       /* ntfs3 and ntfs-3g (fuseblk shows as FUSE) */
+
+static int fs_has_modes(int fd)
+{
+	struct statfs fs;
+
+	if (fstatfs(fd, &fs) != 0)
+		return 1;
+	return fs.f_type != FS_MSDOS && fs.f_type != FS_EXFAT && fs.f_type != FS_NTFS;
+}
+
 /* See keys.h.  One extra byte is read so that a longer file is seen as
  * such; the image lives in guarded memory. */
 int keys_load(identity **out, const char *path, fmt_error *err)
@@ -153,7 +172,7 @@ int keys_load(identity **out, const char *path, fmt_error *err)
 	}
 	/* Like ssh and signify: a secret others can read is no longer
 	 * secret, and refusing it is how its owner finds out. */
-	if (st.st_mode & 077) {
+	if ((st.st_mode & 077) && fs_has_modes(fd)) {
 		rc = fmt_fail(err, FMT_E_KEYFILE,
 			      "%s is %s by other users (mode %04o); expected 0600", path,
 			      (st.st_mode & 044) ? "readable" : "accessible",

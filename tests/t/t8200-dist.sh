@@ -1,0 +1,110 @@
+#!/bin/sh
+# t8200-dist.sh - the release tarball (make dist, tools/mkdist): named
+# after the VERSION file, which both programs print; exactly the static
+# programs, man pages, field guide, CSV templates, README.md and a
+# SHA256SUMS that checks; reproducible; a stale build or a missing file is
+# refused without writing anything.
+
+. "$(dirname "$0")/test-lib.sh"
+
+STATIC=${MAILLAGE_STATIC:-$MAILLAGE_SRC/build/static}
+MKDIST="$MAILLAGE_SRC/tools/mkdist"
+VERSION=$(cat "$MAILLAGE_SRC/VERSION")
+NAME=maillage-$VERSION-linux-x86_64
+
+if ! [ -x "$STATIC/collector" ] || ! [ -x "$STATIC/merger" ]; then
+	echo "1..0 # SKIP no static build in $STATIC (run make static)"
+	exit 0
+fi
+
+# A copy of the source tree's shipped files, to break one at a time.
+fake_tree() {
+	mkdir -p "$1/tools" "$1/docs" "$1/samples/templates" &&
+	cp "$MKDIST" "$1/tools/mkdist" &&
+	cp "$MAILLAGE_SRC/VERSION" "$MAILLAGE_SRC/README.md" "$1/" &&
+	cp "$MAILLAGE_SRC/docs/collector.1" "$MAILLAGE_SRC/docs/merger.1" \
+		"$MAILLAGE_SRC/docs/guide-terrain.md" "$1/docs/" &&
+	cp "$MAILLAGE_SRC"/samples/templates/*.csv "$1/samples/templates/"
+}
+
+test_expect_success 'the tarball is named after VERSION' '
+	SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" out >msg 2>err &&
+	test ! -s err &&
+	grep -q "^out/$NAME.tar.gz: 9 files and SHA256SUMS, [0-9]* bytes$" msg &&
+	ls out >list &&
+	printf "%s\n" "$NAME.tar.gz" "$NAME.tar.gz.sha256" >expect &&
+	test_cmp expect list &&
+	(cd out && sha256sum -c "$NAME.tar.gz.sha256") >/dev/null
+'
+
+test_expect_success 'it holds exactly what a field office needs' '
+	tar tzf "out/$NAME.tar.gz" | grep -v "/$" | LC_ALL=C sort >list &&
+	for f in README.md SHA256SUMS collector docs/collector.1 docs/guide-terrain.md \
+		docs/merger.1 merger samples/templates/action.csv \
+		samples/templates/support.csv samples/templates/training.csv; do
+		echo "$NAME/$f"
+	done | LC_ALL=C sort >expect &&
+	test_cmp expect list &&
+	tar tvzf "out/$NAME.tar.gz" >long &&
+	! grep -v " 0/0 " long &&
+	grep -q "^-rwxr-xr-x .* $NAME/collector$" long &&
+	grep -q "^-rw-r--r-- .* $NAME/docs/guide-terrain.md$" long
+'
+
+test_expect_success 'unpacked: SHA256SUMS checks, files are the sources and the static build' '
+	tar xzf "out/$NAME.tar.gz" &&
+	(cd "$NAME" && sha256sum -c --strict SHA256SUMS) >check &&
+	test "$(grep -c ": OK$" check)" = 9 &&
+	cmp "$NAME/collector" "$STATIC/collector" &&
+	cmp "$NAME/merger" "$STATIC/merger" &&
+	cmp "$NAME/docs/guide-terrain.md" "$MAILLAGE_SRC/docs/guide-terrain.md" &&
+	cmp "$NAME/samples/templates/support.csv" "$MAILLAGE_SRC/samples/templates/support.csv" &&
+	cmp "$NAME/README.md" "$MAILLAGE_SRC/README.md"
+'
+
+test_expect_success 'both unpacked programs print the version of the tarball name' '
+	v=${NAME#maillage-} && v=${v%-linux-x86_64} &&
+	test "$("$NAME/collector" --version)" = "collector $v" &&
+	test "$("$NAME/merger" --version)" = "merger $v"
+'
+
+test_expect_success 'a damaged file is caught by SHA256SUMS' '
+	printf "x" >>"$NAME/docs/merger.1" &&
+	test_must_fail sh -c "cd $NAME && sha256sum -c --quiet SHA256SUMS" >out.check 2>&1 &&
+	grep -q "docs/merger.1: FAILED" out.check
+'
+
+test_expect_success 'reproducible: the same inputs give the same bytes' '
+	SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" again >/dev/null &&
+	cmp "out/$NAME.tar.gz" "again/$NAME.tar.gz" &&
+	tar tvzf "out/$NAME.tar.gz" | grep -q " 2026-03-15 10:00 $NAME/collector$"
+'
+
+test_expect_success 'programs of another version are refused, nothing written' '
+	fake_tree fake &&
+	echo 9.9.9 >fake/VERSION &&
+	test_exit_code 1 fake/tools/mkdist "$STATIC" fout 2>err &&
+	test_one_line err "^mkdist: .*/collector says \"collector $VERSION\", VERSION says 9.9.9" &&
+	test ! -e fout
+'
+
+test_expect_success 'a missing file is refused, nothing written' '
+	rm -rf fake && fake_tree fake &&
+	rm fake/docs/guide-terrain.md &&
+	test_exit_code 1 fake/tools/mkdist "$STATIC" fout 2>err &&
+	test_one_line err "^mkdist: docs/guide-terrain.md: missing$" &&
+	test ! -e fout &&
+	rm -rf fake && fake_tree fake &&
+	rm fake/samples/templates/*.csv &&
+	test_exit_code 1 fake/tools/mkdist "$STATIC" fout 2>err &&
+	test_one_line err "^mkdist: samples/templates: no CSV template$" &&
+	test ! -e fout
+'
+
+test_expect_success 'a fake tree with everything gives the same tarball' '
+	rm -rf fake && fake_tree fake &&
+	SOURCE_DATE_EPOCH=1773568800 fake/tools/mkdist "$STATIC" fout >/dev/null &&
+	cmp "out/$NAME.tar.gz" "fout/$NAME.tar.gz"
+'
+
+test_done
