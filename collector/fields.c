@@ -104,17 +104,6 @@ int kind_from_name(const char *name)
 	return 0;
 }
 
-const char *kind_name(int kind)
-{
-	switch (kind) {
-	case REC_ORG:      return "organisation";
-	case REC_ACTION:   return "action";
-	case REC_SUPPORT:  return "support";
-	case REC_TRAINING: return "training";
-	}
-	return "?";
-}
-
 const char *kind_french(int kind, int plural)
 {
 	switch (kind) {

@@ -41,8 +41,6 @@ typedef struct field_def {
 /* Kind from its command-line name ("action", "support", "training",
  * "organisation"); 0 when unknown. */
 int kind_from_name(const char *name);
-/* "action", "support", "training", "organisation". */
-const char *kind_name(int kind);
 /* French name, singular or plural: "action"/"actions", "comptage"/... */
 const char *kind_french(int kind, int plural);
 

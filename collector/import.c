@@ -216,7 +216,7 @@ static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
 		if (i != cols->id_col && !field_find(best, names[i])) {
 			snprintf(m, cap, "ligne %u : colonne « %s » inconnue pour un fichier "
 				 "de type %s (voir les modèles de samples/templates)", r->line,
-				 esc(names[i]), kind_name(best));
+				 esc(names[i]), record_kind_name(best));
 			return -1;
 		}
 	{
@@ -236,7 +236,7 @@ static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
 			}
 		}
 		snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "
-			 "type %s : %s", r->line, kind_name(best), list);
+			 "type %s : %s", r->line, record_kind_name(best), list);
 	}
 	return -1;
 }

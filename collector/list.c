@@ -153,7 +153,7 @@ static void json_record(listing *l, const stored *sr)
 	else
 		snprintf(when, sizeof when, "?");
 	printf("%s\n  {\"id\": \"%s\", \"record\": \"%s\", \"version\": %u, "
-	       "\"recorded_at\": \"%s\"", l->first ? "" : ",", id, kind_name(r->kind),
+	       "\"recorded_at\": \"%s\"", l->first ? "" : ",", id, record_kind_name(r->kind),
 	       r->version, when);
 	l->first = 0;
 	for (i = 0; i < l->n; i++) {

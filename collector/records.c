@@ -174,7 +174,7 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	/* Ask only on a terminal: in a pipe or a script, nobody answers. */
 	if (nmissing && !ctx->interactive) {
 		rc = usage_error("add %s : option%s obligatoire%s manquante%s : %s",
-				 kind_name(kind), nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
+				 record_kind_name(kind), nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
 				 nmissing > 1 ? "s" : "", missing);
 		goto out;
 	}
@@ -350,7 +350,7 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 			}
 			rc = usage_error("edit : champ --%s inconnu pour un enregistrement de "
 					 "type %s (champs possibles : %s)", esc(names[i]),
-					 kind_name(r->kind), list);
+					 record_kind_name(r->kind), list);
 			goto rollback;
 		}
 		if (field_set(r, f, values[i], m, sizeof m) != 0) {

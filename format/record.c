@@ -100,10 +100,8 @@ int text_valid(const char *s, size_t len, int allow_newline)
 	return text_check(s, len, allow_newline, &at) == NULL;
 }
 
-/* Writes data[0..n) for a message: printable text as is, anything else
- * (controls, invalid UTF-8, quotes, backslashes) as \xNN, cut to fit cap.
- * Messages stay one harmless line whatever a file holds. */
-static void show_bytes(const void *data, size_t n, char *out, size_t cap)
+/* See record.h.  Messages stay one harmless line whatever a file holds. */
+void text_show(const void *data, size_t n, char *out, size_t cap)
 {
 	const unsigned char *p = data;
 	size_t i = 0, o = 0, k, len;
@@ -198,7 +196,7 @@ int date_parse(const char *s, uint32_t *out, fmt_error *err)
 	*out = 0;
 	if (!s)
 		s = "";
-	show_bytes(s, strnlen(s, 20), shown, sizeof shown);
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
 	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
 		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a date written YYYY-MM-DD", shown);
@@ -236,7 +234,7 @@ int period_parse(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err)
 	if (!s)
 		s = "";
 	n = strnlen(s, REC_PERIOD_MAX + 1);
-	show_bytes(s, strnlen(s, 20), shown, sizeof shown);
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
 	if ((n != 4 && n != 7) || !all_digits(s, 4))
 		goto bad;
 	y = digits_value(s, 4);
@@ -339,6 +337,17 @@ void id_format(const uint8_t id[16], char buf[33])
 		buf[2 * i + 1] = hex[id[i] & 0x0F];
 	}
 	buf[32] = '\0';
+}
+
+const char *record_kind_name(int kind)
+{
+	switch (kind) {
+	case REC_ORG:      return "organisation";
+	case REC_ACTION:   return "action";
+	case REC_SUPPORT:  return "support";
+	case REC_TRAINING: return "training";
+	}
+	return "?";
 }
 
 static int hex_value(char c)
@@ -571,7 +580,7 @@ static int validate_support(const rec_support *s, fmt_error *err)
 	int rc;
 
 	if (!period_valid(s->period)) {
-		show_bytes(s->period, strnlen(s->period, sizeof s->period), shown, sizeof shown);
+		text_show(s->period, strnlen(s->period, sizeof s->period), shown, sizeof shown);
 		return fmt_fail(err, FMT_E_FIELD,
 				"field period: \"%s\" is not a canonical period "
 				"(2026, 2026-Q3 or 2026-05)", shown);
@@ -859,14 +868,14 @@ static int dec_dept(struct cursor *c, uint8_t *d, fmt_error *err)
 	n = strnlen((const char *)p, DEPT_WIRE_LEN);
 	for (i = n; i < DEPT_WIRE_LEN; i++)
 		if (p[i] != 0) {
-			show_bytes(p, DEPT_WIRE_LEN, shown, sizeof shown);
+			text_show(p, DEPT_WIRE_LEN, shown, sizeof shown);
 			return fmt_fail(err, FMT_E_FIELD,
 					"field dept: malformed code \"%s\" (characters after "
 					"the padding)", shown);
 		}
 	memcpy(code, p, n);
 	code[n] = '\0';
-	show_bytes(code, n, shown, sizeof shown);
+	text_show(code, n, shown, sizeof shown);
 	if (strcmp(code, "2a") == 0 || strcmp(code, "2b") == 0)
 		return fmt_fail(err, FMT_E_NONCANONICAL,
 				"field dept: code \"%s\" must be written in capitals", shown);
@@ -930,7 +939,7 @@ static int dec_support(struct cursor *c, rec_support *s, fmt_error *err)
 	if ((rc = dec_str(c, "period", s->period, REC_PERIOD_MAX, 0, err)))
 		return rc;
 	if (!period_valid(s->period)) {
-		show_bytes(s->period, strlen(s->period), shown, sizeof shown);
+		text_show(s->period, strlen(s->period), shown, sizeof shown);
 		if (period_parse(s->period, canon, NULL) == FMT_OK)
 			return fmt_fail(err, FMT_E_NONCANONICAL,
 					"field period: \"%s\" must be written \"%s\"",

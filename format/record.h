@@ -99,6 +99,11 @@ typedef struct record {
 	} u;
 } record;
 
+/* The kind's name as files and the national database spell it:
+ * "organisation", "action", "support", "training"; "?" for any other
+ * value.  Never NULL. */
+const char *record_kind_name(int kind);
+
 /* Fills r->id with 16 random bytes.  Can't fail once format_init() ran. */
 void record_new_id(record *r);
 
@@ -151,6 +156,11 @@ int period_granularity(const char *p);
 /* 1 when s[0..len) is valid UTF-8 with no NUL and no C0 control other than
  * tab and newline (newline only when allow_newline). */
 int text_valid(const char *s, size_t len, int allow_newline);
+
+/* Untrusted bytes data[0..n) made fit for a one-line message: printable
+ * text as is, anything else (controls, invalid UTF-8, quotes,
+ * backslashes) as \xNN, cut to fit out[0..cap), NUL-terminated. */
+void text_show(const void *data, size_t n, char *out, size_t cap);
 
 /* Id as 32 lower-case hex characters (buf of 33 bytes) and back. */
 void id_format(const uint8_t id[16], char buf[33]);

@@ -184,34 +184,6 @@ static void codes_list(const enum_table *t, char *buf, size_t cap)
 	}
 }
 
-/* Untrusted text for a message: printable text as is, anything else
- * (controls, invalid UTF-8, quotes, backslashes) as \xNN, cut to fit cap,
- * so that a detail stays one harmless line. */
-static void show_text(const void *data, size_t n, char *out, size_t cap)
-{
-	const unsigned char *p = data;
-	size_t i = 0, o = 0, k, len;
-
-	while (i < n && o + 5 < cap) {
-		len = 1;
-		if (p[i] >= 0xC2 && p[i] <= 0xF4)
-			len = p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
-		/* a whole printable character (not a C1 control) stays readable */
-		if (len > 1 && i + len <= n && o + len < cap &&
-		    text_valid((const char *)p + i, len, 0) && !(p[i] == 0xC2 && p[i + 1] < 0xA0)) {
-			for (k = 0; k < len; k++)
-				out[o++] = (char)p[i + k];
-			i += len;
-		} else if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\') {
-			out[o++] = (char)p[i++];
-		} else {
-			snprintf(out + o, cap - o, "\\x%02x", p[i++]);
-			o += 4;
-		}
-	}
-	out[o] = '\0';
-}
-
 /* A list element is a code surrounded by optional blanks: "minors, adults"
  * as typed or pasted from a spreadsheet is read like "minors,adults".  An
  * empty element ("minors,,adults", a trailing comma) is refused rather than
@@ -243,7 +215,7 @@ int enum_parse_set(const enum_table *t, const char *list, uint32_t *mask,
 			end--;
 		n = (size_t)(end - start);
 		if (n == 0) {
-			show_text(list, strnlen(list, 60), shown, sizeof shown);
+			text_show(list, strnlen(list, 60), shown, sizeof shown);
 			return fmt_fail(err, FMT_E_FIELD,
 					"field %s: empty value in the list \"%s\"",
 					t->name, shown);
@@ -256,7 +228,7 @@ int enum_parse_set(const enum_table *t, const char *list, uint32_t *mask,
 		}
 		if (i < 0) {
 			codes_list(t, allowed, sizeof allowed);
-			show_text(start, n > 40 ? 40 : n, shown, sizeof shown);
+			text_show(start, n > 40 ? 40 : n, shown, sizeof shown);
 			return fmt_fail(err, FMT_E_FIELD,
 					"field %s: unknown value \"%s\" (allowed: %s)",
 					t->name, shown, allowed);

@@ -128,17 +128,6 @@ struct applier {
 	FILE *jf[2];
 };
 
-const char *kind_name(int kind)
-{
-	switch (kind) {
-	case REC_ORG:      return "organisation";
-	case REC_ACTION:   return "action";
-	case REC_SUPPORT:  return "support";
-	case REC_TRAINING: return "training";
-	}
-	return "?";
-}
-
 int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 {
 	applier *a = calloc(1, sizeof *a);
@@ -611,7 +600,7 @@ static int write_record_row(applier *a, const record *r, const uint8_t digest[16
 		sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, a->from->key_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, a->from->org_id);
-		sqlite3_bind_text(st, 4, kind_name(r->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, record_kind_name(r->kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, r->version);
 		sqlite3_bind_int64(st, 6, r->recorded_at);
 		sqlite3_bind_int(st, 7, r->deleted ? 1 : 0);
@@ -698,7 +687,7 @@ int applier_record(applier *a, const record *r, merge_stats *stats, problems *pb
 		add_problem(pb, r, 0, "belongs to another collector (key %s)", k.collector);
 		return FMT_OK;
 	}
-	if (strcmp(k.kind, kind_name(r->kind)) != 0) {
+	if (strcmp(k.kind, record_kind_name(r->kind)) != 0) {
 		add_problem(pb, r, 0, "was merged before as a record of kind %s", k.kind);
 		return FMT_OK;
 	}

@@ -93,7 +93,5 @@ int applier_record(applier *a, const record *r, merge_stats *st, problems *pb,
 int applier_finish(applier *a, const bundle_info *info, const merge_stats *st,
 		   fmt_error *err);
 
-/* Short name of a record kind ("support"); "?" for an unknown value. */
-const char *kind_name(int kind);
 
 #endif

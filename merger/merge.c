@@ -240,7 +240,7 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 
 		id_format(p->id, hex);
 		fprintf(out, "%srecord %s (%s, version %lu) %s\n", p->conflict ? "conflict: " : "",
-			hex, kind_name(p->kind), (unsigned long)p->version, p->text);
+			hex, record_kind_name(p->kind), (unsigned long)p->version, p->text);
 	}
 	if (R->pb.count > PROBLEMS_MAX)
 		fprintf(out, "... and %ld more records\n", R->pb.count - PROBLEMS_MAX);
@@ -383,7 +383,7 @@ static enum outcome refuse_problems(run *R, job *j)
 			 pb->count > 2 ? "s" : "",
 			 R->verify ? "" : ", listed in the reason file");
 	return refuse(R, j, "%srecord %s (%s, version %lu) %s%s",
-		      p->conflict ? "conflict: " : "", hex, kind_name(p->kind),
+		      p->conflict ? "conflict: " : "", hex, record_kind_name(p->kind),
 		      (unsigned long)p->version, p->text, more);
 }
 
