@@ -43,12 +43,20 @@ static int read_answer(char *buf, size_t cap)
 	return 0;
 }
 
-/* "Prévention" for "prévention": menus read better capitalised. */
+/* "Prévention" for "prévention", "Âge" for "âge": menus read better
+ * capitalised.  Labels are French: ASCII, or a Latin-1 letter (UTF-8
+ * C3 A0..C3 BE, whose capital is 0x20 lower) at the start. */
 static void print_label(const char *s)
 {
-	if (*s >= 'a' && *s <= 'z') {
-		fputc(toupper((unsigned char)*s), stderr);
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u >= 'a' && *u <= 'z') {
+		fputc(toupper(*u), stderr);
 		s++;
+	} else if (u[0] == 0xC3 && u[1] >= 0xA0 && u[1] <= 0xBE && u[1] != 0xB7) {
+		fputc(0xC3, stderr);
+		fputc(u[1] - 0x20, stderr);
+		s += 2;
 	}
 	fputs(s, stderr);
 }
