@@ -301,7 +301,10 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 		r->recorded_at = now;
 	}
 	for (i = 0; i < cols->ncols; i++)
-		if (cols->field[i] && field_set(r, cols->field[i], cr->fields[i], m, cap) != 0)
+		/* The apostrophe that `list --format csv` puts before a
+		 * would-be formula is not part of the text. */
+		if (cols->field[i] && field_set(r, cols->field[i],
+						csv_unneutralise(cr->fields[i]), m, cap) != 0)
 			return -1;
 	if (record_check(r, m, cap) != 0)
 		return -1;

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -87,8 +88,11 @@ int main(int argc, char **argv)
 	fmt_error err = { 0 };
 	cctx ctx;
 	size_t c;
-	int i = 1;
+	int i = 1, rc;
 
+	/* Secret keys live in this process's memory: no core dump may ever
+	 * write them to disk (the hard limit too, so nothing raises it). */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	memset(&ctx, 0, sizeof ctx);
 	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		const char *a = argv[i];
@@ -147,5 +151,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	return commands[c].fn(&ctx, argc - i, argv + i);
+	rc = commands[c].fn(&ctx, argc - i, argv + i);
+	/* Data that did not reach standard output (a full disk, a closed
+	 * pipe) is a failure, whichever command printed it. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+		msg("sortie standard : erreur d'écriture");
+		rc = EXIT_IO;
+	}
+	return rc;
 }

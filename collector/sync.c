@@ -115,13 +115,19 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	/* The store records the export before the file is put in place: a
 	 * crash between the two leaves a sequence number that no file uses
 	 * (harmless, the records are still pending), never a whole bundle
-	 * whose number the next export would give to another bundle. */
+	 * whose number the next export would give to another bundle (two
+	 * bundles, one number: their receipts would share a name). */
 	what = ctx->db_path;
 	if ((rc = store_add_export(s, e, &err)) || (rc = store_commit(s, &err)))
 		goto fail;
 	what = out;
-	if ((rc = atomic_commit(&f, &err)))
+	if ((rc = atomic_commit(&f, &err))) {
+		/* Nothing was put in place (a file there would be ours, or
+		 * the one we failed to replace): the export did not happen. */
+		if (!path_exists(out))
+			store_forget_export(s, e->seq, NULL);
 		goto fail;
+	}
 	opened = 0;
 	if (strcmp(out, "-") != 0)
 		msg("%s : %u enregistrement%s (envoi n° %llu%s) ; joignez ce fichier à un e-mail "

@@ -176,10 +176,20 @@ int csv_next(csv_reader *r, fmt_error *err)
 }
 
 /* A cell that Excel or LibreOffice would evaluate, or that starts with a
- * character some of them strip before evaluating. */
+ * character some of them strip before evaluating.  Apostrophes in front
+ * count too, so that the apostrophe added before such a cell can always
+ * be taken off again (csv_unneutralise): "'=x" is written "''=x". */
 static int looks_like_formula(const char *s)
 {
+	while (*s == '\'')
+		s++;
 	return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* See csv.h. */
+const char *csv_unneutralise(const char *cell)
+{
+	return cell[0] == '\'' && looks_like_formula(cell + 1) ? cell + 1 : cell;
 }
 
 /* Writes one cell: a leading apostrophe before a would-be formula, then

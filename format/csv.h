@@ -7,8 +7,9 @@
  * caller-owned arena, so nothing is allocated per row.
  *
  * The writer quotes when needed and neutralises spreadsheet formulas: a
- * cell starting with = + - @ (or tab/CR) gets a leading apostrophe, so
- * that LibreOffice or Excel shows it as text instead of running it.
+ * cell starting with = + - @ (or tab/CR), after any apostrophes, gets a
+ * leading apostrophe, so that LibreOffice or Excel shows it as text
+ * instead of running it; csv_unneutralise() takes it off again.
  */
 #ifndef MAILLAGE_CSV_H
 #define MAILLAGE_CSV_H
@@ -39,6 +40,10 @@ int csv_next(csv_reader *r, fmt_error *err);
 /* Writes one cell (quoted when it holds , " CR LF or leading/trailing
  * space; formula prefixes neutralised).  Returns 0 or EOF. */
 int csv_write_cell(FILE *f, const char *s);
+/* The text a cell written by csv_write_cell() stands for: cell without
+ * the apostrophe put before a would-be formula (a pointer into cell), so
+ * that a file written, then read back, gives the same texts. */
+const char *csv_unneutralise(const char *cell);
 /* Writes n cells and CRLF. */
 int csv_write_row(FILE *f, const char *const *cells, int n);
 

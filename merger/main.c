@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "format.h"
@@ -63,8 +64,12 @@ int main(int argc, char **argv)
 	const char *home_flag = NULL;
 	merger_ctx ctx;
 	fmt_error err;
-	int i;
+	int i, rc;
 
+	/* The coordinator's secret key lives in this process's memory: no
+	 * core dump may ever write it to disk (the hard limit too, so nothing
+	 * raises it). */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	fmt_error_clear(&err);
 	/* Global options come before the command; the command's own options
 	 * after it belong to the command. */
@@ -112,7 +117,14 @@ int main(int argc, char **argv)
 		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
 		if (format_init(&err))
 			return fail(&err, NULL);
-		return commands[c].run(&ctx, argc - i, argv + i);
+		rc = commands[c].run(&ctx, argc - i, argv + i);
+		/* Data that did not reach standard output (a full disk, a
+		 * closed pipe) is a failure, whichever command printed it. */
+		if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
+			msg("standard output: write error");
+			rc = 3;
+		}
+		return rc;
 	}
 	return usage_error("unknown command \"%s\"", argv[i]);
 }

@@ -217,8 +217,12 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 	out_term(out, j->path, 0);
 	time_format(merger_now(), TIME_ISO, t);
 	fprintf(out, "\nrefused at: %s\n", t);
-	if (copied)
-		fprintf(out, "copy: %s\n", copied);
+	if (copied) {
+		/* The copy is named after the input: as hostile as its name. */
+		fputs("copy: ", out);
+		out_term(out, copied, 0);
+		fputc('\n', out);
+	}
 	if (j->opened) {
 		char keyid[KEY_ID_CHARS + 1];
 
@@ -306,7 +310,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 {
-	char reason[1024], name[PATH_CAP], shown[1024];
+	char reason[1024], name[PATH_CAP], shown[1024], qname[1024];
 	fmt_error qerr;
 	va_list ap;
 
@@ -327,7 +331,8 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	}
 	fmt_error_clear(&qerr);
 	if (quarantine(R, j, reason, name, &qerr) == FMT_OK) {
-		msg("%s: %s (refused, copy in quarantine/%s)", shown, reason, name);
+		msg("%s: %s (refused, copy in quarantine/%s)", shown, reason,
+		    term_text(name, qname, sizeof qname));
 	} else {
 		msg("%s: %s (refused; no copy in quarantine: %s)", shown, reason,
 		    fmt_error_message(&qerr));
@@ -709,8 +714,10 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		printf("records deleted:        %ld\n", R->total.deleted);
 		printf("support overlaps:       %ld\n", R->total.overlaps);
 	}
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg("standard output: write error");
 		worse(R, 3);
+	}
 	status = R->status;
 out:
 	applier_free(R->ap);
