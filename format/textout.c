@@ -29,6 +29,14 @@ static int utf8_len(const unsigned char *s)
 	return 0;
 }
 
+/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates):
+ * invisible characters that reorder what follows them on the line. */
+static int is_bidi(const unsigned char *s)
+{
+	return s[0] == 0xE2 && ((s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE) ||
+				(s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9));
+}
+
 void out_term(FILE *f, const char *str, int keep_newlines)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -48,10 +56,13 @@ void out_term(FILE *f, const char *str, int keep_newlines)
 		} else if (n == 0 || *s < 0x20 || *s == 0x7F) {
 			fprintf(f, "\\x%02x", *s);
 			s++;
-		} else if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0) {
-			/* C1 controls (U+0080..U+009F): CSI is one of them. */
-			fprintf(f, "\\x%02x\\x%02x", s[0], s[1]);
-			s += 2;
+		} else if ((n == 2 && s[0] == 0xC2 && s[1] < 0xA0) || (n == 3 && is_bidi(s))) {
+			/* C1 controls (U+0080..U+009F): CSI is one of them; bidi
+			 * overrides would make the rest of the line read
+			 * backwards. */
+			for (int i = 0; i < n; i++)
+				fprintf(f, "\\x%02x", s[i]);
+			s += n;
 		} else {
 			fwrite(s, 1, (size_t)n, f);
 			s += n;

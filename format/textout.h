@@ -12,8 +12,9 @@
 
 /* Terminal: control characters (C0, DEL, C1 as UTF-8, and ESC above all,
  * which could move the cursor or retitle the window) are written as
- * \xNN; a newline as "\n" unless keep_newlines; invalid UTF-8 bytes as
- * \xNN.  Everything else verbatim. */
+ * \xNN; a newline as "\n" unless keep_newlines; invalid UTF-8 bytes and
+ * bidirectional overrides (which reorder the rest of the line) as \xNN.
+ * Everything else verbatim. */
 void out_term(FILE *f, const char *s, int keep_newlines);
 
 /* JSON string with its quotes: " \ and controls escaped, invalid UTF-8

@@ -333,8 +333,38 @@ static void test_round_trip(void)
 	}
 }
 
+/* What the writer neutralises, the reader's caller gets back verbatim,
+ * and a text that merely starts with an apostrophe is left alone. */
+static void test_unneutralise(void)
+{
+	static const char *const texts[] = {
+		"=1+1", "+33 1 23", "-5", "@SUM(A1)", "'=x", "''=x", "'plain", "plain", "",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		char out[256] = "";
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		csv_reader r;
+		int rc;
+
+		csv_write_cell(f, texts[i]);
+		fputs(",end\r\n", f);
+		fclose(f);
+		csv_reader_init(&r, buf, len);
+		rc = csv_next(&r, NULL);
+		if (rc == FMT_OK && r.nfields == 2)
+			snprintf(out, sizeof out, "%s", csv_unneutralise(r.fields[0]));
+		is_str(out, texts[i], "text %zu written then read back unchanged", i);
+		free(buf);
+	}
+	is_str(csv_unneutralise("'hello"), "'hello", "an apostrophe before plain text stays");
+	is_str(csv_unneutralise("'=1"), "=1", "the formula apostrophe goes");
+}
+
 int main(void)
 {
+	test_unneutralise();
 	test_reader();
 	test_lines();
 	test_limits();
