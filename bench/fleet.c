@@ -24,6 +24,16 @@ uint64_t fleet_rand(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+void fleet_id(uint64_t *state, uint64_t ms, uint8_t id[16])
+{
+	uint64_t a = fleet_rand(state), b = fleet_rand(state);
+
+	for (int i = 0; i < REC_ID_TIME_BYTES; i++)
+		id[i] = (uint8_t)(ms >> (8 * (REC_ID_TIME_BYTES - 1 - i)));
+	memcpy(id + REC_ID_TIME_BYTES, &a, 8);
+	memcpy(id + REC_ID_TIME_BYTES + 8, &b, 16 - REC_ID_TIME_BYTES - 8);
+}
+
 /* Uniform in [0, 1). */
 static double unit(uint64_t *s)
 {
@@ -110,10 +120,7 @@ void fleet_org(const fleet_gen *g, record *r)
 	r->kind = REC_ORG;
 	r->version = 1;
 	r->recorded_at = FLEET_EPOCH - 86400;
-	for (int i = 0; i < 16; i += 8) {
-		uint64_t v = fleet_rand(&s);
-		memcpy(r->id + i, &v, 8);
-	}
+	fleet_id(&s, (uint64_t)r->recorded_at * 1000, r->id);
 	snprintf(o->name, sizeof o->name, "%s %s %llu",
 		 name_prefix[below(&s, 8)], DEPTS[g->depts[0]].name,
 		 (unsigned long long)g->seed);
@@ -245,13 +252,12 @@ int fleet_next(fleet_gen *g, record *r)
 	double k = g->mixed ? unit(s) : 0.0;
 
 	memset(r, 0, sizeof *r);
-	for (int i = 0; i < 16; i += 8) {
-		uint64_t v = fleet_rand(s);
-		memcpy(r->id + i, &v, 8);
-	}
 	r->version = 1;
-	/* One entry every 37 s of recording time: ordered like real work. */
+	/* One entry every 37 s of recording time: ordered like real work.
+	 * The id is made at that time too, with the two draws random ids
+	 * took before, so that the rest of the stream is unchanged. */
 	r->recorded_at = FLEET_EPOCH + (int64_t)g->emitted * 37;
+	fleet_id(s, (uint64_t)r->recorded_at * 1000, r->id);
 	if (k < 0.70) {
 		r->kind = REC_SUPPORT;
 		if (next_support(g, &r->u.support))

@@ -10,7 +10,9 @@
  * like a real spreadsheet with empty cells, so that no two live support
  * records of one organisation share a natural key.  The "mixed" stream
  * interleaves actions and trainings with free-text notes, edited records
- * (version 2 or 3) and tombstones.
+ * (version 2 or 3) and tombstones.  Record ids are made as collectors make
+ * them (format/record.h, record_new_id): 6 bytes of creation time in ms,
+ * big-endian, then 10 random bytes, here drawn from the seeded generator.
  */
 #ifndef BENCH_FLEET_H
 #define BENCH_FLEET_H
@@ -60,5 +62,10 @@ int fleet_skip(fleet_gen *g, uint64_t n);
 /* splitmix64: a tiny, fast, well-mixed generator; the benchmarks need
  * reproducibility, not secrecy. */
 uint64_t fleet_rand(uint64_t *state);
+
+/* A record id made at ms milliseconds since the epoch, in the layout of
+ * record_new_id(): the time in the first 6 bytes, big-endian, then 10
+ * bytes from *state (two draws).  Can't fail. */
+void fleet_id(uint64_t *state, uint64_t ms, uint8_t id[16]);
 
 #endif

@@ -389,18 +389,23 @@ static void random_bytes(uint64_t *s, uint8_t *out, size_t n)
 	}
 }
 
-/* Record ids of the filler: the high 8 bytes spread the n records evenly
- * over the whole key space in insertion order (so rows are appended, which
- * keeps the fill fast) while the records a benchmark then merges, with
- * random ids, land anywhere in the tree, as they would in a database grown
- * by real merges.  Big-endian, because SQLite compares blobs bytewise. */
-static void filler_id(uint64_t k, uint64_t n, uint64_t *s, uint8_t id[16])
-{
-	uint64_t hi = k * (UINT64_MAX / n);
+/* The filler's records are older than everything a benchmark then
+ * merges, as in a national database grown by years of merges: record k of
+ * n was made FILL_YEARS before FLEET_EPOCH plus k / n of that span, and its
+ * id carries that time (fleet_id, the collectors' layout).  Ids thus grow
+ * in insertion order, so rows are appended, which keeps the fill fast, and
+ * the records merged afterwards (made from FLEET_EPOCH on) come after all
+ * of them in every index keyed by id, as new records do in real life. */
+#define FILL_YEARS 2
+#define FILL_SPAN_MS ((uint64_t)FILL_YEARS * 365 * 86400 * 1000)
 
-	for (int i = 0; i < 8; i++)
-		id[i] = (uint8_t)(hi >> (56 - 8 * i));
-	random_bytes(s, id + 8, 8);
+static void filler_id(uint64_t k, uint64_t n, uint64_t *s, record *r)
+{
+	uint64_t from = (uint64_t)FLEET_EPOCH * 1000 - FILL_SPAN_MS;
+	uint64_t ms = from + (uint64_t)((double)k / (double)n * (double)FILL_SPAN_MS);
+
+	fleet_id(s, ms, r->id);
+	r->recorded_at = (int64_t)(ms / 1000);
 }
 
 static int cmd_fill(const struct opts *o)
@@ -545,7 +550,7 @@ static int cmd_fill(const struct opts *o)
 
 			if (fleet_next(&g, &r))
 				die("seed %" PRIu64 ": grid exhausted", o->seed + j);
-			filler_id(k, o->records, &st, r.id);
+			filler_id(k, o->records, &st, &r);
 			check(record_digest(&r, digest, &err), &err, "digest");
 			sqlite3_bind_blob(rec_st, 1, r.id, 16, SQLITE_STATIC);
 			sqlite3_bind_text(rec_st, 2, key_id, -1, SQLITE_STATIC);

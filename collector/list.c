@@ -23,7 +23,10 @@
 
 #define CELL_WIDTH  28       /* text table: cells cut beyond this many columns */
 #define NOTE_WIDTH  40       /* ... and the note, last column, beyond this */
-#define SHORT_ID    12       /* hex digits of the id in the text table */
+/* Hex digits of the id in the text table: its end, because ids made
+ * together start alike (their first 12 digits are the creation time) while
+ * their last 20 are random; `collector edit` accepts either end. */
+#define SHORT_ID    12
 #define VALUE_CAP   (REC_NOTE_MAX * 4 + 64)  /* a note with every byte escaped */
 
 enum list_format { FMT_TEXT, FMT_CSV, FMT_JSON };
@@ -86,7 +89,7 @@ static void text_cell(listing *l, const record *r, int i)
 
 	if (i == 0) {
 		id_format(r->id, id);
-		snprintf(l->cell, VALUE_CAP, "%.*s", SHORT_ID, id);
+		snprintf(l->cell, VALUE_CAP, "%s", id + 32 - SHORT_ID);
 		return;
 	}
 	field_show(r, &l->fs[i - 1], l->value, VALUE_CAP);

@@ -221,9 +221,9 @@ out:
 
 /* ---- edit and delete ----------------------------------------------------- */
 
-/* Finds the record named by arg (an id, a unique prefix of at least 6
- * hex digits, or "organisation").  Returns 0 or an exit status after a
- * message. */
+/* Finds the record named by arg (an id, a unique start or end of at
+ * least 6 hex digits, or "organisation").  Returns 0 or an exit status
+ * after a message. */
 static int resolve(store *s, const char *arg, stored *out)
 {
 	fmt_error err = { 0 };
@@ -240,9 +240,9 @@ static int resolve(store *s, const char *arg, stored *out)
 			break;
 	if (n < 6 || n > 32 || i < n)
 		return usage_error("identifiant invalide « %s » : donnez l'identifiant affiché par "
-				   "collector list (32 caractères, ou au moins ses 6 premiers)",
+				   "collector list (32 caractères, ou au moins ses 6 derniers)",
 				   esc(arg));
-	rc = store_find_prefix(s, arg, id, &ambiguous, &err);
+	rc = store_find_short(s, arg, id, &ambiguous, &err);
 	if (rc == FMT_DONE) {
 		msg("aucun enregistrement n'a l'identifiant %s", esc(arg));
 		return EXIT_REFUSED;
@@ -250,8 +250,8 @@ static int resolve(store *s, const char *arg, stored *out)
 	if (rc)
 		return fail(&err, NULL);
 	if (ambiguous) {
-		msg("identifiant ambigu : plusieurs enregistrements commencent par %s ; "
-		    "donnez plus de caractères", esc(arg));
+		msg("identifiant ambigu : plusieurs enregistrements commencent ou finissent "
+		    "par %s ; donnez plus de caractères", esc(arg));
 		return EXIT_REFUSED;
 	}
 	rc = store_get(s, id, out, &err);

@@ -64,10 +64,11 @@ void store_rollback(store *s);
 /* The record with this id (live or deleted) into *out; FMT_DONE when
  * there is none. */
 int store_get(store *s, const uint8_t id[16], stored *out, fmt_error *err);
-/* The id whose hex form starts with hex (6 to 32 hex digits, any case).
- * FMT_DONE when none matches; *ambiguous is set when two or more do. */
-int store_find_prefix(store *s, const char *hex, uint8_t id[16], int *ambiguous,
-		      fmt_error *err);
+/* The id whose hex form starts or ends with hex (6 to 32 hex digits, any
+ * case).  FMT_DONE when none matches; *ambiguous is set when two or more
+ * do. */
+int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
+		     fmt_error *err);
 /* The support record with the natural key of k: the live one when there
  * is one, otherwise the most recently deleted.  FMT_DONE when none. */
 int store_find_support(store *s, const rec_support *k, stored *out, fmt_error *err);
@@ -96,6 +97,9 @@ int store_pending_counts(store *s, unsigned counts[5], fmt_error *err);
 /* Sequence number for the next export (1 for the first). */
 int store_next_seq(store *s, uint64_t *seq, fmt_error *err);
 int store_add_export(store *s, const export_row *e, fmt_error *err);
+/* Removes the export numbered seq, in a transaction of its own: for an
+ * export recorded whose file could not be put in place after all. */
+int store_forget_export(store *s, uint64_t seq, fmt_error *err);
 /* The latest export, FMT_DONE when none. */
 int store_last_export(store *s, export_row *e, fmt_error *err);
 

@@ -104,7 +104,15 @@ typedef struct record {
  * value.  Never NULL. */
 const char *record_kind_name(int kind);
 
-/* Fills r->id with 16 random bytes.  Can't fail once format_init() ran. */
+/* Bytes of creation time at the start of an id made by record_new_id():
+ * milliseconds since the Unix epoch, which 48 bits hold until the year
+ * 10889. */
+#define REC_ID_TIME_BYTES 6
+
+/* Fills r->id: 6 bytes of creation time in ms, big-endian, then 10 random
+ * bytes, so that new ids sort after older ones.  The id is otherwise
+ * opaque: nothing may read the time back out of it, and any 16 bytes remain
+ * a valid id.  Can't fail once format_init() ran. */
 void record_new_id(record *r);
 
 /* Checks every field of r against the data model (enumerations, codes,

@@ -111,27 +111,42 @@ static const enum_item audiences[] = {
 };
 ENUM_TABLE(ENUM_AUDIENCE, "audience", audiences);
 
-/* Index of the département whose code is `code`, or -1.  A linear scan of
- * 101 short strings: obviously right, and nowhere near a hot path. */
+/* Index of the département whose code is `code`, or -1.  Computed from
+ * the code's shape rather than searched, because every decoded record
+ * and every listed row asks for it: the table is in INSEE order, 01-19 at
+ * 0-18, 2A and 2B at 19-20 (in place of 20), 21-95 at 21-95, then 971-974
+ * at 96-99 and 976 at 100.  The one comparison at the end checks the
+ * guess against the table itself. */
 int dept_find(const char *code)
 {
-	char up[4];
-	int i;
+	int i = -1, a, b;
 
-	if (!code)
+	if (!code || !code[0] || !code[1])
 		return -1;
-	/* Corsica is the only code with letters; "2a"/"2b" are what people
-	 * type, so they are read as "2A"/"2B".  Nothing else is folded. */
-	if (code[0] == '2' && (code[1] == 'a' || code[1] == 'b') && code[2] == '\0') {
-		up[0] = '2';
-		up[1] = (char)(code[1] - 'a' + 'A');
-		up[2] = '\0';
-		code = up;
+	a = code[0] - '0';
+	b = code[1] - '0';
+	if (code[2] == '\0') {
+		/* Corsica is the only code with letters; "2a"/"2b" are what
+		 * people type, so they are read as "2A"/"2B".  Nothing else is
+		 * folded. */
+		if (a == 2 && (code[1] == 'A' || code[1] == 'a'))
+			return 19;
+		if (a == 2 && (code[1] == 'B' || code[1] == 'b'))
+			return 20;
+		if (a < 0 || a > 9 || b < 0 || b > 9)
+			return -1;
+		i = 10 * a + b;
+		if (i >= 1 && i <= 19)
+			i--;
+		else if (i < 21 || i > 95)
+			return -1;
+	} else if (a == 9 && b == 7 && code[3] == '\0') {
+		if (code[2] >= '1' && code[2] <= '4')
+			i = 96 + (code[2] - '1');
+		else if (code[2] == '6')
+			i = 100;
 	}
-	for (i = 0; i < DEPT_COUNT; i++)
-		if (strcmp(DEPTS[i].code, code) == 0)
-			return i;
-	return -1;
+	return i >= 0 && strcmp(DEPTS[i].code, code) == 0 ? i : -1;
 }
 
 /* Region entry for a region code, or NULL. */

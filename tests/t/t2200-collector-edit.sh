@@ -1,7 +1,7 @@
 #!/bin/sh
 # t2200-collector-edit.sh - `collector edit` and `collector delete`: new
-# versions, id prefixes, the organisation profile, the support natural key
-# kept unique, tombstones.
+# versions, ids named by their start or end, the organisation profile, the
+# support natural key kept unique, tombstones.
 
 . "$(dirname "$0")/test-lib.sh"
 
@@ -37,9 +37,11 @@ test_expect_success 'edit by full id: new version, changed field, id on stdout' 
 	collector list action --format json | grep -q "2026-03-16T10:00:00Z"
 '
 
-test_expect_success 'edit by a 6-character prefix, upper case accepted' '
-	prefix=$(cut -c1-6 act.id | tr a-f A-F) &&
-	collector edit $prefix --end 2026-03-09 >out &&
+test_expect_success 'list shows the end of each id; edit by its last 6 characters' '
+	collector list action >out &&
+	grep -q "^$(cut -c21-32 act.id)  *93 Seine-Saint-Denis" out &&
+	tail=$(cut -c27-32 act.id | tr a-f A-F) &&
+	collector edit $tail --end 2026-03-09 >out &&
 	test_cmp act.id out &&
 	test "$(version_of $(cat act.id))" = 3 &&
 	collector list action --format csv | grep -q ",2026-03-02,2026-03-09,"
@@ -95,7 +97,36 @@ test_expect_success 'edit: an ambiguous prefix is refused' '
 		"UPDATE record SET id = X'\''${x}01'\'' WHERE id = X'\''$a'\'';
 		 UPDATE record SET id = X'\''${x}02'\'' WHERE id = X'\''$b'\'';" &&
 	test_exit_code 1 collector edit abcdef --count 3 2>err &&
-	test_one_line err "identifiant ambigu : plusieurs enregistrements commencent par abcdef" &&
+	m="identifiant ambigu : plusieurs enregistrements commencent ou finissent par" &&
+	test_one_line err "$m abcdef" &&
+	cp store.backup "$COLLECTOR_HOME/store.db"
+'
+
+test_expect_success 'edit by a unique start of an id (records made apart differ there)' '
+	start=$(cut -c1-16 f.id) &&
+	collector edit $start --count 12 >/dev/null 2>err &&
+	test_one_line err "aucun changement"
+'
+
+test_expect_success 'edit: a start or an end of an id finds it, not its middle' '
+	cp "$COLLECTOR_HOME/store.db" store.backup &&
+	a=$(cat f.id) && b=$(cat m.id) &&
+	x=0123456789abcdef0123456789fedcba && y=fedcba9876543210000000000077aa11 &&
+	sqlite3 "$COLLECTOR_HOME/store.db" \
+		"UPDATE record SET id = X'\''$x'\'' WHERE id = X'\''$a'\'';
+		 UPDATE record SET id = X'\''$y'\'' WHERE id = X'\''$b'\'';" &&
+	test_exit_code 1 collector edit fedcba --count 3 2>err &&
+	test_one_line err "identifiant ambigu" &&
+	test_exit_code 1 collector edit 89abcdef --count 3 2>err &&
+	test_one_line err "aucun enregistrement n.a l.identifiant 89abcdef" &&
+	collector edit 0123456 --count 12 >/dev/null 2>err &&
+	test_one_line err "aucun changement" &&
+	collector edit 0077AA11 --count 2 >/dev/null 2>err &&
+	test_one_line err "aucun changement" &&
+	collector edit 077aa11 --count 2 >/dev/null 2>err &&
+	test_one_line err "aucun changement" &&
+	test_exit_code 1 collector edit 177aa11 --count 3 2>err &&
+	test_one_line err "aucun enregistrement n.a l.identifiant 177aa11" &&
 	cp store.backup "$COLLECTOR_HOME/store.db"
 '
 

@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "format.h"
@@ -1018,6 +1019,62 @@ static void test_text(void)
 	ok(text_valid("ab\n", 2, 0), "only len bytes looked at");
 }
 
+/* The id's first REC_ID_TIME_BYTES bytes, big-endian. */
+static uint64_t id_time_ms(const uint8_t id[16])
+{
+	uint64_t ms = 0;
+
+	for (int i = 0; i < REC_ID_TIME_BYTES; i++)
+		ms = ms << 8 | id[i];
+	return ms;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* record_new_id(): 6 bytes of creation time in ms, big-endian, then 10
+ * random bytes. */
+static void test_id_layout(void)
+{
+	enum { N = 64 };
+	static uint8_t ids[N][16];
+	uint64_t before, after, t0, t1;
+	int ordered = 1, tails_differ = 1, i, j;
+	record r;
+
+	before = now_ms();
+	for (i = 0; i < N; i++) {
+		record_new_id(&r);
+		memcpy(ids[i], r.id, 16);
+	}
+	after = now_ms();
+	t0 = id_time_ms(ids[0]);
+	t1 = id_time_ms(ids[N - 1]);
+	/* Within a minute of the clock: a prefix in seconds, little-endian, or
+	 * random would be far off. */
+	ok(t0 + 60000 >= before && t0 <= after + 60000, "id prefix is the time in ms");
+	ok(t1 + 60000 >= after && t1 <= after + 60000, "last id prefix too");
+	for (i = 1; i < N; i++) {
+		/* Bytewise, as the B-trees keyed by id compare them. */
+		if (memcmp(ids[i], ids[i - 1], REC_ID_TIME_BYTES) < 0)
+			ordered = 0;
+	}
+	ok(ordered, "successive ids have non-decreasing time prefixes");
+	for (i = 0; i < N; i++)
+		for (j = i + 1; j < N; j++)
+			if (!memcmp(ids[i] + REC_ID_TIME_BYTES, ids[j] + REC_ID_TIME_BYTES,
+				    16 - REC_ID_TIME_BYTES))
+				tails_differ = 0;
+	ok(tails_differ, "random tails of successive ids differ");
+	ok(!all_zero(ids[0] + REC_ID_TIME_BYTES, 16 - REC_ID_TIME_BYTES) &&
+	   !all_zero(ids[1] + REC_ID_TIME_BYTES, 16 - REC_ID_TIME_BYTES), "tails not zero");
+}
+
 static void test_ids(void)
 {
 	uint8_t id[16], back[16], a[16], b[16];
@@ -1043,6 +1100,7 @@ static void test_ids(void)
 	record_new_id(&r);
 	memcpy(b, r.id, 16);
 	ok(memcmp(a, b, 16) != 0 && !all_zero(a, 16), "record_new_id gives random ids");
+	test_id_layout();
 }
 
 static void test_support_key(void)

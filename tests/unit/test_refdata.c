@@ -37,6 +37,50 @@ static const char *const want_names[] = {
 	"kind", "type", "public", "exploitation", "status", "sex", "age", "audience",
 };
 
+/* dept_find() as a plain scan of the table: what the computed look-up
+ * must agree with. */
+static int dept_scan(const char *code)
+{
+	for (int i = 0; i < DEPT_COUNT; i++)
+		if (strcmp(DEPTS[i].code, code) == 0)
+			return i;
+	if (!strcmp(code, "2a") || !strcmp(code, "2b"))
+		return code[1] == 'a' ? 19 : 20;
+	return -1;
+}
+
+/* Every string of up to 4 characters over digits, the Corsican letters in
+ * both cases, a neighbour letter, a blank and a line break. */
+static void test_dept_exhaustive(void)
+{
+	static const char alpha[] = "0123456789AaBbCc \n";
+	const int k = (int)sizeof alpha - 1;
+	char s[5] = { 0 };
+	int len, n, total, i, same = 1, tried = 0;
+
+	for (len = 0; len <= 4; len++) {
+		for (total = 1, i = 0; i < len; i++)
+			total *= k;
+		for (n = 0; n < total; n++) {
+			int v = n;
+
+			for (i = 0; i < len; i++, v /= k)
+				s[i] = alpha[v % k];
+			s[len] = '\0';
+			tried++;
+			if (dept_find(s) != dept_scan(s)) {
+				if (same)
+					diag("dept_find of bytes %02x %02x %02x %02x (%d long) "
+					     "= %d, table says %d", (unsigned char)s[0],
+					     (unsigned char)s[1], (unsigned char)s[2],
+					     (unsigned char)s[3], len, dept_find(s), dept_scan(s));
+				same = 0;
+			}
+		}
+	}
+	ok(same && tried > 100000, "dept_find agrees with the table on %d strings", tried);
+}
+
 static void test_depts(void)
 {
 	static const char *const refused[] = {
@@ -83,6 +127,7 @@ static void test_depts(void)
 		is_int(dept_find(refused[i]), -1, "dept_find refuses \"%s\"", refused[i]);
 	is_int(dept_find("75\n"), -1, "dept_find refuses a code with a line break");
 	is_int(dept_find(NULL), -1, "dept_find(NULL) is -1");
+	test_dept_exhaustive();
 }
 
 static void test_regions(void)
