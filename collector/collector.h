@@ -84,6 +84,10 @@ int load_kit(const cctx *ctx, kit *k);
 /* Checks that the home exists and was initialised (store, identity,
  * kit).  Prints why not and returns EXIT_ENV; 0 when it is. */
 int check_home(const cctx *ctx);
+/* check_home(), then the clock into *now and the pinned kit into *k: the
+ * start of request, export and ack.  Prints why not and returns the exit
+ * status; 0 when all are there. */
+int home_ready(const cctx *ctx, int64_t *now, kit *k);
 
 /* Commands: argv[0] is the command name; options are parsed by each. */
 int cmd_init(cctx *ctx, int argc, char **argv);

@@ -541,6 +541,24 @@ static void hours_text(uint32_t minutes, char *buf, size_t cap)
 		*--p = '\0';
 }
 
+/* The department codes of o joined by sep ("75,93" to be read back, "75, 93"
+ * to be shown) into the caller's buf, NUL-terminated and truncated to cap.
+ * Cannot fail. */
+static void depts_join(const rec_org *o, const char *sep, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < o->ndepts && n < cap; i++) {
+		int w = snprintf(buf + n, cap - n, "%s%s", i ? sep : "",
+				 DEPTS[o->depts[i] % DEPT_COUNT].code);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
 void field_get(const record *r, const field_def *f, char *buf, size_t cap)
 {
 	buf[0] = '\0';
@@ -550,19 +568,9 @@ void field_get(const record *r, const field_def *f, char *buf, size_t cap)
 	case F_DEPT:
 		snprintf(buf, cap, "%s", DEPTS[*AT_C(r, f, uint8_t) % DEPT_COUNT].code);
 		break;
-	case F_DEPTS: {
-		size_t n = 0;
-		int i;
-
-		for (i = 0; i < r->u.org.ndepts && n < cap; i++) {
-			int w = snprintf(buf + n, cap - n, "%s%s", i ? "," : "",
-					 DEPTS[r->u.org.depts[i] % DEPT_COUNT].code);
-			if (w < 0)
-				break;
-			n += (size_t)w;
-		}
+	case F_DEPTS:
+		depts_join(&r->u.org, ",", buf, cap);
 		break;
-	}
 	case F_ENUM: {
 		uint8_t i = *AT_C(r, f, uint8_t);
 
@@ -622,19 +630,9 @@ void field_show(const record *r, const field_def *f, char *buf, size_t cap)
 		snprintf(buf, cap, "%s %s", d->code, d->name);
 		break;
 	}
-	case F_DEPTS: {
-		size_t n = 0;
-		int i;
-
-		for (i = 0; i < r->u.org.ndepts && n < cap; i++) {
-			int w = snprintf(buf + n, cap - n, "%s%s", i ? ", " : "",
-					 DEPTS[r->u.org.depts[i] % DEPT_COUNT].code);
-			if (w < 0)
-				break;
-			n += (size_t)w;
-		}
+	case F_DEPTS:
+		depts_join(&r->u.org, ", ", buf, cap);
 		break;
-	}
 	case F_ENUM: {
 		uint8_t i = *AT_C(r, f, uint8_t);
 

@@ -350,11 +350,7 @@ int cmd_request(cctx *ctx, int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("request : refus d'écrire un fichier binaire sur le terminal ; "
 				   "utilisez -o FICHIER");
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
-	if ((rc = load_kit(ctx, &k)))
+	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
 	q = calloc(1, sizeof *q);
 	org = malloc(sizeof *org);

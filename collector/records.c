@@ -262,6 +262,38 @@ static int resolve(store *s, const char *arg, stored *out)
 	return rc ? fail(&err, NULL) : 0;
 }
 
+/* The start that edit and delete share: checks the home folder and reads
+ * the clock into *now, allocates *old and *r (the caller frees both, also
+ * on failure; they may be NULL then), opens the store into *s (the caller
+ * closes it) in a write transaction and finds target into *old, with its
+ * printable id in id.  Returns 0, or an exit status after a message; the
+ * transaction is then rolled back. */
+static int begin_on_record(cctx *ctx, const char *target, int64_t *now, store **s,
+			   stored **old, record **r, char id[33])
+{
+	fmt_error err = { 0 };
+	int rc;
+
+	if ((rc = check_home(ctx)))
+		return rc;
+	if ((*now = collector_now()) < 0)
+		return EXIT_USAGE;
+	*old = malloc(sizeof **old);
+	*r = malloc(sizeof **r);
+	if (!*old || !*r) {
+		msg("mémoire insuffisante");
+		return EXIT_INTERNAL;
+	}
+	if ((rc = store_open(s, ctx->db_path, &err)) || (rc = store_begin(*s, &err)))
+		return fail(&err, ctx->db_path);
+	if ((rc = resolve(*s, target, *old))) {
+		store_rollback(*s);
+		return rc;
+	}
+	id_format((*old)->rec.id, id);
+	return 0;
+}
+
 #define EDIT_MAX 32
 
 int cmd_edit(cctx *ctx, int argc, char **argv)
@@ -312,24 +344,8 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 			if (strcmp(names[i], names[j]) == 0)
 				return usage_error("edit : option --%s donnée deux fois",
 						   esc(names[i]));
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
-	old = malloc(sizeof *old);
-	r = malloc(sizeof *r);
-	if (!old || !r) {
-		msg("mémoire insuffisante");
-		rc = EXIT_INTERNAL;
+	if ((rc = begin_on_record(ctx, target, &now, &s, &old, &r, id)))
 		goto out;
-	}
-	if ((rc = store_open(&s, ctx->db_path, &err)) || (rc = store_begin(s, &err))) {
-		rc = fail(&err, ctx->db_path);
-		goto out;
-	}
-	if ((rc = resolve(s, target, old)))
-		goto rollback;
-	id_format(old->rec.id, id);
 	if (old->rec.deleted) {
 		msg("l'enregistrement %s a été supprimé : il ne peut plus être modifié", id);
 		rc = EXIT_REFUSED;
@@ -407,24 +423,8 @@ int cmd_delete(cctx *ctx, int argc, char **argv)
 	if (npos != 1)
 		return usage_error("delete : précisez l'identifiant de l'enregistrement "
 				   "à supprimer");
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
-	old = malloc(sizeof *old);
-	r = malloc(sizeof *r);
-	if (!old || !r) {
-		msg("mémoire insuffisante");
-		rc = EXIT_INTERNAL;
+	if ((rc = begin_on_record(ctx, pos[0], &now, &s, &old, &r, id)))
 		goto out;
-	}
-	if ((rc = store_open(&s, ctx->db_path, &err)) || (rc = store_begin(s, &err))) {
-		rc = fail(&err, ctx->db_path);
-		goto out;
-	}
-	if ((rc = resolve(s, pos[0], old)))
-		goto rollback;
-	id_format(old->rec.id, id);
 	if (old->rec.kind == REC_ORG) {
 		msg("le profil de l'organisation ne peut pas être supprimé ; modifiez-le avec "
 		    "« collector edit organisation --CHAMP VALEUR »");

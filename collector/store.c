@@ -174,6 +174,18 @@ static int done(sqlite3_stmt *st, int rc)
 	return rc;
 }
 
+/* Steps st, a bound statement that returns no row, to its end and resets
+ * it.  Fails with the database's error, the detail naming `what` ("saving
+ * the record"). */
+static int run(store *s, sqlite3_stmt *st, const char *what, fmt_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE)
+		return done(st, db_fail(s->db, rc, what, err));
+	return done(st, FMT_OK);
+}
+
 static int open_common(store **out, const char *path, int create, fmt_error *err)
 {
 	store *s;
@@ -378,10 +390,8 @@ int store_put(store *s, const record *r, fmt_error *err)
 	if ((rc = stmt(s, Q_HISTORY, &st, err)))
 		return rc;
 	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "saving the previous version", err));
-	done(st, 0);
+	if ((rc = run(s, st, "saving the previous version", err)))
+		return rc;
 
 	if ((rc = stmt(s, Q_PUT, &st, err)))
 		return rc;
@@ -397,10 +407,8 @@ int store_put(store *s, const record *r, fmt_error *err)
 		sqlite3_bind_null(st, 6);
 	}
 	sqlite3_bind_blob(st, 7, body, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "saving the record", err));
-	done(st, 0);
+	if ((rc = run(s, st, "saving the record", err)))
+		return rc;
 	/* No row changed: an older or equal version, or a change of kind.
 	 * The commands never ask for that; refuse rather than lose a write. */
 	if (sqlite3_changes(s->db) != 1)
@@ -486,10 +494,7 @@ int store_add_export(store *s, const export_row *e, fmt_error *err)
 	sqlite3_bind_int64(st, 4, e->records);
 	sqlite3_bind_int(st, 5, e->full);
 	sqlite3_bind_text(st, 6, e->path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "recording the export", err));
-	return done(st, FMT_OK);
+	return run(s, st, "recording the export", err);
 }
 
 int store_forget_export(store *s, uint64_t seq, fmt_error *err)
@@ -501,9 +506,7 @@ int store_forget_export(store *s, uint64_t seq, fmt_error *err)
 		rc = stmt(s, Q_FORGET_EXPORT, &st, err);
 	if (rc == FMT_OK) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
-		rc = sqlite3_step(st);
-		rc = done(st, rc == SQLITE_DONE ? FMT_OK :
-			  db_fail(s->db, rc, "forgetting the export", err));
+		rc = run(s, st, "forgetting the export", err);
 	}
 	if (rc == FMT_OK)
 		return db_commit(s->db, err);
@@ -556,6 +559,20 @@ static void row_receipt(sqlite3_stmt *st, receipt_row *r)
 	copy_text(r->file, sizeof r->file, sqlite3_column_text(st, 7));
 }
 
+/* Steps a statement expected to return at most one receipt row: FMT_DONE
+ * when there is none, *out filled on FMT_OK.  Resets st either way. */
+static int one_receipt(store *s, sqlite3_stmt *st, receipt_row *out, fmt_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE)
+		return done(st, FMT_DONE);
+	if (rc != SQLITE_ROW)
+		return done(st, db_fail(s->db, rc, "reading the receipts", err));
+	row_receipt(st, out);
+	return done(st, FMT_OK);
+}
+
 int store_find_receipt(store *s, const uint8_t bundle_id[16], receipt_row *out,
 		       fmt_error *err)
 {
@@ -565,13 +582,7 @@ int store_find_receipt(store *s, const uint8_t bundle_id[16], receipt_row *out,
 	if (rc)
 		return rc;
 	sqlite3_bind_blob(st, 1, bundle_id, 16, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		return done(st, FMT_DONE);
-	if (rc != SQLITE_ROW)
-		return done(st, db_fail(s->db, rc, "reading the receipts", err));
-	row_receipt(st, out);
-	return done(st, FMT_OK);
+	return one_receipt(s, st, out, err);
 }
 
 int store_add_receipt(store *s, const receipt_row *r, fmt_error *err)
@@ -589,10 +600,7 @@ int store_add_receipt(store *s, const receipt_row *r, fmt_error *err)
 	sqlite3_bind_int64(st, 6, r->entries);
 	sqlite3_bind_int64(st, 7, r->acked);
 	sqlite3_bind_text(st, 8, r->file, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "recording the receipt", err));
-	return done(st, FMT_OK);
+	return run(s, st, "recording the receipt", err);
 }
 
 int store_last_receipt(store *s, receipt_row *r, fmt_error *err)
@@ -602,13 +610,7 @@ int store_last_receipt(store *s, receipt_row *r, fmt_error *err)
 
 	if (rc)
 		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		return done(st, FMT_DONE);
-	if (rc != SQLITE_ROW)
-		return done(st, db_fail(s->db, rc, "reading the receipts", err));
-	row_receipt(st, r);
-	return done(st, FMT_OK);
+	return one_receipt(s, st, r, err);
 }
 
 int store_ack(store *s, const uint8_t id[16], uint32_t version, int *changed,
@@ -621,10 +623,8 @@ int store_ack(store *s, const uint8_t id[16], uint32_t version, int *changed,
 		return rc;
 	sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, version);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "applying the receipt", err));
-	done(st, 0);
+	if ((rc = run(s, st, "applying the receipt", err)))
+		return rc;
 	*changed = sqlite3_changes(s->db) == 1;
 	*known = 1;
 	if (*changed)
@@ -648,8 +648,5 @@ int store_meta_set(store *s, const char *key, const char *value, fmt_error *err)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "saving the store's details", err));
-	return done(st, FMT_OK);
+	return run(s, st, "saving the store's details", err);
 }

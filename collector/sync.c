@@ -33,6 +33,21 @@ static int add_to_bundle(void *ctx, const stored *sr, fmt_error *err)
 	return bundle_writer_add(ctx, &sr->rec, err);
 }
 
+/* Loads this post's identity into *id, then opens the store into *s; the
+ * caller frees both, also on failure.  *what names the file that failed,
+ * for the caller's message.  Returns FMT_OK or the code, err filled. */
+static int open_identity_store(const cctx *ctx, identity **id, store **s, const char **what,
+			       fmt_error *err)
+{
+	int rc;
+
+	*what = ctx->key_path;
+	if ((rc = keys_load(id, ctx->key_path, err)))
+		return rc;
+	*what = ctx->db_path;
+	return store_open(s, ctx->db_path, err);
+}
+
 int cmd_export(cctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "full", 0, NULL } };
@@ -60,24 +75,16 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("export : refus d'écrire un fichier chiffré sur le terminal ; "
 				   "utilisez -o FICHIER");
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
-	if ((rc = load_kit(ctx, &k)))
+	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
 	e = calloc(1, sizeof *e);
 	if (!e) {
 		msg("mémoire insuffisante");
 		return EXIT_INTERNAL;
 	}
-	what = ctx->key_path;
-	if ((rc = keys_load(&id, ctx->key_path, &err)))
-		goto fail;
-	what = ctx->db_path;
 	/* The write lock for the whole export: the sequence number and the
 	 * records sent are those of one state of the store. */
-	if ((rc = store_open(&s, ctx->db_path, &err)) || (rc = store_begin(s, &err)) ||
+	if ((rc = open_identity_store(ctx, &id, &s, &what, &err)) || (rc = store_begin(s, &err)) ||
 	    (rc = store_pending_counts(s, counts, &err)))
 		goto fail;
 	if (!full && total(counts) == 0) {
@@ -253,11 +260,7 @@ int cmd_ack(cctx *ctx, int argc, char **argv)
 	if (npos == 0)
 		return usage_error("ack : précisez le ou les accusés de réception reçus du "
 				   "coordinateur (fichiers .receipt)");
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
-	if ((rc = load_kit(ctx, &k)))
+	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
 	if ((rc = keys_load(&id, ctx->key_path, &err)))
 		return fail(&err, ctx->key_path);
@@ -305,11 +308,8 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 		rc = fmt_fail(&err, FMT_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	what = ctx->key_path;
-	if ((rc = keys_load(&id, ctx->key_path, &err)))
-		goto fail;
-	what = ctx->db_path;
-	if ((rc = store_open(&s, ctx->db_path, &err)) || (rc = store_begin_read(s, &err)) ||
+	if ((rc = open_identity_store(ctx, &id, &s, &what, &err)) ||
+	    (rc = store_begin_read(s, &err)) ||
 	    (rc = store_org(s, org, &err)) || (rc = store_pending_counts(s, counts, &err)))
 		goto fail;
 

@@ -356,3 +356,18 @@ int load_kit(const cctx *ctx, kit *k)
 	}
 	return 0;
 }
+
+/* The start of the commands that work with the pinned kit (request,
+ * export, ack): checks the home, reads the clock into *now and the kit into
+ * *k.  Fails with the message already printed; returns the exit status,
+ * 0 when all three are there. */
+int home_ready(const cctx *ctx, int64_t *now, kit *k)
+{
+	int rc;
+
+	if ((rc = check_home(ctx)))
+		return rc;
+	if ((*now = collector_now()) < 0)
+		return EXIT_USAGE;
+	return load_kit(ctx, k);
+}

@@ -251,8 +251,11 @@ static int out_put(struct w_out *o, const uint8_t *p, size_t n, fmt_error *err)
 	return write_all(o->fd, p, n, err);
 }
 
-/* Reads scratch[off..off+n) into buf. */
-static int scratch_read(int fd, uint8_t *buf, size_t n, uint64_t off, fmt_error *err)
+/* Reads exactly n bytes of fd at off into the caller's buf, retrying short
+ * reads and EINTR.  Fails with FMT_E_IO: "<what>: <strerror>" on a read
+ * error, or the detail `shrunk` when the file ends first. */
+static int pread_exact(int fd, uint8_t *buf, size_t n, uint64_t off, const char *what,
+		       const char *shrunk, fmt_error *err)
 {
 	ssize_t got;
 	size_t done = 0;
@@ -262,12 +265,19 @@ static int scratch_read(int fd, uint8_t *buf, size_t n, uint64_t off, fmt_error 
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			return fmt_fail(err, FMT_E_IO, "scratch file: %s", strerror(errno));
+			return fmt_fail(err, FMT_E_IO, "%s: %s", what, strerror(errno));
 		if (got == 0)
-			return fmt_fail(err, FMT_E_IO, "scratch file: shorter than written");
+			return fmt_fail(err, FMT_E_IO, "%s", shrunk);
 		done += (size_t)got;
 	}
 	return FMT_OK;
+}
+
+/* Reads scratch[off..off+n) into buf. */
+static int scratch_read(int fd, uint8_t *buf, size_t n, uint64_t off, fmt_error *err)
+{
+	return pread_exact(fd, buf, n, off, "scratch file", "scratch file: shorter than written",
+			   err);
 }
 
 /* Ed25519ph signature of header || scratch file. */
@@ -471,20 +481,8 @@ struct bundle_reader {
 /* Reads exactly n bytes at off; a short read means the file shrank. */
 static int pread_full(int fd, uint8_t *buf, size_t n, uint64_t off, fmt_error *err)
 {
-	size_t done = 0;
-	ssize_t got;
-
-	while (done < n) {
-		got = pread(fd, buf + done, n - done, (off_t)(off + done));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return fmt_fail(err, FMT_E_IO, "bundle: %s", strerror(errno));
-		if (got == 0)
-			return fmt_fail(err, FMT_E_IO, "bundle changed while it was being read");
-		done += (size_t)got;
-	}
-	return FMT_OK;
+	return pread_exact(fd, buf, n, off, "bundle", "bundle changed while it was being read",
+			   err);
 }
 
 /* After a block failed authentication with at most BLOCK_CIPHER +

@@ -127,21 +127,6 @@ void text_show(const void *data, size_t n, char *out, size_t cap)
 	out[o] = '\0';
 }
 
-/* Codes of t as "a, b, c" for the "(allowed: ...)" part of a detail. */
-static void allowed_codes(const enum_table *t, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int i, w;
-
-	buf[0] = '\0';
-	for (i = 0; i < t->count && n < cap; i++) {
-		w = snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", t->items[i].code);
-		if (w < 0)
-			break;
-		n += (size_t)w;
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* Dates and periods                                                   */
 
@@ -427,7 +412,7 @@ static int check_enum(const enum_table *t, unsigned v, fmt_error *err)
 
 	if (v < (unsigned)t->count)
 		return FMT_OK;
-	allowed_codes(t, allowed, sizeof allowed);
+	enum_list_codes(t, allowed, sizeof allowed);
 	return fmt_fail(err, FMT_E_FIELD, "field %s: unknown value %u (allowed: %s)",
 			t->name, v, allowed);
 }
@@ -438,7 +423,7 @@ static int check_mask(const enum_table *t, uint32_t mask, fmt_error *err)
 
 	if (!(mask & ~enum_all_mask(t)))
 		return FMT_OK;
-	allowed_codes(t, allowed, sizeof allowed);
+	enum_list_codes(t, allowed, sizeof allowed);
 	return fmt_fail(err, FMT_E_FIELD, "field %s: unknown values in set 0x%08x (allowed: %s)",
 			t->name, (unsigned)mask, allowed);
 }

@@ -184,8 +184,9 @@ uint32_t enum_all_mask(const enum_table *t)
 }
 
 /* "a, b, c": the codes alone, which is what fits in a one-line detail
- * (the labels of the longer tables would not). */
-static void codes_list(const enum_table *t, char *buf, size_t cap)
+ * (the labels of the longer tables would not).  Writes into the caller's
+ * buf, truncated to cap; cannot fail. */
+void enum_list_codes(const enum_table *t, char *buf, size_t cap)
 {
 	size_t n = 0;
 	int i, w;
@@ -242,7 +243,7 @@ int enum_parse_set(const enum_table *t, const char *list, uint32_t *mask,
 			i = enum_find(t, code);
 		}
 		if (i < 0) {
-			codes_list(t, allowed, sizeof allowed);
+			enum_list_codes(t, allowed, sizeof allowed);
 			text_show(start, n > 40 ? 40 : n, shown, sizeof shown);
 			return fmt_fail(err, FMT_E_FIELD,
 					"field %s: unknown value \"%s\" (allowed: %s)",

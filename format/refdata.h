@@ -17,6 +17,7 @@
 #ifndef MAILLAGE_REFDATA_H
 #define MAILLAGE_REFDATA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define REFDATA_VERSION 1        /* bumped when any table below changes */
@@ -84,6 +85,11 @@ int enum_format_set(const enum_table *t, uint32_t mask, char *buf, int cap);
 
 /* Mask with every valid bit of t set. */
 uint32_t enum_all_mask(const enum_table *t);
+
+/* Comma-separated codes of t alone ("a, b, c"), for the "(allowed: ...)"
+ * part of a one-line detail.  Writes into buf (NUL-terminated, truncated
+ * to cap); cap must be at least 1.  Cannot fail. */
+void enum_list_codes(const enum_table *t, char *buf, size_t cap);
 
 /* Comma-separated "code (label)" list of t's values in French, for
  * messages such as "allowed: sexual (exploitation sexuelle), ...".

@@ -158,6 +158,32 @@ static report_org *org_by_id(report *r, long long id)
 	return bsearch(&key, r->orgs, (size_t)r->norgs, sizeof *r->orgs, cmp_org_id);
 }
 
+/* Finalizes st, whose last sqlite3_step() returned rc: FMT_OK when its
+ * rows ran to their end, else the database's error naming what was read
+ * ("reading the actions"). */
+static int rows_end(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what, fmt_error *err)
+{
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, what, err);
+	return FMT_OK;
+}
+
+/* Prepares sql into *st (the caller finalizes it) with ?1 and ?2 bound to
+ * the first and last day of the report's period, which r keeps alive while
+ * st runs.  Fails like db_prepare(). */
+static int prepare_period(sqlite3 *db, const report *r, const char *sql, sqlite3_stmt **st,
+			  fmt_error *err)
+{
+	int rc = db_prepare(db, st, sql, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(*st, 1, r->first_day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(*st, 2, r->last_day, -1, SQLITE_STATIC);
+	return FMT_OK;
+}
+
 static int load_orgs(sqlite3 *db, report *r, fmt_error *err)
 {
 	static const char sql[] =
@@ -206,10 +232,7 @@ static int load_orgs(sqlite3 *db, report *r, fmt_error *err)
 		if (o->kind < 0)
 			o->kind = other;   /* still listed: its data counts all the same */
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the organisations", err);
-	return FMT_OK;
+	return rows_end(db, st, rc, "reading the organisations", err);
 }
 
 static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
@@ -230,10 +253,7 @@ static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
 		}
 		o->active[d] = 1;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the départements of intervention", err);
-	return FMT_OK;
+	return rows_end(db, st, rc, "reading the départements of intervention", err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -250,11 +270,9 @@ static int load_actions(sqlite3 *db, report *r, fmt_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = db_prepare(db, &st, sql, err);
+	rc = prepare_period(db, r, sql, &st, err);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, r->first_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->last_day, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		report_org *o = org_by_id(r, sqlite3_column_int64(st, 0));
 		int d = dept_find((const char *)sqlite3_column_text(st, 1));
@@ -269,10 +287,7 @@ static int load_actions(sqlite3 *db, report *r, fmt_error *err)
 		o->reporting = 1;
 		o->types[d] |= 1u << t;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the actions", err);
-	return FMT_OK;
+	return rows_end(db, st, rc, "reading the actions", err);
 }
 
 static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
@@ -283,11 +298,9 @@ static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = db_prepare(db, &st, sql, err);
+	rc = prepare_period(db, r, sql, &st, err);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, r->first_day, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->last_day, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		report_org *o = org_by_id(r, sqlite3_column_int64(st, 0));
 		int d = dept_find((const char *)sqlite3_column_text(st, 1));
@@ -302,10 +315,7 @@ static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
 		r->dept[d].trainings++;
 		r->dept[d].participants += n;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the trainings", err);
-	return FMT_OK;
+	return rows_end(db, st, rc, "reading the trainings", err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -441,10 +451,7 @@ static int load_support(sqlite3 *db, report *r, fmt_error *err)
 		}
 	}
 	cell_flush(r, &a, gran);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, "reading the support counts", err);
-	return FMT_OK;
+	return rows_end(db, st, rc, "reading the support counts", err);
 }
 
 /* ------------------------------------------------------------------ */
