@@ -287,17 +287,6 @@ int store_get(store *s, const uint8_t id[16], stored *out, fmt_error *err)
 	return one_record(s, st, out, "reading a record", err);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
 		     fmt_error *err)
 {
@@ -319,7 +308,7 @@ int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
 	memset(lo, 0x00, sizeof lo);
 	memset(hi, 0xff, sizeof hi);
 	for (i = 0; i < n; i++) {
-		if ((v = hexval(hex[i])) < 0)
+		if ((v = hex_digit(hex[i])) < 0)
 			return fmt_fail(err, FMT_E_FIELD, "an id is made of hex digits");
 		if (i % 2 == 0) {
 			lo[i / 2] = (uint8_t)(v << 4);
@@ -331,8 +320,8 @@ int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
 	}
 	k = n / 2;
 	for (i = 0; i < k; i++)
-		tail[i] = (uint8_t)(hexval(hex[n - 2 * k + 2 * i]) << 4 |
-				    hexval(hex[n - 2 * k + 2 * i + 1]));
+		tail[i] = (uint8_t)(hex_digit(hex[n - 2 * k + 2 * i]) << 4 |
+				    hex_digit(hex[n - 2 * k + 2 * i + 1]));
 	if ((rc = stmt(s, Q_PREFIX, &st, err)))
 		return rc;
 	sqlite3_bind_blob(st, 1, lo, 16, SQLITE_TRANSIENT);

@@ -353,7 +353,7 @@ const char *record_kind_name(int kind)
 	return "?";
 }
 
-static int hex_value(char c)
+int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -374,8 +374,8 @@ int id_parse(const char *s, uint8_t id[16])
 	if (!s || strlen(s) != 32)
 		return FMT_E_FIELD;
 	for (i = 0; i < 16; i++) {
-		hi = hex_value(s[2 * i]);
-		lo = hex_value(s[2 * i + 1]);
+		hi = hex_digit(s[2 * i]);
+		lo = hex_digit(s[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			memset(id, 0, 16);
 			return FMT_E_FIELD;

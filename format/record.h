@@ -170,6 +170,9 @@ int text_valid(const char *s, size_t len, int allow_newline);
  * backslashes) as \xNN, cut to fit out[0..cap), NUL-terminated. */
 void text_show(const void *data, size_t n, char *out, size_t cap);
 
+/* Value 0..15 of a hex digit (either case), or -1. */
+int hex_digit(char c);
+
 /* Id as 32 lower-case hex characters (buf of 33 bytes) and back. */
 void id_format(const uint8_t id[16], char buf[33]);
 int id_parse(const char *s, uint8_t id[16]);
