@@ -211,11 +211,24 @@ int csv_write_cell(FILE *f, const char *s)
 		return EOF;
 	if (neutral && putc('\'', f) == EOF)
 		return EOF;
-	for (p = s; *p; p++) {
-		if (*p == '"' && putc('"', f) == EOF)
+	if (!quote) {
+		/* The common case (a code, a number): one write. */
+		if (n && fwrite(s, 1, n, f) != n)
 			return EOF;
-		if (putc(*p, f) == EOF)
-			return EOF;
+	} else {
+		/* Runs up to each quote, then the quote doubled. */
+		for (p = s; *p; ) {
+			size_t run = strcspn(p, "\"");
+
+			if (run && fwrite(p, 1, run, f) != run)
+				return EOF;
+			p += run;
+			if (*p == '"') {
+				if (fputs("\"\"", f) == EOF)
+					return EOF;
+				p++;
+			}
+		}
 	}
 	if (quote && putc('"', f) == EOF)
 		return EOF;
