@@ -1,6 +1,7 @@
 /*
  * envelope.h - the 8-byte header that starts every Maillage file, shared
- * by keys.c, signed.c and bundle.c.  Internal to format/.
+ * by keys.c, signed.c, bundle_write.c and bundle_read.c.  Internal to
+ * format/.
  *
  *   0 "MLLG" | 4 type | 5 version (1) | 6 suite (1) | 7 reserved (0)
  */

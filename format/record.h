@@ -139,7 +139,8 @@ int record_digest(const record *r, uint8_t out[16], fmt_error *err);
 /* Support natural key: (period, dept, status, exploitation, sex, age). */
 int record_same_support_key(const rec_support *a, const rec_support *b);
 
-/* Field helpers shared by the programs (flags, CSV import, reports). */
+/* Single values (format/value.c), shared by the programs (flags, CSV
+ * import, reports) and by the record checks above. */
 
 /* "YYYY-MM-DD" -> yyyymmdd, checking the calendar (leap years) and a year
  * in 2000..2099.  FMT_E_FIELD on anything else. */

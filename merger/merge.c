@@ -6,7 +6,7 @@
  *
  * One bundle, in order:
  *   1. open_input + bundle_reader_open: size, framing, decryption with the
- *      coordinator's key, the sender's signature (format/bundle.c);
+ *      coordinator's key, the sender's signature (format/bundle_read.c);
  *   2. BEGIN IMMEDIATE, then the sender must be an enrolled, unrevoked
  *      collector, whatever creation time the bundle declares (a thief can
  *      backdate);

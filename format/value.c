@@ -1,0 +1,329 @@
+/*
+ * value.c - the single values records are made of, and that the programs
+ * read from flags, spreadsheets and files: dates (yyyymmdd), periods
+ * (year, quarter or month), UTF-8 text and ids as hex.
+ *
+ * Each value has one written form and one parser that accepts exactly that
+ * form, so that what is stored is what was meant and two spellings of the
+ * same value never reach a record.  text_show() turns untrusted bytes into
+ * something a one-line message can quote.  Nothing here knows about
+ * records as a whole: their validation and encoding are in record.c, which
+ * shares text_check() and all_digits() through value_priv.h.
+ */
+#include "record.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "value_priv.h"
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+
+/* Checks s[0..len) as UTF-8 text (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF) without NUL, C0 controls other than
+ * tab and, when allowed, newline, or DEL.  Returns NULL when valid,
+ * otherwise what is wrong, with *at the offset of the offending byte. */
+const char *text_check(const char *str, size_t len, int allow_newline, size_t *at)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k, n;
+	unsigned char c, lo, hi;
+
+	while (i < len) {
+		c = s[i];
+		*at = i;
+		if (c < 0x80) {
+			if (c == 0)
+				return "NUL byte";
+			if (c == '\n' && !allow_newline)
+				return "line break not allowed here";
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+				return "control character";
+			i++;
+			continue;
+		}
+		/* Lead byte: sequence length and the range of the second byte
+		 * that excludes overlongs (E0, F0), surrogates (ED) and code
+		 * points above U+10FFFF (F4). */
+		lo = 0x80;
+		hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else {
+			return "invalid UTF-8";
+		}
+		if (len - i < n)
+			return "invalid UTF-8 (sequence cut short)";
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return "invalid UTF-8";
+		for (k = 2; k < n; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return "invalid UTF-8";
+		i += n;
+	}
+	return NULL;
+}
+
+/* 1 when s[0..len) is valid text; see text_check(). */
+int text_valid(const char *s, size_t len, int allow_newline)
+{
+	size_t at;
+
+	if (!s)
+		return len == 0;
+	return text_check(s, len, allow_newline, &at) == NULL;
+}
+
+/* See record.h.  Messages stay one harmless line whatever a file holds. */
+void text_show(const void *data, size_t n, char *out, size_t cap)
+{
+	const unsigned char *p = data;
+	size_t i = 0, o = 0, k, len;
+
+	while (i < n && o + 5 < cap) {
+		len = 1;
+		if (p[i] >= 0xC2 && p[i] <= 0xF4)
+			len = p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+		/* a whole printable character (not a C1 control) stays readable */
+		if (len > 1 && i + len <= n && o + len < cap &&
+		    text_valid((const char *)p + i, len, 0) && !(p[i] == 0xC2 && p[i + 1] < 0xA0)) {
+			for (k = 0; k < len; k++)
+				out[o++] = (char)p[i + k];
+			i += len;
+		} else if (p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\') {
+			out[o++] = (char)p[i++];
+		} else {
+			snprintf(out + o, cap - o, "\\x%02x", p[i++]);
+			o += 4;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates and periods                                                   */
+
+static int is_leap(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static unsigned days_in_month(unsigned y, unsigned m)
+{
+	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* 1 when d is a calendar date yyyymmdd with a year in 2000..2099. */
+int date_valid(uint32_t d)
+{
+	unsigned y = d / 10000, m = d / 100 % 100, day = d % 100;
+
+	if (y < 2000 || y > 2099 || m < 1 || m > 12 || day < 1)
+		return 0;
+	return day <= days_in_month(y, m);
+}
+
+static unsigned digits_value(const char *s, size_t n)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (unsigned)(s[i] - '0');
+	return v;
+}
+
+/* "YYYY-MM-DD" -> yyyymmdd.  Exactly that form: "2026-3-5" or a date
+ * followed by a time is refused, so what is stored is what was meant. */
+int date_parse(const char *s, uint32_t *out, fmt_error *err)
+{
+	char shown[48];
+	unsigned y, m, d;
+
+	*out = 0;
+	if (!s)
+		s = "";
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
+	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
+		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a date written YYYY-MM-DD", shown);
+	y = digits_value(s, 4);
+	m = digits_value(s + 5, 2);
+	d = digits_value(s + 8, 2);
+	if (y < 2000 || y > 2099)
+		return fmt_fail(err, FMT_E_FIELD, "\"%s\": the year must be between 2000 and 2099",
+				shown);
+	if (!date_valid(y * 10000 + m * 100 + d))
+		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a day of the calendar", shown);
+	*out = y * 10000 + m * 100 + d;
+	return FMT_OK;
+}
+
+/* yyyymmdd -> "YYYY-MM-DD".  Prints whatever digits d holds: callers
+ * format valid dates. */
+void date_format(uint32_t d, char buf[11])
+{
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)(d / 10000 % 10000),
+		 (unsigned)(d / 100 % 100), (unsigned)(d % 100));
+}
+
+/* Accepts "YYYY", "YYYY-Qn"/"YYYY-qn" (n 1..4) and "YYYY-MM" (two
+ * digits, 01..12) with a year in 2000..2099; writes the canonical form
+ * (upper-case Q).  Refuses everything else, "2026-5" included: a month
+ * is always two digits so that periods sort and compare as text. */
+int period_parse(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err)
+{
+	char shown[48];
+	size_t n;
+	unsigned y, m;
+
+	out[0] = '\0';
+	if (!s)
+		s = "";
+	n = strnlen(s, REC_PERIOD_MAX + 1);
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
+	if ((n != 4 && n != 7) || !all_digits(s, 4))
+		goto bad;
+	y = digits_value(s, 4);
+	if (y < 2000 || y > 2099)
+		return fmt_fail(err, FMT_E_FIELD, "\"%s\": the year must be between 2000 and 2099",
+				shown);
+	if (n == 7) {
+		if (s[4] != '-')
+			goto bad;
+		if (s[5] == 'Q' || s[5] == 'q') {
+			if (s[6] < '1' || s[6] > '4')
+				goto bad;
+		} else {
+			if (!all_digits(s + 5, 2))
+				goto bad;
+			m = digits_value(s + 5, 2);
+			if (m < 1 || m > 12)
+				goto bad;
+		}
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	if (n == 7 && out[5] == 'q')
+		out[5] = 'Q';
+	return FMT_OK;
+bad:
+	return fmt_fail(err, FMT_E_FIELD,
+			"\"%s\" is not a period: expected a year (2026), a quarter (2026-Q3) "
+			"or a month (2026-05)", shown);
+}
+
+/* 1 when s is a period exactly as period_parse() writes it. */
+int period_valid(const char *s)
+{
+	char canon[REC_PERIOD_MAX + 1];
+
+	if (!s || period_parse(s, canon, NULL) != FMT_OK)
+		return 0;
+	return strcmp(s, canon) == 0;
+}
+
+/* Year of a canonical period, or -1. */
+int period_year(const char *p)
+{
+	if (!period_valid(p))
+		return -1;
+	return (int)digits_value(p, 4);
+}
+
+/* 0 year, 1 quarter, 2 month; -1 when p is not a canonical period. */
+int period_granularity(const char *p)
+{
+	if (!period_valid(p))
+		return -1;
+	if (p[4] == '\0')
+		return 0;
+	return p[5] == 'Q' ? 1 : 2;
+}
+
+/* 1 when period p lies within period outer (both canonical; a period
+ * lies within itself); 0 otherwise, and for anything not canonical. */
+int period_within(const char *p, const char *outer)
+{
+	int gp = period_granularity(p), go = period_granularity(outer);
+	unsigned month;
+
+	if (gp < 0 || go < 0 || memcmp(p, outer, 4) != 0)
+		return 0;
+	switch (go) {
+	case 0:
+		return 1;
+	case 1:
+		if (gp == 1)
+			return p[6] == outer[6];
+		if (gp == 2) {
+			month = digits_value(p + 5, 2);
+			return (int)((month - 1) / 3 + 1) == outer[6] - '0';
+		}
+		return 0;
+	default:
+		return gp == 2 && strcmp(p, outer) == 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Ids                                                                 */
+
+void id_format(const uint8_t id[16], char buf[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		buf[2 * i] = hex[id[i] >> 4];
+		buf[2 * i + 1] = hex[id[i] & 0x0F];
+	}
+	buf[32] = '\0';
+}
+
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly 32 hex digits (either case) -> id.  Returns FMT_OK, or
+ * FMT_E_FIELD with id zeroed. */
+int id_parse(const char *s, uint8_t id[16])
+{
+	int i, hi, lo;
+
+	memset(id, 0, 16);
+	if (!s || strlen(s) != 32)
+		return FMT_E_FIELD;
+	for (i = 0; i < 16; i++) {
+		hi = hex_digit(s[2 * i]);
+		lo = hex_digit(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			memset(id, 0, 16);
+			return FMT_E_FIELD;
+		}
+		id[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return FMT_OK;
+}
