@@ -12,12 +12,13 @@
  *
  *   - looks up the sending collector (enrolled, not revoked, its
  *     organisation) and whether this bundle id was already merged;
- *   - for each record, looks up its id (present? which version, digest,
- *     owner?) and then inserts it, replaces an older version (with its
+ *   - for each record, inserts it unless its id is present (one
+ *     statement: most records are new), and otherwise looks it up (which
+ *     version, digest, owner?) and replaces an older version (with its
  *     audit row), or leaves it;
- *   - for a support count, looks up the organisation's live count with
- *     the same natural key (the overlap a merge must report) before
- *     writing the support row;
+ *   - when the organisation has other collectors (asked once per bundle),
+ *     looks up the organisation's live count with the same natural key
+ *     (the overlap a merge must report) before writing a support row;
  *   - records the bundle and the collector's last sequence number.
  *
  * Statements are prepared once.  The time of that loop is printed as
@@ -145,18 +146,20 @@ static void run(sqlite3_stmt *st, const char *what)
 }
 
 static struct {
-	sqlite3_stmt *collector, *seen, *rec_get, *rec_ins, *rec_upd, *audit;
+	sqlite3_stmt *collector, *others, *seen, *rec_get, *rec_ins, *rec_upd, *audit;
 	sqlite3_stmt *overlap, *sup_put, *sup_del, *bundle_ins, *collector_upd;
 } q;
 
 static void prepare_all(void)
 {
 	q.collector = prepare("SELECT org_id, revoked_at FROM collector WHERE key_id = ?");
+	q.others = prepare("SELECT 1 FROM collector WHERE org_id = ? AND key_id <> ? LIMIT 1");
 	q.seen = prepare("SELECT 1 FROM bundle WHERE id = ?");
 	q.rec_get = prepare("SELECT version, digest, collector FROM record WHERE id = ?");
 	q.rec_ins = prepare("INSERT INTO record(id, collector, org_id, kind, version,"
 			    " recorded_at, deleted, digest, bundle)"
-			    " VALUES (?1, ?2, ?3, 'support', ?4, ?5, ?6, ?7, ?8)");
+			    " VALUES (?1, ?2, ?3, 'support', ?4, ?5, ?6, ?7, ?8)"
+			    " ON CONFLICT (id) DO NOTHING");
 	q.rec_upd = prepare("UPDATE record SET version = ?2, recorded_at = ?3, deleted = ?4,"
 			    " digest = ?5, bundle = ?6 WHERE id = ?1");
 	q.audit = prepare("INSERT INTO audit(record_id, bundle, at, old_version, new_version,"
@@ -176,7 +179,7 @@ static void prepare_all(void)
 }
 
 /* Writes the support row of a live record, after the overlap lookup. */
-static void put_support(const struct row *w, int64_t org_id, unsigned *overlaps)
+static void put_support(const struct row *w, int64_t org_id, int others, unsigned *overlaps)
 {
 	const rec_support *s = &w->s;
 	const char *codes[5] = {
@@ -186,16 +189,18 @@ static void put_support(const struct row *w, int64_t org_id, unsigned *overlaps)
 	};
 	int rc;
 
-	sqlite3_bind_int64(q.overlap, 1, org_id);
-	sqlite3_bind_text(q.overlap, 2, s->period, -1, SQLITE_STATIC);
-	for (int i = 0; i < 5; i++)
-		sqlite3_bind_text(q.overlap, 3 + i, codes[i], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q.overlap)) == SQLITE_ROW)
-		if (memcmp(sqlite3_column_blob(q.overlap, 0), w->id, 16) != 0)
-			(*overlaps)++;
-	sqlite3_reset(q.overlap);
-	if (rc != SQLITE_DONE)
-		die("overlap lookup: %s", sqlite3_errmsg(db));
+	if (others) {
+		sqlite3_bind_int64(q.overlap, 1, org_id);
+		sqlite3_bind_text(q.overlap, 2, s->period, -1, SQLITE_STATIC);
+		for (int i = 0; i < 5; i++)
+			sqlite3_bind_text(q.overlap, 3 + i, codes[i], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q.overlap)) == SQLITE_ROW)
+			if (memcmp(sqlite3_column_blob(q.overlap, 0), w->id, 16) != 0)
+				(*overlaps)++;
+		sqlite3_reset(q.overlap);
+		if (rc != SQLITE_DONE)
+			die("overlap lookup: %s", sqlite3_errmsg(db));
+	}
 
 	sqlite3_bind_blob(q.sup_put, 1, w->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(q.sup_put, 2, org_id);
@@ -212,9 +217,28 @@ struct tally {
 };
 
 static void merge_row(const struct batch *b, const struct row *w, int64_t org_id,
-		      int64_t now, struct tally *t)
+		      int others, int64_t now, struct tally *t)
 {
 	int rc;
+
+	sqlite3_bind_blob(q.rec_ins, 1, w->id, 16, SQLITE_STATIC);
+	sqlite3_bind_text(q.rec_ins, 2, b->key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q.rec_ins, 3, org_id);
+	sqlite3_bind_int64(q.rec_ins, 4, w->version);
+	sqlite3_bind_int64(q.rec_ins, 5, w->recorded_at);
+	sqlite3_bind_int(q.rec_ins, 6, w->deleted);
+	sqlite3_bind_blob(q.rec_ins, 7, w->digest, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(q.rec_ins, 8, b->info.bundle_id, 16, SQLITE_STATIC);
+	run(q.rec_ins, "record insert");
+	if (sqlite3_changes(db) == 1) {
+		if (w->deleted) {
+			t->deleted++;
+			return;
+		}
+		put_support(w, org_id, others, &t->overlaps);
+		t->inserted++;
+		return;
+	}
 
 	sqlite3_bind_blob(q.rec_get, 1, w->id, 16, SQLITE_STATIC);
 	rc = sqlite3_step(q.rec_get);
@@ -254,7 +278,7 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 				run(q.sup_del, "support delete");
 				t->deleted++;
 			} else {
-				put_support(w, org_id, &t->overlaps);
+				put_support(w, org_id, others, &t->overlaps);
 				t->updated++;
 			}
 			return;
@@ -263,24 +287,7 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 		return;
 	}
 	sqlite3_reset(q.rec_get);
-	if (rc != SQLITE_DONE)
-		die("record lookup: %s", sqlite3_errmsg(db));
-
-	sqlite3_bind_blob(q.rec_ins, 1, w->id, 16, SQLITE_STATIC);
-	sqlite3_bind_text(q.rec_ins, 2, b->key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q.rec_ins, 3, org_id);
-	sqlite3_bind_int64(q.rec_ins, 4, w->version);
-	sqlite3_bind_int64(q.rec_ins, 5, w->recorded_at);
-	sqlite3_bind_int(q.rec_ins, 6, w->deleted);
-	sqlite3_bind_blob(q.rec_ins, 7, w->digest, 16, SQLITE_STATIC);
-	sqlite3_bind_blob(q.rec_ins, 8, b->info.bundle_id, 16, SQLITE_STATIC);
-	run(q.rec_ins, "record insert");
-	if (w->deleted) {
-		t->deleted++;
-		return;
-	}
-	put_support(w, org_id, &t->overlaps);
-	t->inserted++;
+	die("record neither inserted nor found: %s", sqlite3_errmsg(db));
 }
 
 /* One bundle, one durable transaction.  Returns the records written. */
@@ -289,7 +296,7 @@ static unsigned merge_batch(const struct batch *b)
 	struct tally t = { 0 };
 	int64_t org_id, now = (int64_t)time(NULL);
 	fmt_error err;
-	int rc;
+	int rc, others;
 
 	if (db_begin(db, &err) != FMT_OK)
 		die("%s", fmt_error_message(&err));
@@ -309,8 +316,12 @@ static unsigned merge_batch(const struct batch *b)
 		db_rollback(db);
 		return 0;
 	}
+	sqlite3_bind_int64(q.others, 1, org_id);
+	sqlite3_bind_text(q.others, 2, b->key_id, -1, SQLITE_STATIC);
+	others = sqlite3_step(q.others) == SQLITE_ROW;
+	sqlite3_reset(q.others);
 	for (uint32_t i = 0; i < b->n; i++)
-		merge_row(b, &b->rows[i], org_id, now, &t);
+		merge_row(b, &b->rows[i], org_id, others, now, &t);
 
 	sqlite3_bind_blob(q.bundle_ins, 1, b->info.bundle_id, 16, SQLITE_STATIC);
 	sqlite3_bind_text(q.bundle_ins, 2, b->key_id, -1, SQLITE_STATIC);

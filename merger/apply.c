@@ -50,7 +50,7 @@ enum stmt {
 	S_PROFILE_INS, S_ACTION_INS, S_SUPPORT_INS, S_TRAINING_INS,
 	S_PROFILE_SEL, S_ACTION_SEL, S_SUPPORT_SEL, S_TRAINING_SEL,
 	S_PROFILE_DEL, S_ACTION_DEL, S_SUPPORT_DEL, S_TRAINING_DEL,
-	S_AUDIT, S_OVERLAP,
+	S_AUDIT, S_OVERLAP, S_ORG_OTHERS,
 	S_ORG_GET, S_ORG_NATID, S_ORG_UPDATE, S_DEPT_DEL, S_DEPT_INS,
 	S_BUNDLE_INS, S_COLLECTOR_UPD,
 	S_COUNT
@@ -67,7 +67,8 @@ static const char *const sql[S_COUNT] = {
 	"SELECT collector, kind, version, deleted, digest FROM record WHERE id = ?1",
 	[S_REC_INSERT] =
 	"INSERT INTO record(id, collector, org_id, kind, version, recorded_at, deleted, "
-	"digest, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	"digest, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	"ON CONFLICT (id) DO NOTHING",
 	[S_REC_UPDATE] =
 	"UPDATE record SET version = ?2, recorded_at = ?3, deleted = ?4, digest = ?5, "
 	"bundle = ?6 WHERE id = ?1",
@@ -100,6 +101,8 @@ static const char *const sql[S_COUNT] = {
 	"WHERE s.org_id = ?1 AND s.period = ?2 AND s.dept = ?3 AND s.status = ?4 "
 	"AND s.exploitation = ?5 AND s.sex = ?6 AND s.age = ?7 AND r.collector <> ?8 "
 	"LIMIT 1",
+	[S_ORG_OTHERS] =
+	"SELECT 1 FROM collector WHERE org_id = ?1 AND key_id <> ?2 LIMIT 1",
 	[S_ORG_GET] = "SELECT profile_at FROM organisation WHERE id = ?1",
 	[S_ORG_NATID] = "SELECT id FROM organisation WHERE national_id = ?1 AND id <> ?2",
 	[S_ORG_UPDATE] =
@@ -123,6 +126,8 @@ struct applier {
 	const sender *from;
 	uint8_t bundle_id[16];
 	int64_t at;
+	int org_others;     /* the sender's organisation has other collectors:
+			     * 1, 0, or -1 until asked (once per bundle) */
 	/* audit JSON: old and new value */
 	char json[2][JSON_CAP];
 	FILE *jf[2];
@@ -282,6 +287,7 @@ void applier_begin(applier *a, const sender *s, const uint8_t bundle_id[16], int
 	a->from = s;
 	memcpy(a->bundle_id, bundle_id, 16);
 	a->at = at;
+	a->org_others = -1;
 }
 
 /* Adds a problem to pb (the first PROBLEMS_MAX are kept). */
@@ -487,9 +493,26 @@ static int live_json(applier *a, int which, int kind, const uint8_t id[16],
 static int check_overlap(applier *a, const record *r, merge_stats *stats, fmt_error *err)
 {
 	const rec_support *x = &r->u.support;
-	sqlite3_stmt *st = use(a, S_OVERLAP);
+	sqlite3_stmt *st;
 	int found;
 
+	/* Only another collector of the same organisation can overlap: for
+	 * the usual organisation with one laptop, ask once per bundle
+	 * instead of once per count. */
+	if (a->org_others < 0) {
+		st = use(a, S_ORG_OTHERS);
+		sqlite3_bind_int64(st, 1, a->from->org_id);
+		sqlite3_bind_text(st, 2, a->from->key_id, -1, SQLITE_STATIC);
+		found = row(a, st, "looking for the organisation's collectors", err);
+		if (found < 0)
+			return err ? err->code : FMT_E_DB;
+		if (found)
+			sqlite3_reset(st);
+		a->org_others = found;
+	}
+	if (!a->org_others)
+		return FMT_OK;
+	st = use(a, S_OVERLAP);
 	sqlite3_bind_int64(st, 1, a->from->org_id);
 	sqlite3_bind_text(st, 2, x->period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, DEPTS[x->dept].code, -1, SQLITE_STATIC);
@@ -666,14 +689,22 @@ int applier_record(applier *a, const record *r, merge_stats *stats, problems *pb
 	int rc, found = 0;
 
 	rc = record_digest(r, digest, err);
-	if (rc == FMT_OK)
-		rc = get_known(a, r->id, &k, &found, err);
 	if (rc)
 		return rc;
-
+	/* Most records of a bundle are new: insert first (the insert does
+	 * nothing when the id is known), and look the record up only then. */
+	rc = write_record_row(a, r, digest, 0, err);
+	if (rc)
+		return rc;
+	if (sqlite3_changes(a->db) == 0) {
+		rc = get_known(a, r->id, &k, &found, err);
+		if (rc)
+			return rc;
+		if (!found)
+			return fmt_fail(err, FMT_E_DB, "record neither inserted nor found");
+	}
 	if (!found) {
-		rc = write_record_row(a, r, digest, 0, err);
-		if (rc == FMT_OK && !r->deleted)
+		if (!r->deleted)
 			rc = insert_live(a, r, err);
 		if (rc == FMT_OK && !r->deleted)
 			rc = after_live(a, r, stats, pb, err);
