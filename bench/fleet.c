@@ -24,14 +24,22 @@ uint64_t fleet_rand(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-void fleet_id(uint64_t *state, uint64_t ms, uint8_t id[16])
+void fleet_id(uint64_t *state, const uint8_t prefix[REC_ID_PREFIX_BYTES], uint64_t ms,
+	      uint8_t id[16])
 {
 	uint64_t a = fleet_rand(state), b = fleet_rand(state);
+	uint8_t *t = id + REC_ID_PREFIX_BYTES;
 
+	memcpy(id, prefix, REC_ID_PREFIX_BYTES);
 	for (int i = 0; i < REC_ID_TIME_BYTES; i++)
-		id[i] = (uint8_t)(ms >> (8 * (REC_ID_TIME_BYTES - 1 - i)));
-	memcpy(id + REC_ID_TIME_BYTES, &a, 8);
-	memcpy(id + REC_ID_TIME_BYTES + 8, &b, 16 - REC_ID_TIME_BYTES - 8);
+		t[i] = (uint8_t)(ms >> (8 * (REC_ID_TIME_BYTES - 1 - i)));
+	a ^= b;
+	memcpy(t + REC_ID_TIME_BYTES, &a, REC_ID_RANDOM_BYTES);
+}
+
+void fleet_set_key(fleet_gen *g, const char *key_id)
+{
+	record_id_prefix(key_id, g->prefix);
 }
 
 /* Uniform in [0, 1). */
@@ -120,7 +128,7 @@ void fleet_org(const fleet_gen *g, record *r)
 	r->kind = REC_ORG;
 	r->version = 1;
 	r->recorded_at = FLEET_EPOCH - 86400;
-	fleet_id(&s, (uint64_t)r->recorded_at * 1000, r->id);
+	fleet_id(&s, g->prefix, (uint64_t)r->recorded_at * 1000, r->id);
 	snprintf(o->name, sizeof o->name, "%s %s %llu",
 		 name_prefix[below(&s, 8)], DEPTS[g->depts[0]].name,
 		 (unsigned long long)g->seed);
@@ -257,7 +265,7 @@ int fleet_next(fleet_gen *g, record *r)
 	 * The id is made at that time too, with the two draws random ids
 	 * took before, so that the rest of the stream is unchanged. */
 	r->recorded_at = FLEET_EPOCH + (int64_t)g->emitted * 37;
-	fleet_id(s, (uint64_t)r->recorded_at * 1000, r->id);
+	fleet_id(s, g->prefix, (uint64_t)r->recorded_at * 1000, r->id);
 	if (k < 0.70) {
 		r->kind = REC_SUPPORT;
 		if (next_support(g, &r->u.support))

@@ -11,8 +11,9 @@
  * records of one organisation share a natural key.  The "mixed" stream
  * interleaves actions and trainings with free-text notes, edited records
  * (version 2 or 3) and tombstones.  Record ids are made as collectors make
- * them (format/record.h, record_new_id): 6 bytes of creation time in ms,
- * big-endian, then 10 random bytes, here drawn from the seeded generator.
+ * them (format/record.h, record_new_id): the collector's prefix (the start
+ * of its key id, given by fleet_set_key), 6 bytes of creation time in ms,
+ * big-endian, then 6 random bytes, here drawn from the seeded generator.
  */
 #ifndef BENCH_FLEET_H
 #define BENCH_FLEET_H
@@ -40,12 +41,17 @@ typedef struct fleet_gen {
 	uint8_t depts[DEPT_COUNT];       /* département indexes, increasing */
 	uint64_t cell;                   /* next cell of the support grid */
 	uint64_t emitted;                /* records returned so far */
+	uint8_t prefix[REC_ID_PREFIX_BYTES]; /* of every id: see fleet_set_key */
 } fleet_gen;
 
 /* Starts the stream of fleet member `seed`.  capacity: how many support
  * records the stream must be able to give (the number of départements is
  * raised until the grid holds them).  Can't fail. */
 void fleet_init(fleet_gen *g, uint64_t seed, int mixed, uint64_t capacity);
+
+/* The ids of the stream will start as those of the collector whose key id
+ * is key_id (zeros until this is called).  Can't fail. */
+void fleet_set_key(fleet_gen *g, const char *key_id);
 
 /* The organisation record (version 1) of this member, with a SIREN made
  * from the seed.  Can't fail. */
@@ -64,8 +70,9 @@ int fleet_skip(fleet_gen *g, uint64_t n);
 uint64_t fleet_rand(uint64_t *state);
 
 /* A record id made at ms milliseconds since the epoch, in the layout of
- * record_new_id(): the time in the first 6 bytes, big-endian, then 10
- * bytes from *state (two draws).  Can't fail. */
-void fleet_id(uint64_t *state, uint64_t ms, uint8_t id[16]);
+ * record_new_id(): prefix, the time in 6 bytes, big-endian, then 6 bytes
+ * from *state (two draws, as random ids took before).  Can't fail. */
+void fleet_id(uint64_t *state, const uint8_t prefix[REC_ID_PREFIX_BYTES], uint64_t ms,
+	      uint8_t id[16]);
 
 #endif

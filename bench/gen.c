@@ -197,6 +197,12 @@ static int cmd_request(const struct opts *o)
 	memcpy(q.coord_sign_pk, k.coord.sign_pk, KEY_SIGN_PK);
 	q.created = FLEET_EPOCH - 86400;
 	fleet_init(&g, o->seed, 0, 0);
+	{
+		char key_id[KEY_ID_CHARS + 1];
+
+		keys_id(&id->pub, key_id);
+		fleet_set_key(&g, key_id);
+	}
 	fleet_org(&g, &q.org);
 	check(request_write(id, &q, &buf, &len, &err), &err, o->out);
 	check(keys_save(id, o->key, &err), &err, o->key);
@@ -272,6 +278,7 @@ static int cmd_bundle(const struct opts *o)
 		csv_header(csv);
 	}
 	fleet_init(&g, o->seed, o->mixed, o->skip + o->records);
+	fleet_set_key(&g, key_id);
 	if (o->org) {
 		fleet_org(&g, &r);
 		check(bundle_writer_add(w, &r, &err), &err, "organisation record");
@@ -392,19 +399,21 @@ static void random_bytes(uint64_t *s, uint8_t *out, size_t n)
 /* The filler's records are older than everything a benchmark then
  * merges, as in a national database grown by years of merges: record k of
  * n was made FILL_YEARS before FLEET_EPOCH plus k / n of that span, and its
- * id carries that time (fleet_id, the collectors' layout).  Ids thus grow
- * in insertion order, so rows are appended, which keeps the fill fast, and
- * the records merged afterwards (made from FLEET_EPOCH on) come after all
- * of them in every index keyed by id, as new records do in real life. */
+ * id carries that time after its collector's prefix (fleet_id, the
+ * collectors' layout).  Each organisation's ids thus grow in insertion
+ * order, so its rows are appended to its own range of every index keyed
+ * by id, and a collector's records merged afterwards (made from
+ * FLEET_EPOCH on) come after its earlier ones, as new records do in real
+ * life. */
 #define FILL_YEARS 2
 #define FILL_SPAN_MS ((uint64_t)FILL_YEARS * 365 * 86400 * 1000)
 
-static void filler_id(uint64_t k, uint64_t n, uint64_t *s, record *r)
+static void filler_id(uint64_t k, uint64_t n, uint64_t *s, const fleet_gen *g, record *r)
 {
 	uint64_t from = (uint64_t)FLEET_EPOCH * 1000 - FILL_SPAN_MS;
 	uint64_t ms = from + (uint64_t)((double)k / (double)n * (double)FILL_SPAN_MS);
 
-	fleet_id(s, ms, r->id);
+	fleet_id(s, g->prefix, ms, r->id);
 	r->recorded_at = (int64_t)(ms / 1000);
 }
 
@@ -477,7 +486,6 @@ static int cmd_fill(const struct opts *o)
 		if (j == norgs - 1)
 			n = o->records - k;
 		fleet_init(&g, o->seed + j, 0, n);
-		fleet_org(&g, &r);
 		random_bytes(&st, sign_pk, 32);
 		random_bytes(&st, box_pk, 32);
 		random_bytes(&st, bundle_id, 16);
@@ -485,6 +493,8 @@ static int cmd_fill(const struct opts *o)
 		memcpy(pk.sign_pk, sign_pk, 32);
 		memcpy(pk.box_pk, box_pk, 32);
 		keys_id(&pk, key_id);
+		fleet_set_key(&g, key_id);
+		fleet_org(&g, &r);
 
 		sqlite3_bind_text(org_st, 1, po->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(org_st, 2, ENUM_ORG_KIND.items[po->kind].code, -1,
@@ -550,7 +560,7 @@ static int cmd_fill(const struct opts *o)
 
 			if (fleet_next(&g, &r))
 				die("seed %" PRIu64 ": grid exhausted", o->seed + j);
-			filler_id(k, o->records, &st, &r);
+			filler_id(k, o->records, &st, &g, &r);
 			check(record_digest(&r, digest, &err), &err, "digest");
 			sqlite3_bind_blob(rec_st, 1, r.id, 16, SQLITE_STATIC);
 			sqlite3_bind_text(rec_st, 2, key_id, -1, SQLITE_STATIC);

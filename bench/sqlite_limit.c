@@ -147,7 +147,7 @@ static void run(sqlite3_stmt *st, const char *what)
 
 static struct {
 	sqlite3_stmt *collector, *others, *seen, *rec_get, *rec_ins, *rec_upd, *audit;
-	sqlite3_stmt *overlap, *sup_put, *sup_del, *bundle_ins, *collector_upd;
+	sqlite3_stmt *overlap, *sup_ins, *sup_put, *sup_del, *bundle_ins, *collector_upd;
 } q;
 
 static void prepare_all(void)
@@ -167,6 +167,9 @@ static void prepare_all(void)
 	q.overlap = prepare("SELECT id, recorded_at FROM support WHERE org_id = ?1"
 			    " AND period = ?2 AND dept = ?3 AND status = ?4"
 			    " AND exploitation = ?5 AND sex = ?6 AND age = ?7");
+	q.sup_ins = prepare("INSERT INTO support(id, org_id, period, dept, status,"
+			    " exploitation, sex, age, count, recorded_at)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	q.sup_put = prepare("INSERT OR REPLACE INTO support(id, org_id, period, dept, status,"
 			    " exploitation, sex, age, count, recorded_at)"
 			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
@@ -178,9 +181,12 @@ static void prepare_all(void)
 				  " last_bundle_at = ? WHERE key_id = ?");
 }
 
-/* Writes the support row of a live record, after the overlap lookup. */
-static void put_support(const struct row *w, int64_t org_id, int others, unsigned *overlaps)
+/* Writes the support row of a live record (a new one when fresh, which
+ * no row can hold yet), after the overlap lookup. */
+static void put_support(const struct row *w, int64_t org_id, int others, int fresh,
+			unsigned *overlaps)
 {
+	sqlite3_stmt *put = fresh ? q.sup_ins : q.sup_put;
 	const rec_support *s = &w->s;
 	const char *codes[5] = {
 		DEPTS[s->dept].code, ENUM_STATUS.items[s->status].code,
@@ -202,14 +208,14 @@ static void put_support(const struct row *w, int64_t org_id, int others, unsigne
 			die("overlap lookup: %s", sqlite3_errmsg(db));
 	}
 
-	sqlite3_bind_blob(q.sup_put, 1, w->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(q.sup_put, 2, org_id);
-	sqlite3_bind_text(q.sup_put, 3, s->period, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(put, 1, w->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(put, 2, org_id);
+	sqlite3_bind_text(put, 3, s->period, -1, SQLITE_STATIC);
 	for (int i = 0; i < 5; i++)
-		sqlite3_bind_text(q.sup_put, 4 + i, codes[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q.sup_put, 9, s->count);
-	sqlite3_bind_int64(q.sup_put, 10, w->recorded_at);
-	run(q.sup_put, "support row");
+		sqlite3_bind_text(put, 4 + i, codes[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(put, 9, s->count);
+	sqlite3_bind_int64(put, 10, w->recorded_at);
+	run(put, "support row");
 }
 
 struct tally {
@@ -235,7 +241,7 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 			t->deleted++;
 			return;
 		}
-		put_support(w, org_id, others, &t->overlaps);
+		put_support(w, org_id, others, 1, &t->overlaps);
 		t->inserted++;
 		return;
 	}
@@ -278,7 +284,7 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 				run(q.sup_del, "support delete");
 				t->deleted++;
 			} else {
-				put_support(w, org_id, others, &t->overlaps);
+				put_support(w, org_id, others, 0, &t->overlaps);
 				t->updated++;
 			}
 			return;
@@ -412,6 +418,7 @@ int main(int argc, char **argv)
 	sqlite3_finalize(q.rec_upd);
 	sqlite3_finalize(q.audit);
 	sqlite3_finalize(q.overlap);
+	sqlite3_finalize(q.sup_ins);
 	sqlite3_finalize(q.sup_put);
 	sqlite3_finalize(q.sup_del);
 	sqlite3_finalize(q.bundle_ins);

@@ -75,7 +75,8 @@ static int write_output(const char *path, const uint8_t *data, size_t len, int m
 	return rc;
 }
 
-/* The organisation record from the flags of init. */
+/* The organisation record from the flags of init (its id is made with the
+ * store, once the key id is known). */
 static int org_from_flags(record *r, const opt *opts, int nopts, int64_t now)
 {
 	static const char *const names[][2] = {
@@ -99,7 +100,6 @@ static int org_from_flags(record *r, const opt *opts, int nopts, int64_t now)
 			return EXIT_REFUSED;
 		}
 	}
-	record_new_id(r);
 	r->version = 1;
 	r->recorded_at = now;
 	if (record_check(r, m, sizeof m) != 0) {
@@ -111,7 +111,7 @@ static int org_from_flags(record *r, const opt *opts, int nopts, int64_t now)
 
 /* Everything of a new home, made in dir. */
 static int build_home(const char *dir, const uint8_t *kitdata, size_t kitlen,
-		      const kit *k, const record *org, identity **idp, fmt_error *err,
+		      const kit *k, record *org, identity **idp, fmt_error *err,
 		      char *what, size_t wcap)
 {
 	char path[PATH_CAP], keyid[KEY_ID_CHARS + 1], num[32];
@@ -144,11 +144,14 @@ static int build_home(const char *dir, const uint8_t *kitdata, size_t kitlen,
 	if ((rc = store_create(&s, path, err)))
 		return rc;
 	rc = store_begin(s, err);
-	if (rc == FMT_OK)
-		rc = store_put(s, org, err);
 	keys_id(&id->pub, keyid);
+	/* The key id first: the organisation record's id is made from it. */
 	if (rc == FMT_OK)
 		rc = store_meta_set(s, "collector_key_id", keyid, err);
+	if (rc == FMT_OK)
+		rc = store_new_id(s, org, err);
+	if (rc == FMT_OK)
+		rc = store_put(s, org, err);
 	keys_id(&k->coord, keyid);
 	if (rc == FMT_OK)
 		rc = store_meta_set(s, "coordinator_key_id", keyid, err);

@@ -72,7 +72,8 @@ int records_add(store *s, record *r, int64_t now, enum save_outcome *outcome,
 		if (rc != FMT_DONE)
 			return rc;
 	}
-	record_new_id(r);
+	if ((rc = store_new_id(s, r, err)))
+		return rc;
 	r->version = 1;
 	*outcome = SAVED_NEW;
 	return store_put(s, r, err);

@@ -93,7 +93,7 @@ enum {
 	Q_GET, Q_PREFIX, Q_NATKEY, Q_ORG, Q_HISTORY, Q_PUT,
 	Q_LIVE, Q_LIVE_KIND, Q_PENDING, Q_PENDING_KIND, Q_ALL, Q_ALL_KIND, Q_COUNTS,
 	Q_NEXT_SEQ, Q_ADD_EXPORT, Q_FORGET_EXPORT, Q_LAST_EXPORT,
-	Q_FIND_RECEIPT, Q_ADD_RECEIPT, Q_LAST_RECEIPT, Q_ACK, Q_ACK_GET, Q_META,
+	Q_FIND_RECEIPT, Q_ADD_RECEIPT, Q_LAST_RECEIPT, Q_ACK, Q_ACK_GET, Q_META, Q_META_GET,
 	Q_COUNT
 };
 
@@ -144,11 +144,14 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ACK_GET] = "SELECT 1 FROM record WHERE id = ?1",
 	[Q_META] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
 		   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[Q_COUNT];
+	int have_prefix;                        /* id_prefix read from meta */
+	uint8_t id_prefix[REC_ID_PREFIX_BYTES];
 };
 
 /* The statement q, prepared on first use, reset and ready for binding. */
@@ -638,4 +641,27 @@ int store_meta_set(store *s, const char *key, const char *value, fmt_error *err)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	return run(s, st, "saving the store's details", err);
+}
+
+int store_new_id(store *s, record *r, fmt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s->have_prefix) {
+		if ((rc = stmt(s, Q_META_GET, &st, err)))
+			return rc;
+		sqlite3_bind_text(st, 1, "collector_key_id", -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return done(st, db_fail(s->db, rc, "reading the store's details", err));
+		/* Without a key id (a store damaged by hand), ids start with
+		 * zeros: still unique, only less well grouped. */
+		record_id_prefix(rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) :
+				 NULL, s->id_prefix);
+		done(st, FMT_OK);
+		s->have_prefix = 1;
+	}
+	record_new_id(r, s->id_prefix);
+	return FMT_OK;
 }

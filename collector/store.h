@@ -116,6 +116,11 @@ int store_last_receipt(store *s, receipt_row *r, fmt_error *err);
 int store_ack(store *s, const uint8_t id[16], uint32_t version, int *changed,
 	      int *known, fmt_error *err);
 
+/* Gives r a new id, the way docs/FORMAT.md (R8) says collectors make
+ * them: record_new_id() with the prefix of this home's collector key id
+ * (meta collector_key_id, read once). */
+int store_new_id(store *s, record *r, fmt_error *err);
+
 /* Small facts about the home (key ids, creation time) for people who
  * read the database with the sqlite3 shell. */
 int store_meta_set(store *s, const char *key, const char *value, fmt_error *err);

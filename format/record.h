@@ -104,16 +104,26 @@ typedef struct record {
  * value.  Never NULL. */
 const char *record_kind_name(int kind);
 
-/* Bytes of creation time at the start of an id made by record_new_id():
- * milliseconds since the Unix epoch, which 48 bits hold until the year
- * 10889. */
-#define REC_ID_TIME_BYTES 6
+/* The layout of an id made by record_new_id(): first the maker's prefix
+ * (the first 4 bytes of the collector's key id), then the creation time
+ * in milliseconds since the Unix epoch, big-endian (48 bits hold it until
+ * the year 10889), then random bytes. */
+#define REC_ID_PREFIX_BYTES 4
+#define REC_ID_TIME_BYTES   6
+#define REC_ID_RANDOM_BYTES (16 - REC_ID_PREFIX_BYTES - REC_ID_TIME_BYTES)
 
-/* Fills r->id: 6 bytes of creation time in ms, big-endian, then 10 random
- * bytes, so that new ids sort after older ones.  The id is otherwise
- * opaque: nothing may read the time back out of it, and any 16 bytes remain
- * a valid id.  Can't fail once format_init() ran. */
-void record_new_id(record *r);
+/* Fills r->id: prefix, then the creation time, then random bytes, so that
+ * the ids of one collector sort together, in the order they were made.
+ * The id is otherwise opaque: nothing may read the maker or the time back
+ * out of it, and any 16 bytes remain a valid id.  Can't fail once
+ * format_init() ran. */
+void record_new_id(record *r, const uint8_t prefix[REC_ID_PREFIX_BYTES]);
+
+/* The id prefix of the collector whose key id (KEY_ID_CHARS hex digits,
+ * either case) is key_id: its first REC_ID_PREFIX_BYTES bytes.  Returns
+ * FMT_OK, or FMT_E_FIELD with prefix zeroed when key_id does not start
+ * with that many hex digit pairs. */
+int record_id_prefix(const char *key_id, uint8_t prefix[REC_ID_PREFIX_BYTES]);
 
 /* Checks every field of r against the data model (enumerations, codes,
  * dates, periods, ranges, UTF-8, lengths).  Returns FMT_OK or FMT_E_FIELD

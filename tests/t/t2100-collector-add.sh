@@ -38,6 +38,17 @@ test_expect_success 'add support and add training' '
 	grep -qx "[0-9a-f]\{32\}" tr.id
 '
 
+test_expect_success 'ids start with the collector key id, then sort as made' '
+	key=$(sqlite3 "$COLLECTOR_HOME/store.db" \
+		"SELECT value FROM meta WHERE key = '\''collector_key_id'\''") &&
+	test ${#key} = 16 &&
+	prefix=$(echo "$key" | cut -c1-8) &&
+	sqlite3 "$COLLECTOR_HOME/store.db" "SELECT lower(hex(id)) FROM record ORDER BY rid" >ids &&
+	test $(wc -l <ids) = 4 &&
+	test "$(cut -c1-8 ids | sort -u)" = "$prefix" &&
+	LC_ALL=C sort -c ids
+'
+
 test_expect_success 'list csv: id first, flag names as columns, codes not labels' '
 	collector list training --format csv >tr.csv &&
 	printf "id,date,dept,audience,participants,hours,exploitation,note\r\n" >expect &&

@@ -102,8 +102,8 @@ test_expect_success 'edit: an ambiguous prefix is refused' '
 	cp store.backup "$COLLECTOR_HOME/store.db"
 '
 
-test_expect_success 'edit by a unique start of an id (records made apart differ there)' '
-	start=$(cut -c1-16 f.id) &&
+test_expect_success 'edit by a unique start of an id (one reaching its random part)' '
+	start=$(cut -c1-24 f.id) &&
 	collector edit $start --count 12 >/dev/null 2>err &&
 	test_one_line err "aucun changement"
 '

@@ -1019,13 +1019,13 @@ static void test_text(void)
 	ok(text_valid("ab\n", 2, 0), "only len bytes looked at");
 }
 
-/* The id's first REC_ID_TIME_BYTES bytes, big-endian. */
+/* The creation time an id made by record_new_id() carries, in ms. */
 static uint64_t id_time_ms(const uint8_t id[16])
 {
 	uint64_t ms = 0;
 
 	for (int i = 0; i < REC_ID_TIME_BYTES; i++)
-		ms = ms << 8 | id[i];
+		ms = ms << 8 | id[REC_ID_PREFIX_BYTES + i];
 	return ms;
 }
 
@@ -1037,42 +1037,65 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* record_new_id(): 6 bytes of creation time in ms, big-endian, then 10
- * random bytes. */
+/* record_new_id(): the 4-byte prefix, 6 bytes of creation time in ms,
+ * big-endian, then 6 random bytes. */
 static void test_id_layout(void)
 {
-	enum { N = 64 };
+	enum { N = 64, TAIL = REC_ID_PREFIX_BYTES + REC_ID_TIME_BYTES };
+	static const uint8_t prefix[REC_ID_PREFIX_BYTES] = { 0x9b, 0x8d, 0x79, 0x19 };
 	static uint8_t ids[N][16];
 	uint64_t before, after, t0, t1;
-	int ordered = 1, tails_differ = 1, i, j;
+	int ordered = 1, tails_differ = 1, prefixed = 1, i, j;
 	record r;
 
 	before = now_ms();
 	for (i = 0; i < N; i++) {
-		record_new_id(&r);
+		record_new_id(&r, prefix);
 		memcpy(ids[i], r.id, 16);
 	}
 	after = now_ms();
+	for (i = 0; i < N; i++)
+		if (memcmp(ids[i], prefix, REC_ID_PREFIX_BYTES) != 0)
+			prefixed = 0;
+	ok(prefixed, "every id starts with the prefix");
 	t0 = id_time_ms(ids[0]);
 	t1 = id_time_ms(ids[N - 1]);
-	/* Within a minute of the clock: a prefix in seconds, little-endian, or
+	/* Within a minute of the clock: a time in seconds, little-endian, or
 	 * random would be far off. */
-	ok(t0 + 60000 >= before && t0 <= after + 60000, "id prefix is the time in ms");
-	ok(t1 + 60000 >= after && t1 <= after + 60000, "last id prefix too");
+	ok(t0 + 60000 >= before && t0 <= after + 60000, "then the time in ms");
+	ok(t1 + 60000 >= after && t1 <= after + 60000, "last id's time too");
 	for (i = 1; i < N; i++) {
 		/* Bytewise, as the B-trees keyed by id compare them. */
-		if (memcmp(ids[i], ids[i - 1], REC_ID_TIME_BYTES) < 0)
+		if (memcmp(ids[i], ids[i - 1], TAIL) < 0)
 			ordered = 0;
 	}
-	ok(ordered, "successive ids have non-decreasing time prefixes");
+	ok(ordered, "successive ids of one prefix sort in the order they were made");
 	for (i = 0; i < N; i++)
 		for (j = i + 1; j < N; j++)
-			if (!memcmp(ids[i] + REC_ID_TIME_BYTES, ids[j] + REC_ID_TIME_BYTES,
-				    16 - REC_ID_TIME_BYTES))
+			if (!memcmp(ids[i] + TAIL, ids[j] + TAIL, REC_ID_RANDOM_BYTES))
 				tails_differ = 0;
 	ok(tails_differ, "random tails of successive ids differ");
-	ok(!all_zero(ids[0] + REC_ID_TIME_BYTES, 16 - REC_ID_TIME_BYTES) &&
-	   !all_zero(ids[1] + REC_ID_TIME_BYTES, 16 - REC_ID_TIME_BYTES), "tails not zero");
+	ok(!all_zero(ids[0] + TAIL, REC_ID_RANDOM_BYTES) &&
+	   !all_zero(ids[1] + TAIL, REC_ID_RANDOM_BYTES), "tails not zero");
+}
+
+/* record_id_prefix(): the first 4 bytes of a key id, or zeros. */
+static void test_id_prefix(void)
+{
+	uint8_t p[REC_ID_PREFIX_BYTES];
+
+	ok(record_id_prefix("9b8d791901ec18c7", p) == FMT_OK &&
+	   p[0] == 0x9b && p[1] == 0x8d && p[2] == 0x79 && p[3] == 0x19, "prefix of a key id");
+	ok(record_id_prefix("9B8D7919", p) == FMT_OK && p[0] == 0x9b && p[3] == 0x19,
+	   "upper case, and only the first 8 digits are read");
+	memset(p, 0xff, sizeof p);
+	ok(record_id_prefix("9b8d791", p) == FMT_E_FIELD && all_zero(p, sizeof p),
+	   "7 digits: refused, zeros");
+	memset(p, 0xff, sizeof p);
+	ok(record_id_prefix("9b8dx919", p) == FMT_E_FIELD && all_zero(p, sizeof p),
+	   "non-hex digit: refused, zeros");
+	ok(record_id_prefix("", p) == FMT_E_FIELD && record_id_prefix(NULL, p) == FMT_E_FIELD,
+	   "empty or absent: refused");
 }
 
 static void test_ids(void)
@@ -1095,12 +1118,14 @@ static void test_ids(void)
 	   "non-hex refused, id zeroed");
 	ok(id_parse("", back) == FMT_E_FIELD && id_parse(NULL, back) == FMT_E_FIELD, "empty");
 
-	record_new_id(&r);
+	memset(id, 0, sizeof id);
+	record_new_id(&r, id);
 	memcpy(a, r.id, 16);
-	record_new_id(&r);
+	record_new_id(&r, id);
 	memcpy(b, r.id, 16);
 	ok(memcmp(a, b, 16) != 0 && !all_zero(a, 16), "record_new_id gives random ids");
 	test_id_layout();
+	test_id_prefix();
 }
 
 static void test_support_key(void)
