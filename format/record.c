@@ -683,7 +683,7 @@ static int decode(const uint8_t *buf, size_t len, record *r, fmt_error *err)
 	uint8_t check[REC_ENCODED_MAX];
 	struct cursor c;
 	uint16_t declared;
-	uint8_t flags;
+	uint8_t flags = 0;
 	size_t n;
 	int rc;
 

@@ -681,16 +681,12 @@ static int get_known(applier *a, const uint8_t id[16], known *k, int *found,
 	return FMT_OK;
 }
 
-int applier_record(applier *a, const record *r, merge_stats *stats, problems *pb,
-		   fmt_error *err)
+int applier_record(applier *a, const record *r, const uint8_t digest[16],
+		   merge_stats *stats, problems *pb, fmt_error *err)
 {
-	uint8_t digest[16];
 	known k;
 	int rc, found = 0;
 
-	rc = record_digest(r, digest, err);
-	if (rc)
-		return rc;
 	/* Most records of a bundle are new: insert first (the insert does
 	 * nothing when the id is known), and look the record up only then. */
 	rc = write_record_row(a, r, digest, 0, err);

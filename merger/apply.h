@@ -82,13 +82,13 @@ int applier_bundle_get(applier *a, const uint8_t bundle_id[16], merged_bundle *m
 
 /* Starts applying a bundle from s, recorded as merged at `at`. */
 void applier_begin(applier *a, const sender *s, const uint8_t bundle_id[16], int64_t at);
-/* Applies one record (see the version rule in apply.c), adding to *st.
- * A record that refuses the bundle (conflict, another collector's id,
+/* Applies one record (see the version rule in apply.c), whose
+ * record_digest() is digest, adding to *st.  A record that refuses the bundle (conflict, another collector's id,
  * kind changed, national id of another organisation) is added to *pb and
  * is not an error: the caller refuses the bundle once every record was
  * seen.  Errors are the database's (FMT_E_BUSY, FMT_E_IO, FMT_E_DB). */
-int applier_record(applier *a, const record *r, merge_stats *st, problems *pb,
-		   fmt_error *err);
+int applier_record(applier *a, const record *r, const uint8_t digest[16],
+		   merge_stats *st, problems *pb, fmt_error *err);
 /* Records the bundle row and the collector's last bundle and sequence. */
 int applier_finish(applier *a, const bundle_info *info, const merge_stats *st,
 		   fmt_error *err);

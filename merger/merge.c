@@ -14,8 +14,9 @@
  *      a refusal, and its receipt is written again, identical (Ed25519 is
  *      deterministic, merged_at comes from the bundle row), so that a lost
  *      receipt heals;
- *   4. every record through apply.c, its id and version streamed into the
- *      receipt (a temporary file in the receipts folder);
+ *   4. every record through apply.c, read ahead by a second thread that
+ *      decodes it, computes its digest and streams its id and version into
+ *      the receipt, a temporary file in the receipts folder (feed.c);
  *   5. any conflict or ownership problem refuses the whole bundle;
  *   6. bundle row, COMMIT, then the receipt renamed into place.
  * verify runs the same steps and rolls back at the end.
@@ -28,6 +29,7 @@
 #include "merger.h"
 #include "apply.h"
 #include "cli.h"
+#include "feed.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -58,6 +60,7 @@ typedef struct run {
 	sqlite3 *db;
 	identity *coord;
 	applier *ap;
+	feed *feed;                  /* the records of the bundle being merged */
 	int verify;                  /* roll back; no receipt, no quarantine */
 	int progress;                /* a progress line on the terminal */
 	char receipts[PATH_CAP];
@@ -317,6 +320,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
+	feed_end(R->feed);
 	db_rollback(R->db);
 	receipt_writer_free(j->rw);
 	j->rw = NULL;
@@ -349,6 +353,7 @@ static enum outcome read_failed(run *R, job *j)
 	int status = fmt_exit_status(j->err.code);
 	char shown[1024];
 
+	feed_end(R->feed);
 	if (status == EXIT_REFUSED)
 		return refuse(R, j, "%s", err_detail(&j->err, j->path));
 	db_rollback(R->db);
@@ -367,6 +372,7 @@ static enum outcome fatal(run *R, job *j)
 {
 	char shown[1024];
 
+	feed_end(R->feed);
 	db_rollback(R->db);
 	progress_clear(R);
 	msg("%s: %s", term_text(j->path, shown, sizeof shown), err_detail(&j->err, j->path));
@@ -436,8 +442,9 @@ static enum outcome merge_steps(run *R, job *j)
 	fmt_error *err = &j->err;
 	merged_bundle m;
 	int64_t now = merger_now();
-	record rec;
-	int rc;
+	const record *rec;
+	const uint8_t *digest;
+	int rc, in_receipt;
 
 	if (open_input(path, BUNDLE_MAX_BYTES, &j->fd, err) ||
 	    bundle_reader_open(&j->reader, j->fd, R->coord, &j->info, err))
@@ -478,15 +485,18 @@ static enum outcome merge_steps(run *R, job *j)
 	if (!R->verify && receipt_start(R, j, now, err))
 		return fatal(R, j);
 	applier_begin(R->ap, &j->from, j->info.bundle_id, now);
-	while ((rc = bundle_reader_next(j->reader, &rec, err)) == FMT_OK) {
-		if (j->rw && receipt_writer_add(j->rw, rec.id, rec.version, err))
-			return fatal(R, j);
-		rc = applier_record(R->ap, &rec, &j->stats, &R->pb, err);
+	if (feed_begin(R->feed, j->reader, j->rw, err))
+		return fatal(R, j);
+	while ((rc = feed_next(R->feed, &rec, &digest, &in_receipt, err)) == FMT_OK) {
+		rc = applier_record(R->ap, rec, digest, &j->stats, &R->pb, err);
 		if (rc && fmt_exit_status(rc) == EXIT_REFUSED)
 			return refuse(R, j, "%s", err_detail(err, path));
 		if (rc)
 			return fatal(R, j);
 	}
+	feed_end(R->feed);
+	if (in_receipt)
+		return fatal(R, j);
 	if (rc != FMT_DONE)
 		return read_failed(R, j);
 	if (R->pb.count)
@@ -543,6 +553,7 @@ static enum outcome merge_one(run *R, const char *path)
 	j.rf.fd = -1;
 	R->pb.count = 0;
 	o = merge_steps(R, &j);
+	feed_end(R->feed);
 	job_end(&j);
 	return o;
 }
@@ -675,6 +686,8 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 	}
 	if (rc == FMT_OK)
 		rc = applier_open(&R->ap, R->db, &err);
+	if (rc == FMT_OK)
+		rc = feed_open(&R->feed, &err);
 	if (rc == FMT_OK && !verify) {
 		if (receipts)
 			snprintf(R->receipts, sizeof R->receipts, "%s", receipts);
@@ -720,6 +733,7 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 	}
 	status = R->status;
 out:
+	feed_free(R->feed);
 	applier_free(R->ap);
 	keys_free(R->coord);
 	db_close(R->db);

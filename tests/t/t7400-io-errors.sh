@@ -103,6 +103,15 @@ test_expect_success 'merge: the receipt cannot be written, or put in place' '
 	failed_cleanly $? err "a1.bundle: .*(disk is full|No space left)" &&
 	dump post.sql && test_cmp pre.sql post.sql &&
 	test -z "$(ls -A rc)" &&
+	# a1.bundle has more entries than the receipt buffer holds: the write
+	# fails while its records are read, which is the coordinator'"'"'s disk,
+	# not the bundle: the run stops, nothing is called unreadable.
+	with_shim FAILIO_PATH="$TRASH/rc/" FAILIO_WRITE_AFTER=0 \
+		merger merge --receipts "$TRASH/rc" a1.bundle b1.bundle >out 2>err
+	test $? = 3 && grep -q "^merger: stopped: 1 bundle not processed" err &&
+	grep -q "^bundles merged: *0$" out && ! grep -q unreadable out &&
+	dump post.sql && test_cmp pre.sql post.sql &&
+	test -z "$(ls -A rc)" &&
 	with_shim FAILIO_PATH="$TRASH/rc/" FAILIO_RENAME=1 \
 		merger merge --receipts "$TRASH/rc" a1.bundle >out 2>err
 	failed_cleanly $? err "merged, but the receipt could not be written" &&

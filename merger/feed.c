@@ -1,0 +1,207 @@
+/*
+ * feed.c - the records of a bundle, read ahead by a second thread (see
+ * feed.h).
+ *
+ * One producer (the feed thread), one consumer (the merge thread), a ring
+ * of FEED_SLOTS records.  Two counters, under the mutex, say whose each
+ * slot is: the producer writes slots [published, released + FEED_SLOTS),
+ * the consumer reads slots [released, published).  Neither takes the lock
+ * per record: the producer publishes FEED_BATCH records at a time, the
+ * consumer releases half the ring at a time, and each sleeps on its
+ * condition only when the other is behind.  A record written into its
+ * slot before `published` moves past it is seen whole by the consumer,
+ * since both sides go through the mutex to move the counters.
+ */
+#include "feed.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FEED_SLOTS 128
+#define FEED_BATCH 16
+
+typedef struct slot {
+	record rec;
+	uint8_t digest[16];
+} slot;
+
+struct feed {
+	slot *ring;
+	pthread_t thread;
+	int running;
+
+	pthread_mutex_t mu;
+	pthread_cond_t more;         /* published moved, or finished */
+	pthread_cond_t room;         /* released moved, or stop */
+	/* under mu */
+	uint64_t published;          /* records the consumer may read */
+	uint64_t released;           /* records the consumer is done with */
+	int finished;                /* the producer ended: the fields below are final */
+	int stop;                    /* the consumer wants no more */
+	int status;                  /* FMT_DONE or what failed */
+	int in_receipt;              /* the failure was writing the receipt */
+	fmt_error err;
+
+	/* the producer's, between feed_begin and feed_end */
+	bundle_reader *reader;
+	receipt_writer *rw;
+
+	/* the consumer's */
+	uint64_t taken;              /* records handed out by feed_next */
+	uint64_t visible;            /* published, when last looked at */
+};
+
+int feed_open(feed **out, fmt_error *err)
+{
+	feed *f = calloc(1, sizeof *f);
+
+	*out = NULL;
+	if (f)
+		f->ring = malloc(FEED_SLOTS * sizeof *f->ring);
+	if (!f || !f->ring) {
+		if (f)
+			free(f->ring);
+		free(f);
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	}
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->more, NULL);
+	pthread_cond_init(&f->room, NULL);
+	*out = f;
+	return FMT_OK;
+}
+
+void feed_free(feed *f)
+{
+	if (!f)
+		return;
+	feed_end(f);
+	pthread_cond_destroy(&f->room);
+	pthread_cond_destroy(&f->more);
+	pthread_mutex_destroy(&f->mu);
+	free(f->ring);
+	free(f);
+}
+
+/* Makes records [published, n) visible; returns the first record the
+ * producer may not write (released + FEED_SLOTS), waiting for room when
+ * the ring is full, or 0 when asked to stop. */
+static uint64_t publish(feed *f, uint64_t n, int wait_room)
+{
+	uint64_t limit;
+
+	pthread_mutex_lock(&f->mu);
+	f->published = n;
+	pthread_cond_signal(&f->more);
+	while (wait_room && !f->stop && n - f->released >= FEED_SLOTS)
+		pthread_cond_wait(&f->room, &f->mu);
+	limit = f->stop ? 0 : f->released + FEED_SLOTS;
+	pthread_mutex_unlock(&f->mu);
+	return limit;
+}
+
+static void *feed_main(void *arg)
+{
+	feed *f = arg;
+	uint64_t n = 0, limit = FEED_SLOTS;
+	int rc, in_receipt = 0;
+	fmt_error e;
+
+	fmt_error_clear(&e);
+	for (;;) {
+		slot *s;
+
+		if (n == limit && (limit = publish(f, n, 1)) == 0)
+			return NULL;
+		s = &f->ring[n % FEED_SLOTS];
+		rc = bundle_reader_next(f->reader, &s->rec, &e);
+		if (rc == FMT_OK)
+			rc = record_digest(&s->rec, s->digest, &e);
+		if (rc == FMT_OK && f->rw) {
+			rc = receipt_writer_add(f->rw, s->rec.id, s->rec.version, &e);
+			in_receipt = rc != FMT_OK;
+		}
+		if (rc != FMT_OK)
+			break;
+		n++;
+		if (n % FEED_BATCH == 0 && (limit = publish(f, n, 0)) == 0)
+			return NULL;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->published = n;
+	f->finished = 1;
+	f->status = rc;
+	f->in_receipt = in_receipt;
+	f->err = e;
+	pthread_cond_signal(&f->more);
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, fmt_error *err)
+{
+	feed_end(f);
+	f->published = f->released = f->taken = f->visible = 0;
+	f->finished = f->stop = f->in_receipt = 0;
+	f->status = FMT_OK;
+	fmt_error_clear(&f->err);
+	f->reader = r;
+	f->rw = rw;
+	if (pthread_create(&f->thread, NULL, feed_main, f) != 0)
+		return fmt_fail(err, FMT_E_NOMEM, "cannot start a thread to read the bundle");
+	f->running = 1;
+	return FMT_OK;
+}
+
+/* Releases every record handed out so far and looks again at what the
+ * producer published, waiting for it when nothing is left to read. */
+static void refill(feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->released = f->taken;
+	pthread_cond_signal(&f->room);
+	while (f->published == f->taken && !f->finished)
+		pthread_cond_wait(&f->more, &f->mu);
+	f->visible = f->published;
+	pthread_mutex_unlock(&f->mu);
+}
+
+int feed_next(feed *f, const record **rec, const uint8_t **digest, int *in_receipt,
+	      fmt_error *err)
+{
+	slot *s;
+
+	*in_receipt = 0;
+	if (!f->running)
+		return fmt_fail(err, FMT_E_IO, "no bundle is being read");
+	if (f->taken == f->visible || f->taken - f->released >= FEED_SLOTS / 2)
+		refill(f);
+	if (f->taken == f->visible) {
+		/* Nothing left: the producer finished (refill waits otherwise),
+		 * and what it left in status and err is final. */
+		if (f->status == FMT_DONE)
+			return FMT_DONE;
+		*in_receipt = f->in_receipt;
+		if (err)
+			*err = f->err;
+		return f->status;
+	}
+	s = &f->ring[f->taken % FEED_SLOTS];
+	f->taken++;
+	*rec = &s->rec;
+	*digest = s->digest;
+	return FMT_OK;
+}
+
+void feed_end(feed *f)
+{
+	if (!f->running)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->room);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	f->running = 0;
+}
