@@ -6,11 +6,12 @@
  * of FEED_SLOTS records.  Two counters, under the mutex, say whose each
  * slot is: the producer writes slots [published, released + FEED_SLOTS),
  * the consumer reads slots [released, published).  Neither takes the lock
- * per record: the producer publishes FEED_BATCH records at a time, the
- * consumer releases half the ring at a time, and each sleeps on its
- * condition only when the other is behind.  A record written into its
- * slot before `published` moves past it is seen whole by the consumer,
- * since both sides go through the mutex to move the counters.
+ * per record: the producer publishes FEED_BATCH records at a time (and the
+ * first one alone), the consumer releases half the ring at a time, and
+ * each sleeps on its condition only when the other is behind.  A record
+ * written into its slot before `published` moves past it is seen whole by
+ * the consumer, since both sides go through the mutex to move the
+ * counters.
  */
 #include "feed.h"
 
@@ -125,7 +126,8 @@ static void *feed_main(void *arg)
 		if (rc != FMT_OK)
 			break;
 		n++;
-		if (n % FEED_BATCH == 0 && (limit = publish(f, n, 0)) == 0)
+		/* The first record at once: the merge thread is waiting for it. */
+		if ((n == 1 || n % FEED_BATCH == 0) && (limit = publish(f, n, 0)) == 0)
 			return NULL;
 	}
 	pthread_mutex_lock(&f->mu);
