@@ -121,11 +121,6 @@ with_shim() {
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
 }
 
-test_skip() {
-	test_count=$((test_count + 1))
-	echo "ok $test_count - $1 # skip $2"
-}
-
 init_args="--kit national.kit --org X --kind association --dept 75"
 
 if test -f "$SHIM"; then

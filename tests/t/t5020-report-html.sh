@@ -9,11 +9,6 @@
 
 export MAILLAGE_NOW=1767268800
 
-test_skip() {
-	test_count=$((test_count + 1))
-	echo "ok $test_count - $1 # skip $2"
-}
-
 test_expect_success 'fixture and report' '
 	report_fixture &&
 	merger report --format html -o report.html 2>err &&

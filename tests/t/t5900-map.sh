@@ -7,11 +7,6 @@
 . "$(dirname "$0")/test-lib.sh"
 
 # TAP skip, for a check whose tool is missing on this machine.
-test_skip() {
-	test_count=$((test_count + 1))
-	echo "ok $test_count - $1 # skip $2"
-}
-
 # The 101 codes in INSEE order, as refdata.h and map.h promise.
 expected_codes() {
 	seq -w 1 19
