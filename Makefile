@@ -72,7 +72,8 @@ $(BUILD)/collector: $(COLLECTOR_OBJ) $(BUILD)/libformat.a
 $(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/tools/samplegen.h $(BUILD)/libformat.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/scratch.h tests/tools/samplegen.h \
+		$(BUILD)/libformat.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
 

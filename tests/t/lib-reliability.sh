@@ -1,6 +1,6 @@
 # lib-reliability.sh - what the reliability tests (t7*-*.sh) share: how
-# many iterations (more under `make torture`), random numbers, the I/O
-# failure shim, generated spreadsheets, and snapshots of a database that
+# many iterations (more under `make torture`), random numbers, generated
+# spreadsheets, and snapshots of a database that
 # say whether two runs ended in the same state.  Sourced after test-lib.sh
 # and lib-merger.sh.
 
@@ -30,16 +30,6 @@ now_ms() {
 # sleep_ms N
 sleep_ms() {
 	sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"
-}
-
-# The failure shim (tests/shim/failio.c).  with_shim VAR=VALUE... CMD...
-# runs CMD with the shim preloaded and the variables set.  ASan wants to
-# be the first library loaded; the shim only wraps libc calls, so that
-# check is turned off.
-SHIM="$MAILLAGE_BUILD/tools/libfailio.so"
-with_shim() {
-	env LD_PRELOAD="$SHIM" \
-	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
 }
 
 # support_csv N SALT: a spreadsheet of N support counts with distinct

@@ -112,15 +112,6 @@ test_expect_success 'init: a missing, truncated, altered or wrong kit is refused
 	no_leftovers
 '
 
-# The I/O failure shim of the reliability tests (tests/shim/failio.c),
-# built by make check: makes writes, renames fail, or kills the process,
-# in the files whose path holds FAILIO_PATH.
-SHIM="$MAILLAGE_BUILD/tools/libfailio.so"
-with_shim() {
-	env LD_PRELOAD="$SHIM" \
-	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
-}
-
 init_args="--kit national.kit --org X --kind association --dept 75"
 
 if test -f "$SHIM"; then

@@ -49,6 +49,15 @@ test_expect_success 'ids start with the collector key id, then sort as made' '
 	LC_ALL=C sort -c ids
 '
 
+test_expect_success 'a store without its key id (damaged by hand) still gets ids' '
+	cp -R "$COLLECTOR_HOME" nokey &&
+	sqlite3 nokey/store.db "DELETE FROM meta WHERE key = '\''collector_key_id'\''" &&
+	collector --home nokey add support --period 2026-Q2 --dept 75 --status supported \
+		--exploitation sexual --sex f --age adult --count 3 >nokey.id 2>err &&
+	test ! -s err &&
+	grep -qx "00000000[0-9a-f]\{24\}" nokey.id
+'
+
 test_expect_success 'list csv: id first, flag names as columns, codes not labels' '
 	collector list training --format csv >tr.csv &&
 	printf "id,date,dept,audience,participants,hours,exploitation,note\r\n" >expect &&

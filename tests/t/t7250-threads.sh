@@ -10,7 +10,6 @@
 . "$MAILLAGE_SRC/tests/t/lib-reliability.sh"
 
 TS_BUILD="$MAILLAGE_SRC/build/tsan"
-SHIM="$MAILLAGE_BUILD/tools/libfailio.so"
 
 # ts NAME [VAR=VALUE...] ARGS...: the ThreadSanitizer merger, with those
 # variables in its environment; its reports in ts/NAME.log.  The exit

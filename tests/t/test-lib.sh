@@ -96,6 +96,17 @@ test_one_line() {
 	}
 }
 
+# The I/O failure shim (tests/shim/failio.c), built by make check: makes
+# writes, syncs and renames fail, or kills the process, in the files whose
+# path holds FAILIO_PATH.  with_shim VAR=VALUE... CMD... runs CMD with the
+# shim preloaded and the variables set.  ASan wants to be the first
+# library loaded; the shim only wraps libc calls, so that check is off.
+SHIM="$MAILLAGE_BUILD/tools/libfailio.so"
+with_shim() {
+	env LD_PRELOAD="$SHIM" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
 # test_skip TITLE REASON: a test that cannot run here, counted as skipped.
 test_skip() {
 	test_count=$((test_count + 1))

@@ -9,9 +9,9 @@
 
 #include "../tools/samplegen.h"
 #include "tap.h"
+#include "scratch.h"
 
 static identity *coord, *collector, *other;
-static char dir[4096];
 static int nfile;
 
 /* Writes a bundle of recs (plus a forge) into a new file; returns its
@@ -27,13 +27,13 @@ static uint8_t *make_bundle(const record *recs, unsigned n, const struct bundle_
 	unsigned i;
 	int fd, rc;
 
-	snprintf(path, sizeof path, "%s/out%d.bundle", dir, nfile++);
+	snprintf(path, sizeof path, "%s/out%d.bundle", scratch_dir, nfile++);
 	memset(info, 0, sizeof *info);
 	memset(info->bundle_id, 0x42, 16);
 	info->seq = 7;
 	info->created = 1783123200;
 	info->flags = flags;
-	rc = bundle_writer_open(&w, dir, &e);
+	rc = bundle_writer_open(&w, scratch_dir, &e);
 	for (i = 0; rc == FMT_OK && i < n; i++)
 		rc = bundle_writer_add(w, &recs[i], &e);
 	if (f && rc == FMT_OK)
@@ -66,7 +66,7 @@ static int read_bundle(const uint8_t *b, size_t len, const identity *as, record 
 	int fd, rc;
 
 	*nrec = 0;
-	snprintf(path, sizeof path, "%s/in.bundle", dir);
+	snprintf(path, sizeof path, "%s/in.bundle", scratch_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (write_all(fd, b, len, e) != FMT_OK)
 		return -1;
@@ -225,9 +225,9 @@ static uint8_t *raw_bundle(size_t rawlen, bundle_info *wi, size_t *len)
 		x ^= x << 5;
 		noise[i] = (uint8_t)x;
 	}
-	snprintf(path, sizeof path, "%s/raw.bundle", dir);
+	snprintf(path, sizeof path, "%s/raw.bundle", scratch_dir);
 	memset(wi, 0, sizeof *wi);
-	bundle_writer_open(&w, dir, NULL);
+	bundle_writer_open(&w, scratch_dir, NULL);
 	bundle_writer_add_raw(w, noise, rawlen, 0, NULL);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	bundle_writer_finish(w, collector, &coord->pub, wi, fd, NULL);
@@ -261,7 +261,7 @@ static void test_exact_block(void)
 		free(b);
 		return;
 	}
-	snprintf(path, sizeof path, "%s/exact.bundle", dir);
+	snprintf(path, sizeof path, "%s/exact.bundle", scratch_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	write_all(fd, b, len, NULL);
 	rc = bundle_reader_open(&r, fd, coord, &in, &e);
@@ -437,12 +437,12 @@ static void test_hostile(void)
 			edit = sg_edit_u64(176, 8, rl);
 			f.edit_header = k == 0 ? sg_apply_edit : NULL;
 			f.arg = &edit;
-			bundle_writer_open(&w, dir, NULL);
+			bundle_writer_open(&w, scratch_dir, NULL);
 			bundle_writer_add(w, &one, NULL);
 			for (n = 0; n < 800; n++)
 				bundle_writer_add_raw(w, zero, sizeof zero, 0, NULL);
 			bundle_writer_forge(w, &f);
-			snprintf(path, sizeof path, "%s/bomb.bundle", dir);
+			snprintf(path, sizeof path, "%s/bomb.bundle", scratch_dir);
 			fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 			memset(&wi, 0, sizeof wi);
 			bundle_writer_finish(w, collector, &coord->pub, &wi, fd, NULL);
@@ -475,7 +475,7 @@ static void test_hostile(void)
 		struct sg_ctx c;
 
 		memset(&c, 0, sizeof c);
-		snprintf(c.tmp, sizeof c.tmp, "%s", dir);
+		snprintf(c.tmp, sizeof c.tmp, "%s", scratch_dir);
 		c.collector = collector;
 		c.coord = coord;
 		memset(&s, 0, sizeof s);
@@ -487,7 +487,7 @@ static void test_hostile(void)
 		s.raw_records = 1;
 		s.raw_len = sg_patched(&one, "974", "975", raw);
 		b = sg_bundle(&c, &s, &len, NULL);
-		snprintf(path, sizeof path, "%s/sticky.bundle", dir);
+		snprintf(path, sizeof path, "%s/sticky.bundle", scratch_dir);
 		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 		write_all(fd, b, len, NULL);
 		rc = bundle_reader_open(&r, fd, coord, &in, &e);
@@ -531,7 +531,7 @@ static void test_files(void)
 	}
 
 	/* Size cap before anything is read: a sparse file over 256 MiB. */
-	snprintf(path, sizeof path, "%s/huge.bundle", dir);
+	snprintf(path, sizeof path, "%s/huge.bundle", scratch_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd >= 0 && ftruncate(fd, (off_t)BUNDLE_MAX_BYTES + 1) == 0) {
 		rc = bundle_reader_open(&r, fd, coord, &in, &e);
@@ -546,7 +546,7 @@ static void test_files(void)
 	/* The file changes between the passes: never FMT_DONE. */
 	b = make_bundle(recs, SG_RECORDS, NULL, NULL, 0, &wi, &len, &rc);
 	b2 = make_bundle(recs, SG_RECORDS, NULL, NULL, 0, &wi, &len2, &rc);
-	snprintf(path, sizeof path, "%s/changing.bundle", dir);
+	snprintf(path, sizeof path, "%s/changing.bundle", scratch_dir);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	write_all(fd, b, len, NULL);
 	rc = bundle_reader_open(&r, fd, coord, &in, &e);
@@ -591,14 +591,9 @@ static void test_determinism(void)
 
 int main(void)
 {
-	const char *t = getenv("TMPDIR");
-	char cmd[4200];
-
 	if (format_init(NULL) != FMT_OK)
 		return 2;
-	snprintf(dir, sizeof dir, "%s/maillage-test-bundle.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(dir))
-		return 2;
+	scratch_make("bundle");
 	keys_generate(&coord, NULL);
 	keys_generate(&collector, NULL);
 	keys_generate(&other, NULL);
@@ -612,8 +607,6 @@ int main(void)
 	keys_free(coord);
 	keys_free(collector);
 	keys_free(other);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("could not remove %s", dir);
+	scratch_remove();
 	return done_testing();
 }

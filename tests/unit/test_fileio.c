@@ -15,34 +15,8 @@
 #include "fileio.h"
 #include "format.h"
 #include "tap.h"
+#include "scratch.h"
 
-static char dir[4096];
-
-static const char *path_in(const char *name)
-{
-	static char p[2][4200];
-	static int k;
-
-	k ^= 1;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static int count_entries(void)
-{
-	char cmd[4300];
-	FILE *p;
-	int n = -1;
-
-	snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
-	p = popen(cmd, "r");
-	if (p) {
-		if (fscanf(p, "%d", &n) != 1)
-			n = -1;
-		pclose(p);
-	}
-	return n;
-}
 
 static int file_is(const char *path, const char *want)
 {
@@ -92,56 +66,56 @@ static void test_atomic(void)
 	size_t plen;
 	int rc;
 
-	rc = atomic_open(&f, path_in("a.txt"), 0644, 0, &e);
+	rc = atomic_open(&f, scratch_path("a.txt"), 0644, 0, &e);
 	is_int(rc, FMT_OK, "atomic_open");
-	plen = strlen(path_in("a.txt"));
-	ok(strncmp(f.tmp, path_in("a.txt"), plen) == 0 && f.tmp[plen] == '.' &&
+	plen = strlen(scratch_path("a.txt"));
+	ok(strncmp(f.tmp, scratch_path("a.txt"), plen) == 0 && f.tmp[plen] == '.' &&
 	   strlen(f.tmp) == plen + 11 && strcmp(f.tmp + plen + 7, ".tmp") == 0,
 	   "temporary name is <path>.XXXXXX.tmp: %s", f.tmp);
 	ok(access(f.tmp, F_OK) == 0, "temporary file exists while writing");
-	ok(access(path_in("a.txt"), F_OK) != 0, "target does not exist before commit");
+	ok(access(scratch_path("a.txt"), F_OK) != 0, "target does not exist before commit");
 	write_all(f.fd, "one\n", 4, &e);
 	is_int(atomic_commit(&f, &e), FMT_OK, "atomic_commit");
-	ok(file_is(path_in("a.txt"), "one\n"), "content in place");
+	ok(file_is(scratch_path("a.txt"), "one\n"), "content in place");
 	is_int(f.fd, -1, "fd is -1 after commit");
-	is_int(count_entries(), 1, "no temporary file left");
-	stat(path_in("a.txt"), &st);
+	is_int(scratch_entries(), 1, "no temporary file left");
+	stat(scratch_path("a.txt"), &st);
 	is_int(st.st_mode & 0777, 0644, "mode 0644 as asked");
 
 	/* Replace, with the old content visible until the commit. */
-	atomic_open(&f, path_in("a.txt"), 0600, 0, &e);
+	atomic_open(&f, scratch_path("a.txt"), 0600, 0, &e);
 	write_all(f.fd, "two\n", 4, &e);
-	ok(file_is(path_in("a.txt"), "one\n"), "old content intact while the new one is written");
+	ok(file_is(scratch_path("a.txt"), "one\n"), "old content intact while the new one is written");
 	is_int(atomic_commit(&f, &e), FMT_OK, "commit replacing a file");
-	ok(file_is(path_in("a.txt"), "two\n"), "replaced");
-	stat(path_in("a.txt"), &st);
+	ok(file_is(scratch_path("a.txt"), "two\n"), "replaced");
+	stat(scratch_path("a.txt"), &st);
 	is_int(st.st_mode & 0777, 0600, "mode 0600 as asked");
 
 	/* Abort. */
-	atomic_open(&f, path_in("a.txt"), 0644, 0, &e);
+	atomic_open(&f, scratch_path("a.txt"), 0644, 0, &e);
 	write_all(f.fd, "three\n", 6, &e);
 	atomic_abort(&f);
-	ok(file_is(path_in("a.txt"), "two\n"), "abort leaves the old file");
-	is_int(count_entries(), 1, "abort removes the temporary file");
+	ok(file_is(scratch_path("a.txt"), "two\n"), "abort leaves the old file");
+	is_int(scratch_entries(), 1, "abort removes the temporary file");
 	atomic_abort(&f);
 	ok(1, "a second abort is harmless");
 
 	/* No replace. */
-	atomic_open(&f, path_in("a.txt"), 0600, 1, &e);
+	atomic_open(&f, scratch_path("a.txt"), 0600, 1, &e);
 	write_all(f.fd, "four\n", 5, &e);
 	rc = atomic_commit(&f, &e);
 	is_int(rc, FMT_E_EXISTS, "no_replace refuses an existing file");
 	ok(strstr(e.detail, "a.txt") != NULL, "message names it: %s", e.detail);
-	ok(file_is(path_in("a.txt"), "two\n"), "existing file untouched");
-	is_int(count_entries(), 1, "refused commit removes the temporary file");
-	atomic_open(&f, path_in("b.txt"), 0600, 1, &e);
+	ok(file_is(scratch_path("a.txt"), "two\n"), "existing file untouched");
+	is_int(scratch_entries(), 1, "refused commit removes the temporary file");
+	atomic_open(&f, scratch_path("b.txt"), 0600, 1, &e);
 	write_all(f.fd, "five\n", 5, &e);
 	is_int(atomic_commit(&f, &e), FMT_OK, "no_replace creates a new file");
-	ok(file_is(path_in("b.txt"), "five\n"), "new file in place");
-	is_int(count_entries(), 2, "and no temporary file left");
+	ok(file_is(scratch_path("b.txt"), "five\n"), "new file in place");
+	is_int(scratch_entries(), 2, "and no temporary file left");
 
 	/* Missing folder. */
-	rc = atomic_open(&f, path_in("nope/c.txt"), 0644, 0, &e);
+	rc = atomic_open(&f, scratch_path("nope/c.txt"), 0644, 0, &e);
 	is_int(rc, FMT_E_IO, "atomic_open in a missing folder fails");
 	ok(strstr(e.detail, "nope/c.txt") && strstr(e.detail, "No such file or directory"),
 	   "message: %s", e.detail);
@@ -165,25 +139,25 @@ static void test_read_capped(void)
 
 	for (i = 0; i < 5000; i++)
 		big[i] = (uint8_t)(i * 7);
-	put_file(path_in("r.bin"), big, 5000);
-	rc = read_file_capped(path_in("r.bin"), 5000, &out, &len, &e);
+	put_file(scratch_path("r.bin"), big, 5000);
+	rc = read_file_capped(scratch_path("r.bin"), 5000, &out, &len, &e);
 	ok(rc == FMT_OK && len == 5000 && memcmp(out, big, 5000) == 0,
 	   "a file of exactly the cap is read whole");
 	free(out);
-	rc = read_file_capped(path_in("r.bin"), 4999, &out, &len, &e);
+	rc = read_file_capped(scratch_path("r.bin"), 4999, &out, &len, &e);
 	ok(rc == FMT_E_TOO_BIG && out == NULL && len == 0, "one byte over the cap: FMT_E_TOO_BIG");
 	ok(strstr(e.detail, "r.bin") != NULL, "message names it: %s", e.detail);
 
-	put_file(path_in("empty"), "", 0);
-	rc = read_file_capped(path_in("empty"), 10, &out, &len, &e);
+	put_file(scratch_path("empty"), "", 0);
+	rc = read_file_capped(scratch_path("empty"), 10, &out, &len, &e);
 	ok(rc == FMT_OK && out != NULL && len == 0, "empty file: length 0, valid pointer");
 	free(out);
 
-	rc = read_file_capped(path_in("march.bundle"), 10, &out, &len, &e);
+	rc = read_file_capped(scratch_path("march.bundle"), 10, &out, &len, &e);
 	is_int(rc, FMT_E_IO, "missing file: FMT_E_IO");
 	ok(strstr(e.detail, "march.bundle: No such file or directory") != NULL,
 	   "message in the system's words: %s", e.detail);
-	rc = read_file_capped(dir, 10, &out, &len, &e);
+	rc = read_file_capped(scratch_dir, 10, &out, &len, &e);
 	ok(rc == FMT_E_IO && strstr(e.detail, "Is a directory"), "a folder: %s", e.detail);
 
 	stdin_from(big, 5000);
@@ -207,15 +181,15 @@ static void test_open_input(void)
 
 	for (i = 0; i < 3000; i++)
 		data[i] = (uint8_t)(i ^ (i >> 3));
-	put_file(path_in("in.bin"), data, 3000);
-	rc = open_input(path_in("in.bin"), 3000, &fd, &e);
+	put_file(scratch_path("in.bin"), data, 3000);
+	rc = open_input(scratch_path("in.bin"), 3000, &fd, &e);
 	ok(rc == FMT_OK && fd >= 0, "open_input of a file");
 	read_full(fd, back, sizeof back, &got, &e);
 	ok(got == 3000 && memcmp(back, data, 3000) == 0, "read_full stops at end of file");
 	close(fd);
-	rc = open_input(path_in("in.bin"), 2999, &fd, &e);
+	rc = open_input(scratch_path("in.bin"), 2999, &fd, &e);
 	ok(rc == FMT_E_TOO_BIG && fd == -1, "open_input of a file over the cap");
-	rc = open_input(path_in("none"), 10, &fd, &e);
+	rc = open_input(scratch_path("none"), 10, &fd, &e);
 	ok(rc == FMT_E_IO && strstr(e.detail, "none: No such file"), "missing: %s", e.detail);
 
 	stdin_from(data, 3000);
@@ -232,16 +206,16 @@ static void test_open_input(void)
 	ok(rc == FMT_E_TOO_BIG && fd == -1, "standard input over the cap");
 
 	/* A named pipe is copied too, so that it can be read twice. */
-	if (mkfifo(path_in("fifo"), 0600) == 0) {
+	if (mkfifo(scratch_path("fifo"), 0600) == 0) {
 		pid = fork();
 		if (pid == 0) {
-			int w = open(path_in("fifo"), O_WRONLY);
+			int w = open(scratch_path("fifo"), O_WRONLY);
 
 			if (w >= 0 && write(w, data, 3000) == 3000)
 				_exit(0);
 			_exit(1);
 		}
-		rc = open_input(path_in("fifo"), 10000, &fd, &e);
+		rc = open_input(scratch_path("fifo"), 10000, &fd, &e);
 		waitpid(pid, &status, 0);
 		ok(rc == FMT_OK && lseek(fd, 0, SEEK_SET) == 0, "a named pipe becomes seekable");
 		read_full(fd, back, sizeof back, &got, &e);
@@ -275,20 +249,13 @@ static void test_open_input(void)
 
 int main(void)
 {
-	const char *t = getenv("TMPDIR");
-	char cmd[4200];
-
 	if (format_init(NULL) != FMT_OK)
 		return 2;
 	umask(022);
-	snprintf(dir, sizeof dir, "%s/maillage-test-fileio.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(dir))
-		return 2;
+	scratch_make("fileio");
 	test_atomic();
 	test_read_capped();
 	test_open_input();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("could not remove %s", dir);
+	scratch_remove();
 	return done_testing();
 }

@@ -17,38 +17,7 @@
 #include "keys.h"
 #include "signed.h"
 #include "tap.h"
-
-static char dir[4096];
-
-static void make_dir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(dir, sizeof dir, "%s/maillage-test-keys.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
-}
-
-static void remove_dir(void)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("could not remove %s", dir);
-}
-
-static const char *path_in(const char *name)
-{
-	static char p[2][4200];
-	static int k;
-
-	k ^= 1;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
+#include "scratch.h"
 
 static int write_bytes(const char *path, const uint8_t *b, size_t n, int mode)
 {
@@ -74,23 +43,6 @@ static size_t read_bytes(const char *path, uint8_t *b, size_t cap)
 	n = read(fd, b, cap);
 	close(fd);
 	return n < 0 ? 0 : (size_t)n;
-}
-
-/* Number of entries in dir (to spot leftover temporary files). */
-static int count_entries(void)
-{
-	char cmd[4300];
-	FILE *p;
-	int n = -1;
-
-	snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
-	p = popen(cmd, "r");
-	if (p) {
-		if (fscanf(p, "%d", &n) != 1)
-			n = -1;
-		pclose(p);
-	}
-	return n;
 }
 
 /* Loads path, expecting code; returns 1 when it matched. */
@@ -128,13 +80,13 @@ static void test_generate_save_load(void)
 	crypto_scalarmult_base(pk, a->box_sk);
 	ok(memcmp(pk, a->pub.box_pk, 32) == 0, "X25519 public key matches the secret key");
 
-	rc = keys_save(a, path_in("id.key"), &e);
+	rc = keys_save(a, scratch_path("id.key"), &e);
 	is_int(rc, FMT_OK, "keys_save");
-	ok(stat(path_in("id.key"), &st) == 0, "key file exists");
+	ok(stat(scratch_path("id.key"), &st) == 0, "key file exists");
 	is_int(st.st_mode & 07777, 0600, "key file has mode 0600");
 	is_int(st.st_size, 168, "key file is 168 bytes");
-	is_int(count_entries(), 1, "no temporary file left behind");
-	is_int(read_bytes(path_in("id.key"), img, sizeof img), 168, "read the key file back");
+	is_int(scratch_entries(), 1, "no temporary file left behind");
+	is_int(read_bytes(scratch_path("id.key"), img, sizeof img), 168, "read the key file back");
 	ok(memcmp(img, "MLLGS\x01\x01\x00", 8) == 0, "header MLLG S 1 1 0");
 	ok(memcmp(img + 8, a->sign_sk, 64) == 0, "Ed25519 secret key at offset 8");
 	ok(memcmp(img + 72, a->box_sk, 32) == 0, "X25519 secret key at offset 72");
@@ -142,13 +94,13 @@ static void test_generate_save_load(void)
 	crypto_generichash(pk, 32, img, 136, NULL, 0);
 	ok(memcmp(pk, img + 136, 32) == 0, "BLAKE2b-256 checksum at offset 136");
 
-	rc = keys_save(a, path_in("id.key"), &e);
+	rc = keys_save(a, scratch_path("id.key"), &e);
 	is_int(rc, FMT_E_EXISTS, "keys_save refuses to replace an existing file");
 	ok(strstr(e.detail, "id.key") != NULL, "the message names the file: %s", e.detail);
-	is_int(count_entries(), 1, "refused save leaves no temporary file");
-	is_int(read_bytes(path_in("id.key"), img, sizeof img), 168, "existing file untouched");
+	is_int(scratch_entries(), 1, "refused save leaves no temporary file");
+	is_int(read_bytes(scratch_path("id.key"), img, sizeof img), 168, "existing file untouched");
 
-	rc = keys_load(&b, path_in("id.key"), &e);
+	rc = keys_load(&b, scratch_path("id.key"), &e);
 	is_int(rc, FMT_OK, "keys_load");
 	ok(b && memcmp(b, a, sizeof *a) == 0, "loaded identity equals the saved one");
 	keys_free(b);
@@ -171,23 +123,23 @@ static void test_modes(void)
 	size_t i;
 
 	keys_generate(&a, NULL);
-	keys_save(a, path_in("mode.key"), NULL);
+	keys_save(a, scratch_path("mode.key"), NULL);
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-		chmod(path_in("mode.key"), (mode_t)modes[i]);
+		chmod(scratch_path("mode.key"), (mode_t)modes[i]);
 		if (modes[i] == 0700) {
 			/* Owner bits only: accepted. */
-			is_int(keys_load(&b, path_in("mode.key"), &e), FMT_OK,
+			is_int(keys_load(&b, scratch_path("mode.key"), &e), FMT_OK,
 			       "mode 0700 is private: accepted");
 			keys_free(b);
 			continue;
 		}
-		ok(load_fails(path_in("mode.key"), FMT_E_KEYFILE), "mode %04o refused", modes[i]);
-		keys_load(&b, path_in("mode.key"), &e);
+		ok(load_fails(scratch_path("mode.key"), FMT_E_KEYFILE), "mode %04o refused", modes[i]);
+		keys_load(&b, scratch_path("mode.key"), &e);
 		snprintf(want, sizeof want, "(mode %04o); expected 0600", modes[i]);
 		ok(strstr(e.detail, want) != NULL, "message gives the mode: %s", e.detail);
 	}
-	chmod(path_in("mode.key"), 0644);
-	keys_load(&b, path_in("mode.key"), &e);
+	chmod(scratch_path("mode.key"), 0644);
+	keys_load(&b, scratch_path("mode.key"), &e);
 	ok(strstr(e.detail, "is readable by other users (mode 0644); expected 0600") != NULL &&
 	   strstr(e.detail, "mode.key") != NULL, "0644: \"%s\"", e.detail);
 	keys_free(a);
@@ -202,16 +154,16 @@ static void test_damaged(void)
 
 	keys_generate(&a, NULL);
 	keys_generate(&c, NULL);
-	keys_save(a, path_in("good.key"), NULL);
-	read_bytes(path_in("good.key"), good, sizeof good);
+	keys_save(a, scratch_path("good.key"), NULL);
+	read_bytes(scratch_path("good.key"), good, sizeof good);
 
 	/* Every bit of the file, flipped on its own, is caught. */
 	for (off = 0; off < 168; off++) {
 		for (bit = 0; bit < 8; bit++) {
 			memcpy(img, good, 168);
 			img[off] ^= (uint8_t)(1 << bit);
-			write_bytes(path_in("flip.key"), img, 168, 0600);
-			rc = keys_load(&b, path_in("flip.key"), &e);
+			write_bytes(scratch_path("flip.key"), img, 168, 0600);
+			rc = keys_load(&b, scratch_path("flip.key"), &e);
 			if (rc == FMT_OK || b != NULL) {
 				all = 0;
 				diag("flipping bit %d of byte %d was accepted", bit, off);
@@ -224,8 +176,8 @@ static void test_damaged(void)
 	/* Every truncation, and a longer file. */
 	all = 1;
 	for (n = 0; n < 168; n++) {
-		write_bytes(path_in("short.key"), good, (size_t)n, 0600);
-		rc = keys_load(&b, path_in("short.key"), &e);
+		write_bytes(scratch_path("short.key"), good, (size_t)n, 0600);
+		rc = keys_load(&b, scratch_path("short.key"), &e);
 		if (rc != FMT_E_KEYFILE) {
 			all = 0;
 			diag("length %d: got %d", n, rc);
@@ -234,57 +186,57 @@ static void test_damaged(void)
 	ok(all, "every truncated key file is refused with FMT_E_KEYFILE");
 	memcpy(img, good, 168);
 	img[168] = 0;
-	write_bytes(path_in("long.key"), img, 169, 0600);
-	ok(load_fails(path_in("long.key"), FMT_E_KEYFILE), "169-byte key file refused");
+	write_bytes(scratch_path("long.key"), img, 169, 0600);
+	ok(load_fails(scratch_path("long.key"), FMT_E_KEYFILE), "169-byte key file refused");
 
 	/* Consistent checksum, inconsistent keys. */
 	memcpy(img, good, 168);
 	memcpy(img + 104, c->pub.box_pk, 32);
 	fix_checksum(img);
-	write_bytes(path_in("box.key"), img, 168, 0600);
-	ok(load_fails(path_in("box.key"), FMT_E_KEYFILE), "X25519 public key of another identity");
-	keys_load(&b, path_in("box.key"), &e);
+	write_bytes(scratch_path("box.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("box.key"), FMT_E_KEYFILE), "X25519 public key of another identity");
+	keys_load(&b, scratch_path("box.key"), &e);
 	ok(strstr(e.detail, "does not match") != NULL, "message: %s", e.detail);
 
 	memcpy(img, good, 168);
 	memcpy(img + 8 + 32, c->pub.sign_pk, 32);     /* seed of a, public key of c */
 	fix_checksum(img);
-	write_bytes(path_in("sign.key"), img, 168, 0600);
-	ok(load_fails(path_in("sign.key"), FMT_E_KEYFILE),
+	write_bytes(scratch_path("sign.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("sign.key"), FMT_E_KEYFILE),
 	   "Ed25519 secret key whose embedded public key is another's");
 
 	/* Header checks behind a valid checksum. */
 	memcpy(img, good, 168);
 	img[5] = 2;
 	fix_checksum(img);
-	write_bytes(path_in("v2.key"), img, 168, 0600);
-	ok(load_fails(path_in("v2.key"), FMT_E_VERSION), "key file of version 2");
+	write_bytes(scratch_path("v2.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("v2.key"), FMT_E_VERSION), "key file of version 2");
 	memcpy(img, good, 168);
 	img[6] = 9;
 	fix_checksum(img);
-	write_bytes(path_in("s9.key"), img, 168, 0600);
-	ok(load_fails(path_in("s9.key"), FMT_E_SUITE), "key file of suite 9");
+	write_bytes(scratch_path("s9.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("s9.key"), FMT_E_SUITE), "key file of suite 9");
 	memcpy(img, good, 168);
 	img[7] = 1;
 	fix_checksum(img);
-	write_bytes(path_in("r1.key"), img, 168, 0600);
-	ok(load_fails(path_in("r1.key"), FMT_E_RESERVED), "key file with reserved byte set");
+	write_bytes(scratch_path("r1.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("r1.key"), FMT_E_RESERVED), "key file with reserved byte set");
 	memcpy(img, good, 168);
 	img[4] = 'K';
 	fix_checksum(img);
-	write_bytes(path_in("kit.key"), img, 168, 0600);
-	ok(load_fails(path_in("kit.key"), FMT_E_KEYFILE), "a kit is not a key file");
-	keys_load(&b, path_in("kit.key"), &e);
+	write_bytes(scratch_path("kit.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("kit.key"), FMT_E_KEYFILE), "a kit is not a key file");
+	keys_load(&b, scratch_path("kit.key"), &e);
 	ok(strstr(e.detail, "this is a kit") != NULL, "message says what it is: %s", e.detail);
 
-	write_bytes(path_in("text.key"), (const uint8_t *)"hello\n", 6, 0600);
-	ok(load_fails(path_in("text.key"), FMT_E_KEYFILE), "a text file is not a key file");
+	write_bytes(scratch_path("text.key"), (const uint8_t *)"hello\n", 6, 0600);
+	ok(load_fails(scratch_path("text.key"), FMT_E_KEYFILE), "a text file is not a key file");
 
-	ok(load_fails(path_in("missing.key"), FMT_E_IO), "missing file");
-	keys_load(&b, path_in("missing.key"), &e);
+	ok(load_fails(scratch_path("missing.key"), FMT_E_IO), "missing file");
+	keys_load(&b, scratch_path("missing.key"), &e);
 	ok(strstr(e.detail, "missing.key: No such file or directory") != NULL,
 	   "message: %s", e.detail);
-	ok(load_fails(dir, FMT_E_KEYFILE), "a folder is not a key file");
+	ok(load_fails(scratch_dir, FMT_E_KEYFILE), "a folder is not a key file");
 
 	keys_free(a);
 	keys_free(c);
@@ -338,11 +290,11 @@ int main(void)
 	if (format_init(NULL) != FMT_OK)
 		return 2;
 	umask(022);
-	make_dir();
+	scratch_make("keys");
 	test_generate_save_load();
 	test_modes();
 	test_damaged();
 	test_ids();
-	remove_dir();
+	scratch_remove();
 	return done_testing();
 }
