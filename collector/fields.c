@@ -306,9 +306,9 @@ static int set_date(record *r, const field_def *f, const char *v, char *msg, siz
 		t[0] = '?', t[1] = '\0';
 	french_date(t, iso, sizeof iso);
 	if (date_parse(iso, &d, &err) != FMT_OK) {
-		const char *why = strstr(err.detail, "year") ?
+		const char *why = err.reason == FMT_R_DATE_YEAR ?
 			"l'année doit être entre 2000 et 2099" :
-			strstr(err.detail, "calendar") ? "ce jour n'existe pas" :
+			err.reason == FMT_R_DATE_CALENDAR ? "ce jour n'existe pas" :
 			"format AAAA-MM-JJ, par exemple 2026-03-15";
 		snprintf(msg, cap, "champ %s : date invalide « %s » (%s)", f->name, esc(v), why);
 		return -1;

@@ -67,24 +67,25 @@ const char *esc(const char *s)
 	return b;
 }
 
-/* The system's reasons for a failed open, read or write, in the words
- * strerror() uses on glibc, with their French counterparts. */
-static const struct {
-	const char *en, *fr;
-} io_reasons[] = {
-	{ "No such file or directory", "fichier ou dossier introuvable" },
-	{ "Permission denied", "accès refusé (droits insuffisants)" },
-	{ "Is a directory", "c'est un dossier, pas un fichier" },
-	{ "Not a directory", "une partie du chemin n'est pas un dossier" },
-	{ "No space left on device", "le disque est plein" },
-	{ "the disk is full", "le disque est plein" },
-	{ "Read-only file system", "le support est en lecture seule" },
-	{ "File exists", "le fichier existe déjà" },
-	{ "Disk quota exceeded", "quota du disque dépassé" },
-	{ "Input/output error", "erreur matérielle de lecture ou d'écriture" },
-	{ "path too long", "chemin trop long" },
-	{ "Broken pipe", "la sortie a été fermée" },
-};
+/* The system's reasons for a failed open, read or write, in French. */
+static const char *errno_french(int e)
+{
+	switch (e) {
+	case ENOENT:       return "fichier ou dossier introuvable";
+	case EACCES:
+	case EPERM:        return "accès refusé (droits insuffisants)";
+	case EISDIR:       return "c'est un dossier, pas un fichier";
+	case ENOTDIR:      return "une partie du chemin n'est pas un dossier";
+	case ENOSPC:       return "le disque est plein";
+	case EROFS:        return "le support est en lecture seule";
+	case EEXIST:       return "le fichier existe déjà";
+	case EDQUOT:       return "quota du disque dépassé";
+	case EIO:          return "erreur matérielle de lecture ou d'écriture";
+	case ENAMETOOLONG: return "chemin trop long";
+	case EPIPE:        return "la sortie a été fermée";
+	}
+	return NULL;
+}
 
 /* French wording of each library code.  NULL: handled case by case. */
 static const char *code_french(int code)
@@ -124,71 +125,58 @@ static const char *code_french(int code)
 	return NULL;
 }
 
-/* "field dept: unknown ..." -> "champ dept : valeur refusée (...)" */
-static void field_french(const char *detail, char *buf, size_t cap)
+/* "ligne 7 : guillemet jamais refermé" */
+static void csv_french(const fmt_error *err, char *buf, size_t cap)
 {
-	const char *colon;
+	const char *why = NULL;
 
-	if (strncmp(detail, "field ", 6) == 0 && (colon = strchr(detail, ':'))) {
-		snprintf(buf, cap, "champ %.*s : valeur refusée (%s)",
-			 (int)(colon - detail - 6), detail + 6,
-			 colon[1] == ' ' ? colon + 2 : colon + 1);
-		return;
+	switch (err->reason) {
+	case FMT_R_CSV_COLUMNS:      why = "plus de 32 colonnes"; break;
+	case FMT_R_CSV_UNTERMINATED: why = "guillemet ouvert jamais refermé"; break;
+	case FMT_R_CSV_NUL:          why = "octet nul dans les données (ce n'est pas un "
+					   "fichier texte)"; break;
+	case FMT_R_CSV_AFTER_QUOTE:  why = "texte après un guillemet fermant"; break;
+	case FMT_R_CSV_QUOTE:        why = "guillemet au milieu d'une cellule (une cellule "
+					   "qui contient des guillemets doit être entre "
+					   "guillemets)"; break;
+	case FMT_R_CSV_ROW_LONG:     why = "ligne de plus de 16384 octets"; break;
 	}
-	/* Not a field typed by someone: the content of a file. */
-	snprintf(buf, cap, "contenu invalide, fichier refusé (%s)", detail);
-}
-
-/* "line 7: unterminated quote ..." -> "ligne 7 : guillemet jamais refermé" */
-static void csv_french(const char *detail, char *buf, size_t cap)
-{
-	static const struct {
-		const char *en, *fr;
-	} csv_reasons[] = {
-		{ "more than", "plus de 32 colonnes" },
-		{ "unterminated quote", "guillemet ouvert jamais refermé" },
-		{ "NUL byte", "octet nul dans les données (ce n'est pas un fichier texte)" },
-		{ "text after a closing quote", "texte après un guillemet fermant" },
-		{ "quote inside", "guillemet au milieu d'une cellule (une cellule qui contient "
-				  "des guillemets doit être entre guillemets)" },
-		{ "row longer", "ligne de plus de 16384 octets" },
-	};
-	unsigned line = 0;
-	size_t i;
-
-	if (sscanf(detail, "line %u:", &line) == 1) {
-		for (i = 0; i < sizeof csv_reasons / sizeof csv_reasons[0]; i++)
-			if (strstr(detail, csv_reasons[i].en)) {
-				snprintf(buf, cap, "ligne %u : %s", line, csv_reasons[i].fr);
-				return;
-			}
-	}
-	snprintf(buf, cap, "fichier CSV mal formé (%s)", detail);
+	if (why && err->line)
+		snprintf(buf, cap, "ligne %u : %s", err->line, why);
+	else
+		snprintf(buf, cap, "fichier CSV mal formé (%s)", fmt_error_message(err));
 }
 
 void french_error(const fmt_error *err, char *buf, size_t cap)
 {
 	const char *detail = fmt_error_message(err);
 	const char *fr;
-	size_t i;
 
+	if (err->reason == FMT_R_PATH_LONG) {
+		snprintf(buf, cap, "chemin trop long");
+		return;
+	}
 	switch (err->code) {
 	case FMT_E_IO:
-		for (i = 0; i < sizeof io_reasons / sizeof io_reasons[0]; i++)
-			if (strstr(detail, io_reasons[i].en)) {
-				snprintf(buf, cap, "%s", io_reasons[i].fr);
-				return;
-			}
-		snprintf(buf, cap, "erreur de lecture ou d'écriture (%s)", detail);
+		fr = err->reason == FMT_R_DISK_FULL ? "le disque est plein" :
+		     errno_french(err->sys_errno);
+		if (fr)
+			snprintf(buf, cap, "%s", fr);
+		else
+			snprintf(buf, cap, "erreur de lecture ou d'écriture (%s)", detail);
 		return;
 	case FMT_E_DB:
 		snprintf(buf, cap, "base de données illisible ou endommagée (%s)", detail);
 		return;
 	case FMT_E_FIELD:
-		field_french(detail, buf, cap);
+		if (err->field[0])
+			snprintf(buf, cap, "champ %s : valeur refusée (%s)", err->field,
+				 fmt_error_bare(err));
+		else    /* not a field typed by someone: the content of a file */
+			snprintf(buf, cap, "contenu invalide, fichier refusé (%s)", detail);
 		return;
 	case FMT_E_CSV:
-		csv_french(detail, buf, cap);
+		csv_french(err, buf, cap);
 		return;
 	case FMT_E_TOO_BIG:
 		snprintf(buf, cap, "%s (%s)", code_french(err->code), detail);

@@ -333,7 +333,7 @@ int bundle_reader_open(bundle_reader **out, int fd, const identity *recipient,
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
 	r->fd = fd;
 	if (fstat(fd, &st) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "bundle: %s", strerror(errno));
+		rc = fmt_fail_errno(err, errno, "bundle");
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {

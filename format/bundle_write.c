@@ -65,7 +65,7 @@ int bundle_writer_open(bundle_writer **out, const char *scratch_dir,
 	}
 	n = snprintf(tmpl, sizeof tmpl, "%s/maillage-bundle.XXXXXX", scratch_dir);
 	if (n < 0 || (size_t)n >= sizeof tmpl)
-		return fmt_fail(err, FMT_E_IO, "%s: path too long", scratch_dir);
+		return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", scratch_dir);
 	w = calloc(1, sizeof *w);
 	if (!w)
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
@@ -73,8 +73,7 @@ int bundle_writer_open(bundle_writer **out, const char *scratch_dir,
 	if (w->scratch < 0) {
 		n = errno;
 		free(w);
-		return fmt_fail(err, FMT_E_IO, "%s: cannot create a scratch file: %s",
-				scratch_dir, strerror(n));
+		return fmt_fail_errno(err, n, "%s: cannot create a scratch file", scratch_dir);
 	}
 	/* Unlinked at once: nothing is left behind, whatever happens. */
 	unlink(tmpl);

@@ -35,11 +35,14 @@ void csv_reader_init(csv_reader *r, const char *data, size_t len)
 
 /* Stops the reader after an error: the next call returns FMT_DONE rather
  * than resynchronising in the middle of a broken row. */
-static int fail(csv_reader *r, fmt_error *err, unsigned line, const char *what)
+static int fail(csv_reader *r, fmt_error *err, unsigned line, int reason, const char *what)
 {
 	r->pos = r->len;
 	r->nfields = 0;
-	return fmt_fail(err, FMT_E_CSV, "line %u: %s", line, what);
+	fmt_fail_field(err, FMT_E_CSV, reason, NULL, "line %u: %s", line, what);
+	if (err)
+		err->line = line;
+	return FMT_E_CSV;
 }
 
 /* Consumes a line end at r->pos (CRLF, LF or a lone CR).  Returns 1 when
@@ -108,7 +111,7 @@ int csv_next(csv_reader *r, fmt_error *err)
 	for (;;) {
 		/* one field */
 		if (r->nfields == CSV_MAX_FIELDS)
-			return fail(r, err, line, "more than " STR(CSV_MAX_FIELDS) " fields");
+			return fail(r, err, line, FMT_R_CSV_COLUMNS, "more than " STR(CSV_MAX_FIELDS) " fields");
 		r->fields[r->nfields++] = r->buf + used;
 		quoted = 0;
 		quote_line = cur;
@@ -119,13 +122,13 @@ int csv_next(csv_reader *r, fmt_error *err)
 		for (;;) {
 			if (r->pos >= r->len) {
 				if (quoted)
-					return fail(r, err, quote_line, "unterminated quote "
+					return fail(r, err, quote_line, FMT_R_CSV_UNTERMINATED, "unterminated quote "
 						    "(the quoted field never ends)");
 				break;
 			}
 			ch = d[r->pos];
 			if (ch == '\0')
-				return fail(r, err, cur, "NUL byte in the data");
+				return fail(r, err, cur, FMT_R_CSV_NUL, "NUL byte in the data");
 			if (quoted) {
 				if (ch == '"') {
 					if (r->pos + 1 < r->len && d[r->pos + 1] == '"') {
@@ -135,7 +138,7 @@ int csv_next(csv_reader *r, fmt_error *err)
 						quoted = 0;
 						if (r->pos < r->len && d[r->pos] != ',' &&
 						    d[r->pos] != '\r' && d[r->pos] != '\n')
-							return fail(r, err, cur,
+							return fail(r, err, cur, FMT_R_CSV_AFTER_QUOTE,
 								    "text after a closing quote");
 						continue;
 					}
@@ -150,14 +153,14 @@ int csv_next(csv_reader *r, fmt_error *err)
 				if (ch == ',' || ch == '\r' || ch == '\n')
 					break;
 				if (ch == '"')
-					return fail(r, err, cur, "quote inside an "
+					return fail(r, err, cur, FMT_R_CSV_QUOTE, "quote inside an "
 						    "unquoted field (a field holding quotes must "
 						    "be quoted, its quotes doubled)");
 				r->pos++;
 			}
 			/* one byte for ch, and keep one for this field's NUL */
 			if (used + 2 > sizeof r->buf)
-				return fail(r, err, line,
+				return fail(r, err, line, FMT_R_CSV_ROW_LONG,
 					    "row longer than " STR(CSV_MAX_LINE) " bytes");
 			r->buf[used++] = ch;
 		}
@@ -166,7 +169,7 @@ int csv_next(csv_reader *r, fmt_error *err)
 			r->pos++;
 			/* a field after the comma, even at the end of the data */
 			if (used + 1 > sizeof r->buf)
-				return fail(r, err, line,
+				return fail(r, err, line, FMT_R_CSV_ROW_LONG,
 					    "row longer than " STR(CSV_MAX_LINE) " bytes");
 			continue;
 		}

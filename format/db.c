@@ -16,7 +16,8 @@ int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err)
 				"%s: the database is busy (another Maillage command is "
 				"using it); try again in a moment", what);
 	if (prim == SQLITE_FULL)
-		return fmt_fail(err, FMT_E_IO, "%s: the disk is full (%s)", what, msg);
+		return fmt_fail_field(err, FMT_E_IO, FMT_R_DISK_FULL, NULL,
+				      "%s: the disk is full (%s)", what, msg);
 	if (prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY)
 		return fmt_fail(err, FMT_E_IO, "%s: %s", what, msg);
 	if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT)

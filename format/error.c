@@ -62,32 +62,98 @@ const char *fmt_error_message(const fmt_error *err)
 	return fmt_strerror(err->code);
 }
 
-/* Fills err (when non-NULL) and returns code.  A detail longer than the
+/* Resets err to code with the formatted detail.  A detail longer than the
  * buffer is cut: the message stays one line whatever it quotes. */
+static void set(fmt_error *err, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void set(fmt_error *err, int code, const char *fmt, va_list ap)
+{
+	memset(err, 0, sizeof *err);
+	err->code = code;
+	if (fmt && vsnprintf(err->detail, sizeof err->detail, fmt, ap) < 0)
+		err->detail[0] = '\0';
+}
+
+/* Fills err (when non-NULL) and returns code. */
 int fmt_fail(fmt_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (!err)
 		return code;
-	err->code = code;
-	err->detail[0] = '\0';
-	if (fmt) {
-		va_start(ap, fmt);
-		n = vsnprintf(err->detail, sizeof err->detail, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			err->detail[0] = '\0';
-	}
+	va_start(ap, fmt);
+	set(err, code, fmt, ap);
+	va_end(ap);
 	return code;
+}
+
+int fmt_fail_field(fmt_error *err, int code, int reason, const char *field,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!err)
+		return code;
+	memset(err, 0, sizeof *err);
+	err->code = code;
+	err->reason = reason;
+	if (field) {
+		snprintf(err->field, sizeof err->field, "%s", field);
+		n = snprintf(err->detail, sizeof err->detail, "field %s: ", field);
+		if (n < 0 || (size_t)n >= sizeof err->detail)
+			n = 0;
+		err->bare = (unsigned)n;
+	}
+	va_start(ap, fmt);
+	if (vsnprintf(err->detail + n, sizeof err->detail - (size_t)n, fmt, ap) < 0)
+		err->detail[n] = '\0';
+	va_end(ap);
+	return code;
+}
+
+int fmt_fail_in(fmt_error *err, const fmt_error *sub, const char *prefix)
+{
+	fmt_error copy = *sub;
+	int n;
+
+	if (!err)
+		return copy.code;
+	*err = copy;
+	n = snprintf(err->detail, sizeof err->detail, "%s: %s", prefix, copy.detail);
+	if (n < 0 || (size_t)n >= sizeof err->detail || copy.bare >= sizeof copy.detail)
+		err->bare = 0;
+	else
+		err->bare = copy.bare + (unsigned)(n - (int)strlen(copy.detail));
+	return copy.code;
+}
+
+const char *fmt_error_bare(const fmt_error *err)
+{
+	if (!err || !err->detail[0])
+		return fmt_error_message(err);
+	return err->detail + (err->bare < sizeof err->detail ? err->bare : 0);
+}
+
+int fmt_fail_errno(fmt_error *err, int e, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!err)
+		return FMT_E_IO;
+	va_start(ap, fmt);
+	set(err, FMT_E_IO, fmt, ap);
+	va_end(ap);
+	err->sys_errno = e;
+	n = strlen(err->detail);
+	snprintf(err->detail + n, sizeof err->detail - n, "%s%s", n ? ": " : "", strerror(e));
+	return FMT_E_IO;
 }
 
 /* Clears err (when non-NULL) to FMT_OK with an empty detail. */
 void fmt_error_clear(fmt_error *err)
 {
-	if (!err)
-		return;
-	err->code = FMT_OK;
-	memset(err->detail, 0, sizeof err->detail);
+	if (err)
+		memset(err, 0, sizeof *err);
 }

@@ -56,9 +56,54 @@ enum fmt_code {
 	FMT_E_CSV,              /* CSV syntax error */
 };
 
+/* Finer causes inside a code, for the programs to word their own message
+ * without reading the detail (which is English, for logs and tests).
+ * 0 when the failing function gives none. */
+enum fmt_reason {
+	FMT_R_NONE = 0,
+	FMT_R_REQUIRED,         /* a required value is missing or empty */
+	FMT_R_UNKNOWN,          /* a code not in its list (or a département unknown) */
+	FMT_R_RANGE,            /* a number outside its bounds */
+	FMT_R_TOO_LONG,         /* text longer than its cap */
+	FMT_R_TEXT,             /* text with a control character or invalid UTF-8 */
+	FMT_R_DATE,             /* not a date written YYYY-MM-DD */
+	FMT_R_DATE_YEAR,        /* a date whose year is outside 2000..2099 */
+	FMT_R_DATE_CALENDAR,    /* a day that does not exist (2026-02-30) */
+	FMT_R_PERIOD,           /* not a period (2026, 2026-Q3, 2026-05) */
+	FMT_R_ORDER,            /* a value before the one it must follow (end < start) */
+	FMT_R_EMAIL,            /* not an e-mail address */
+	FMT_R_PHONE,            /* not a telephone number */
+	FMT_R_WEBSITE,          /* not a web address */
+	FMT_R_NATIONAL_ID,      /* neither a SIREN nor an RNA number */
+	FMT_R_DUPLICATE,        /* the same code or key given twice */
+	FMT_R_CODE,             /* a code not made of [a-z0-9-] */
+	FMT_R_HEADER,           /* a sheet's header line is not the expected one */
+	FMT_R_REMOVED,          /* a new edition drops a code an earlier one had */
+	FMT_R_REDEFINED,        /* a new edition changes what a code means */
+	FMT_R_LIMIT,            /* more items than the format allows */
+	FMT_R_RESERVED_NAME,    /* a name the model keeps for itself */
+	/* CSV syntax (FMT_E_CSV), line set */
+	FMT_R_CSV_COLUMNS,      /* more columns than a row may hold */
+	FMT_R_CSV_UNTERMINATED, /* a quoted cell never ends */
+	FMT_R_CSV_NUL,          /* a NUL byte: not a text file */
+	FMT_R_CSV_AFTER_QUOTE,  /* text after a closing quote */
+	FMT_R_CSV_QUOTE,        /* a quote inside an unquoted cell */
+	FMT_R_CSV_ROW_LONG,     /* a row longer than allowed */
+	/* I/O (FMT_E_IO) that is not one system call's errno */
+	FMT_R_PATH_LONG,        /* a path longer than the program handles */
+	FMT_R_DISK_FULL,        /* the disk (or the database) is full */
+};
+
 typedef struct fmt_error {
-	int code;
-	char detail[256];
+	int code;               /* enum fmt_code */
+	int reason;             /* enum fmt_reason, FMT_R_NONE when not given */
+	char field[32];         /* the field (or sheet column) concerned, "" when none */
+	char where[32];         /* the file or sheet concerned ("tables.csv"), "" when none */
+	unsigned line;          /* its line (CSV, sheet), 0 when none */
+	int sys_errno;          /* errno of the failed system call, 0 when none */
+	char detail[256];       /* one line of English naming the problem; when
+				 * field is set it starts "field <field>: " */
+	unsigned bare;          /* offset in detail of the text after that prefix */
 } fmt_error;
 
 /* Static English description of a code; never NULL, never fails. */
@@ -72,6 +117,26 @@ const char *fmt_error_message(const fmt_error *err);
  * returns code, so that callers can write `return fmt_fail(err, ...)`. */
 int fmt_fail(fmt_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* fmt_fail() that also records the structured cause: reason (enum
+ * fmt_reason) and the field concerned (may be NULL).  With a field, the
+ * detail is "field <field>: " then the formatted text, and
+ * fmt_error_bare() gives the text alone.  Returns code. */
+int fmt_fail_field(fmt_error *err, int code, int reason, const char *field,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* fmt_fail() for a failed system call: records errno e, and appends
+ * strerror(e) to the detail.  Returns FMT_E_IO. */
+int fmt_fail_errno(fmt_error *err, int e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Sets err to the cause sub (code, reason, field, line, errno kept) with
+ * its detail prefixed by "<prefix>: ", typically the file concerned.
+ * Returns sub's code. */
+int fmt_fail_in(fmt_error *err, const fmt_error *sub, const char *prefix);
+
+/* The detail without its "field <field>: " prefix.  Never NULL. */
+const char *fmt_error_bare(const fmt_error *err);
 
 /* Exit status the programs use for a failure with this code (see the
  * man pages): 1 input refused, 3 I/O, 4 environment (busy, schema, home),

@@ -79,15 +79,15 @@ static int fsync_parent(const char *path, fmt_error *err)
 		if (n == 0)
 			n = 1;          /* "/name": the root folder */
 		if (n >= sizeof dir)
-			return fmt_fail(err, FMT_E_IO, "%s: path too long", path);
+			return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", path);
 		memcpy(dir, path, n);
 		dir[n] = '\0';
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return fmt_fail(err, FMT_E_IO, "%s: %s", dir, strerror(errno));
+		return fmt_fail_errno(err, errno, "%s", dir);
 	if (fsync(fd) < 0 && errno != EINVAL)
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", dir, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", dir);
 	close(fd);
 	return rc;
 }
@@ -103,7 +103,7 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 	f->tmp[0] = '\0';
 	f->no_replace = no_replace;
 	if (strlen(path) >= sizeof f->path)
-		return fmt_fail(err, FMT_E_IO, "%s: path too long", path);
+		return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", path);
 	strcpy(f->path, path);
 	if (strcmp(path, "-") == 0) {
 		f->fd = STDOUT_FILENO;
@@ -116,7 +116,7 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 		n = snprintf(f->tmp, sizeof f->tmp, "%s.%s.tmp", path, letters);
 		if (n < 0 || (size_t)n >= sizeof f->tmp) {
 			f->tmp[0] = '\0';
-			return fmt_fail(err, FMT_E_IO, "%s: path too long", path);
+			return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", path);
 		}
 		f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			     (mode_t)mode);
@@ -127,8 +127,7 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 	}
 	n = errno;
 	f->tmp[0] = '\0';
-	return fmt_fail(err, FMT_E_IO, "%s: cannot create a temporary file next to it: %s",
-			path, strerror(n));
+	return fmt_fail_errno(err, n, "%s: cannot create a temporary file next to it", path);
 }
 
 /* Puts the finished temporary file at f->path without replacing an
@@ -148,20 +147,20 @@ static int place_no_replace(atomic_file *f, fmt_error *err)
 		return fmt_fail(err, FMT_E_EXISTS, "%s: file already exists; not replacing it",
 				f->path);
 	if (e != EPERM && e != EOPNOTSUPP && e != ENOSYS && e != EMLINK)
-		return fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(e));
+		return fmt_fail_errno(err, e, "%s", f->path);
 	fd = open(f->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		e = errno;
 		if (e == EEXIST)
 			return fmt_fail(err, FMT_E_EXISTS,
 					"%s: file already exists; not replacing it", f->path);
-		return fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(e));
+		return fmt_fail_errno(err, e, "%s", f->path);
 	}
 	close(fd);
 	if (rename(f->tmp, f->path) < 0) {
 		e = errno;
 		unlink(f->path);
-		return fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(e));
+		return fmt_fail_errno(err, e, "%s", f->path);
 	}
 	return FMT_OK;
 }
@@ -181,7 +180,7 @@ int atomic_commit(atomic_file *f, fmt_error *err)
 		    errno != EBADF) {
 			e = errno;
 			f->fd = -1;
-			return fmt_fail(err, FMT_E_IO, "standard output: %s", strerror(e));
+			return fmt_fail_errno(err, e, "standard output");
 		}
 		f->fd = -1;
 		return FMT_OK;
@@ -189,20 +188,20 @@ int atomic_commit(atomic_file *f, fmt_error *err)
 	if (fsync(f->fd) < 0) {
 		e = errno;
 		atomic_abort(f);
-		return fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(e));
+		return fmt_fail_errno(err, e, "%s", f->path);
 	}
 	if (close(f->fd) < 0) {
 		e = errno;
 		f->fd = -1;
 		unlink(f->tmp);
 		f->tmp[0] = '\0';
-		return fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(e));
+		return fmt_fail_errno(err, e, "%s", f->path);
 	}
 	f->fd = -1;
 	if (f->no_replace) {
 		rc = place_no_replace(f, err);
 	} else if (rename(f->tmp, f->path) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", f->path, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", f->path);
 	} else {
 		rc = FMT_OK;
 	}
@@ -240,7 +239,7 @@ int write_all(int fd, const void *buf, size_t len, fmt_error *err)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return fmt_fail(err, FMT_E_IO, "write failed: %s", strerror(errno));
+			return fmt_fail_errno(err, errno, "write failed");
 		}
 		if (n == 0)
 			return fmt_fail(err, FMT_E_IO, "write failed: no progress");
@@ -263,7 +262,7 @@ int read_full(int fd, void *buf, size_t len, size_t *got, fmt_error *err)
 			if (errno == EINTR)
 				continue;
 			*got = done;
-			return fmt_fail(err, FMT_E_IO, "read failed: %s", strerror(errno));
+			return fmt_fail_errno(err, errno, "read failed");
 		}
 		if (n == 0)
 			break;
@@ -294,14 +293,14 @@ int read_file_capped(const char *path, size_t max, uint8_t **out, size_t *len,
 	} else {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(errno));
+			return fmt_fail_errno(err, errno, "%s", name);
 	}
 	if (fstat(fd, &st) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", name);
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(EISDIR));
+		rc = fmt_fail_errno(err, EISDIR, "%s", name);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (uintmax_t)st.st_size > max) {
@@ -325,7 +324,7 @@ int read_file_capped(const char *path, size_t max, uint8_t **out, size_t *len,
 		}
 		want = cap - used;
 		if (read_full(fd, buf + used, want, &got, &sub) != FMT_OK) {
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, sub.detail);
+			rc = fmt_fail_in(err, &sub, name);
 			goto out;
 		}
 		used += got;
@@ -371,15 +370,14 @@ static int copy_to_temp(int src, const char *name, size_t max, int *fd,
 		dir = "/tmp";
 	n = snprintf(tmpl, sizeof tmpl, "%s/maillage-input.XXXXXX", dir);
 	if (n < 0 || (size_t)n >= sizeof tmpl)
-		return fmt_fail(err, FMT_E_IO, "%s: temporary folder path too long", dir);
+		return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: temporary folder path too long", dir);
 	t = mkstemp(tmpl);
 	if (t < 0)
-		return fmt_fail(err, FMT_E_IO, "%s: cannot create a temporary file: %s", dir,
-				strerror(errno));
+		return fmt_fail_errno(err, errno, "%s: cannot create a temporary file", dir);
 	unlink(tmpl);
 	for (;;) {
 		if (read_full(src, buf, sizeof buf, &got, &sub) != FMT_OK) {
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, sub.detail);
+			rc = fmt_fail_in(err, &sub, name);
 			goto fail;
 		}
 		if (got > max - total) {
@@ -397,7 +395,7 @@ static int copy_to_temp(int src, const char *name, size_t max, int *fd,
 			break;
 	}
 	if (lseek(t, 0, SEEK_SET) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", name);
 		goto fail;
 	}
 	*fd = t;
@@ -420,15 +418,15 @@ int open_input(const char *path, size_t max, int *fd, fmt_error *err)
 		return copy_to_temp(STDIN_FILENO, name, max, fd, err);
 	f = open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
-		return fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(errno));
+		return fmt_fail_errno(err, errno, "%s", name);
 	if (fstat(f, &st) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", name);
 		close(f);
 		return rc;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(f);
-		return fmt_fail(err, FMT_E_IO, "%s: %s", name, strerror(EISDIR));
+		return fmt_fail_errno(err, EISDIR, "%s", name);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		rc = copy_to_temp(f, name, max, fd, err);

@@ -75,7 +75,7 @@ int keys_save(const identity *id, const char *path, fmt_error *err)
 	rc = write_all(f.fd, img, KEYFILE_SIZE, &sub);
 	if (rc != FMT_OK) {
 		atomic_abort(&f);
-		rc = fmt_fail(err, rc, "%s: %s", path, sub.detail);
+		rc = fmt_fail_in(err, &sub, path);
 		goto out;
 	}
 	rc = atomic_commit(&f, err);
@@ -98,7 +98,7 @@ static int check_image(const uint8_t *img, size_t n, const char *path,
 		return fmt_fail(err, FMT_E_KEYFILE, "%s: not a Maillage secret key file (%s)",
 				path, sub.detail);
 	if (rc != FMT_OK)
-		return fmt_fail(err, rc, "%s: %s", path, sub.detail);
+		return fmt_fail_in(err, &sub, path);
 	if (n != KEYFILE_SIZE)
 		return fmt_fail(err, FMT_E_KEYFILE,
 				"%s: secret key file has %s bytes; expected %d",
@@ -161,9 +161,9 @@ int keys_load(identity **out, const char *path, fmt_error *err)
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fmt_fail(err, FMT_E_IO, "%s: %s", path, strerror(errno));
+		return fmt_fail_errno(err, errno, "%s", path);
 	if (fstat(fd, &st) < 0) {
-		rc = fmt_fail(err, FMT_E_IO, "%s: %s", path, strerror(errno));
+		rc = fmt_fail_errno(err, errno, "%s", path);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -186,7 +186,7 @@ int keys_load(identity **out, const char *path, fmt_error *err)
 	}
 	rc = read_full(fd, img, KEYFILE_SIZE + 1, &got, &sub);
 	if (rc != FMT_OK) {
-		rc = fmt_fail(err, rc, "%s: %s", path, sub.detail);
+		rc = fmt_fail_in(err, &sub, path);
 		goto out;
 	}
 	rc = check_image(img, got, path, err);

@@ -17,7 +17,8 @@ int path_join(char out[PATH_CAP], const char *dir, const char *name,
 
 	if (n < 0 || n >= PATH_CAP) {
 		out[0] = '\0';
-		return fmt_fail(err, FMT_E_LENGTH, "path too long: %s/%s", dir, name);
+		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
+				      "path too long: %s/%s", dir, name);
 	}
 	return FMT_OK;
 }
@@ -47,7 +48,8 @@ int home_resolve(const char *flag, const char *envname, const char *program,
 done:
 	if (n < 0 || n >= PATH_CAP) {
 		out[0] = '\0';
-		return fmt_fail(err, FMT_E_LENGTH, "home folder path too long");
+		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
+				      "home folder path too long");
 	}
 	/* "dir/" and "dir" are the same home: drop trailing slashes. */
 	while (n > 1 && out[n - 1] == '/')
@@ -68,8 +70,7 @@ int mkdir_p(const char *dir, int mode, fmt_error *err)
 			char c = *p;
 			*p = '\0';
 			if (mkdir(buf, (mode_t)mode) != 0 && errno != EEXIST)
-				return fmt_fail(err, FMT_E_IO, "%s: cannot create folder: %s",
-						buf, strerror(errno));
+				return fmt_fail_errno(err, errno, "%s: cannot create folder", buf);
 			*p = c;
 			if (c == '\0')
 				break;

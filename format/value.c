@@ -161,15 +161,18 @@ int date_parse(const char *s, uint32_t *out, fmt_error *err)
 	text_show(s, strnlen(s, 20), shown, sizeof shown);
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s, 4) ||
 	    !all_digits(s + 5, 2) || !all_digits(s + 8, 2))
-		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a date written YYYY-MM-DD", shown);
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE, NULL,
+				      "\"%s\" is not a date written YYYY-MM-DD", shown);
 	y = digits_value(s, 4);
 	m = digits_value(s + 5, 2);
 	d = digits_value(s + 8, 2);
 	if (y < 2000 || y > 2099)
-		return fmt_fail(err, FMT_E_FIELD, "\"%s\": the year must be between 2000 and 2099",
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
+				      "\"%s\": the year must be between 2000 and 2099",
 				shown);
 	if (!date_valid(y * 10000 + m * 100 + d))
-		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a day of the calendar", shown);
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
+				      "\"%s\" is not a day of the calendar", shown);
 	*out = y * 10000 + m * 100 + d;
 	return FMT_OK;
 }
@@ -201,7 +204,8 @@ int period_parse(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err)
 		goto bad;
 	y = digits_value(s, 4);
 	if (y < 2000 || y > 2099)
-		return fmt_fail(err, FMT_E_FIELD, "\"%s\": the year must be between 2000 and 2099",
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
+				      "\"%s\": the year must be between 2000 and 2099",
 				shown);
 	if (n == 7) {
 		if (s[4] != '-')
@@ -223,7 +227,7 @@ int period_parse(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err)
 		out[5] = 'Q';
 	return FMT_OK;
 bad:
-	return fmt_fail(err, FMT_E_FIELD,
+	return fmt_fail_field(err, FMT_E_FIELD, FMT_R_PERIOD, NULL,
 			"\"%s\" is not a period: expected a year (2026), a quarter (2026-Q3) "
 			"or a month (2026-05)", shown);
 }
