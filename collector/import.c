@@ -145,7 +145,7 @@ typedef struct columns {
 	int kind;
 	int ncols;
 	int id_col;                          /* -1 when absent */
-	const field_def *field[CSV_MAX_FIELDS];
+	const field_desc *field[CSV_MAX_FIELDS];
 } columns;
 
 /* Reads the header row into cols: the kind whose fields the columns
@@ -183,16 +183,16 @@ static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
 	}
 	for (k = 0; k < 3; k++) {
 		int known = 0, missing = 0, n;
-		const field_def *fs = fields_of(kinds[k], &n);
+		const field_desc *fs = fields_of(kinds[k], &n);
 
 		for (i = 0; i < r->nfields; i++)
 			if (i == cols->id_col || field_find(kinds[k], names[i]))
 				known++;
 		for (j = 0; j < n; j++) {
-			if (!fs[j].required)
+			if (!(fs[j].flags & FF_REQUIRED))
 				continue;
 			for (i = 0; i < r->nfields; i++)
-				if (strcmp(names[i], fs[j].name) == 0)
+				if (strcmp(names[i], fs[j].code) == 0)
 					break;
 			if (i == r->nfields)
 				missing++;
@@ -221,18 +221,18 @@ static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
 		}
 	{
 		int n;
-		const field_def *fs = fields_of(best, &n);
+		const field_desc *fs = fields_of(best, &n);
 		char list[256] = "";
 
 		for (j = 0; j < n; j++) {
-			if (!fs[j].required)
+			if (!(fs[j].flags & FF_REQUIRED))
 				continue;
 			for (i = 0; i < r->nfields; i++)
-				if (strcmp(names[i], fs[j].name) == 0)
+				if (strcmp(names[i], fs[j].code) == 0)
 					break;
 			if (i == r->nfields) {
 				strcat(list, list[0] ? ", " : "");
-				strcat(list, fs[j].name);
+				strcat(list, fs[j].code);
 			}
 		}
 		snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "

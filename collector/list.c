@@ -34,7 +34,7 @@ enum list_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 typedef struct listing {
 	enum list_format format;
 	int kind;
-	const field_def *fs;
+	const field_desc *fs;
 	int n;
 	int pass;                    /* text: 1 measures, 2 prints */
 	int width[17];
@@ -79,7 +79,7 @@ static void fit(char *s, int maxw)
 
 static int is_last(const listing *l, int i)
 {
-	return i == l->n - 1 && l->fs[i].type == F_NOTE;
+	return i == l->n - 1 && l->fs[i].type == FT_NOTE;
 }
 
 /* The text cell of column i (0: the id) of r into l->cell. */
@@ -92,7 +92,7 @@ static void text_cell(listing *l, const record *r, int i)
 		snprintf(l->cell, VALUE_CAP, "%s", id + 32 - SHORT_ID);
 		return;
 	}
-	field_show(r, &l->fs[i - 1], l->value, VALUE_CAP);
+	field_show(r, &l->fs[i - 1], 0, l->value, VALUE_CAP);
 	term_text(l->value, l->cell, VALUE_CAP);
 	fit(l->cell, is_last(l, i - 1) ? NOTE_WIDTH : CELL_WIDTH);
 }
@@ -123,7 +123,7 @@ static void text_header(listing *l)
 
 	put_cell("Identifiant", l->width[0], &pending);
 	for (i = 0; i < l->n; i++)
-		put_cell(l->fs[i].label, l->width[i + 1], &pending);
+		put_cell(l->fs[i].fr, l->width[i + 1], &pending);
 	putchar('\n');
 }
 
@@ -135,9 +135,9 @@ static void text_org(listing *l, const record *r)
 	id_format(r->id, id);
 	printf("Organisation\n");
 	for (i = 0; i < l->n; i++) {
-		field_show(r, &l->fs[i], l->value, VALUE_CAP);
+		field_show(r, &l->fs[i], 0, l->value, VALUE_CAP);
 		term_text(l->value, l->cell, VALUE_CAP);
-		printf("  %s : %s\n", l->fs[i].label, l->cell[0] ? l->cell : "—");
+		printf("  %s : %s\n", l->fs[i].fr, l->cell[0] ? l->cell : "—");
 	}
 	printf("  Identifiant : %s\n", id);
 }
@@ -160,11 +160,11 @@ static void json_record(listing *l, const stored *sr)
 	       r->version, when);
 	l->first = 0;
 	for (i = 0; i < l->n; i++) {
-		const field_def *f = &l->fs[i];
+		const field_desc *f = &l->fs[i];
 
-		printf(", \"%s\": ", f->name);
-		field_get(r, f, l->value, VALUE_CAP);
-		if (f->type == F_SET || f->type == F_DEPTS) {
+		printf(", \"%s\": ", f->code);
+		field_text(r, f, l->value, VALUE_CAP);
+		if (f->type == FT_SET || f->type == FT_DEPTS) {
 			char *p = l->value, *comma;
 			int first = 1;
 
@@ -181,10 +181,10 @@ static void json_record(listing *l, const stored *sr)
 				p = comma + 1;
 			}
 			putchar(']');
-		} else if (!field_given(r, f) && !f->required && f->type != F_TEXT &&
-			   f->type != F_NOTE) {
+		} else if (!field_given(r, f) && !(f->flags & FF_REQUIRED) && f->type != FT_TEXT &&
+			   f->type != FT_NOTE) {
 			fputs("null", stdout);
-		} else if (f->type == F_INT || f->type == F_HOURS) {
+		} else if (f->type == FT_NUMBER || f->type == FT_HOURS) {
 			fputs(l->value, stdout);
 		} else {
 			out_json_string(stdout, l->value);
@@ -221,7 +221,7 @@ static int each_record(void *ctx, const stored *sr, fmt_error *err)
 					free(bufs[w]);
 				return fmt_fail(err, FMT_E_NOMEM, "out of memory");
 			}
-			field_get(r, &l->fs[i], bufs[i + 1], VALUE_CAP);
+			field_text(r, &l->fs[i], bufs[i + 1], VALUE_CAP);
 			cells[i + 1] = bufs[i + 1];
 		}
 		csv_write_row(stdout, cells, l->n + 1);
@@ -264,7 +264,7 @@ static int list_kind(store *s, listing *l, int kind, fmt_error *err)
 	if (l->format == FMT_CSV) {
 		cells[0] = "id";
 		for (i = 0; i < l->n; i++)
-			cells[i + 1] = l->fs[i].name;
+			cells[i + 1] = l->fs[i].code;
 		csv_write_row(stdout, cells, l->n + 1);
 	}
 	if (l->format != FMT_TEXT || kind == REC_ORG)
@@ -272,7 +272,7 @@ static int list_kind(store *s, listing *l, int kind, fmt_error *err)
 
 	l->width[0] = text_width("Identifiant");
 	for (i = 0; i < l->n; i++)
-		l->width[i + 1] = text_width(l->fs[i].label);
+		l->width[i + 1] = text_width(l->fs[i].fr);
 	l->pass = 1;
 	if ((rc = store_each(s, kind, STORE_LIVE, each_record, l, err)))
 		return rc;

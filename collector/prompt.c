@@ -95,47 +95,47 @@ static void numbers_to_codes(const enum_table *t, const char *answer, char *out,
 	}
 }
 
-static const char *question(const field_def *f, char *buf, size_t cap)
+static const char *question(const field_desc *f, char *buf, size_t cap)
 {
 	switch (f->type) {
-	case F_DEPT:
-	case F_DEPTS:
-		snprintf(buf, cap, "%s (code INSEE, par exemple 75, 2A, 971) : ", f->label);
+	case FT_DEPT:
+	case FT_DEPTS:
+		snprintf(buf, cap, "%s (code INSEE, par exemple 75, 2A, 971) : ", f->fr);
 		break;
-	case F_DATE:
-		snprintf(buf, cap, "%s (AAAA-MM-JJ) : ", f->label);
+	case FT_DATE:
+		snprintf(buf, cap, "%s (AAAA-MM-JJ) : ", f->fr);
 		break;
-	case F_PERIOD:
+	case FT_PERIOD:
 		snprintf(buf, cap, "%s (année 2026, trimestre 2026-Q3 ou mois 2026-05) : ",
-			 f->label);
+			 f->fr);
 		break;
-	case F_HOURS:
-		snprintf(buf, cap, "%s en heures (par exemple 3 ou 3.5) : ", f->label);
+	case FT_HOURS:
+		snprintf(buf, cap, "%s en heures (par exemple 3 ou 3.5) : ", f->fr);
 		break;
-	case F_SET:
+	case FT_SET:
 		snprintf(buf, cap, "Votre choix (un ou plusieurs numéros séparés par des "
 			 "virgules) : ");
 		break;
-	case F_ENUM:
+	case FT_ENUM:
 		snprintf(buf, cap, "Votre choix : ");
 		break;
 	default:
-		snprintf(buf, cap, "%s : ", f->label);
+		snprintf(buf, cap, "%s : ", f->fr);
 	}
 	return buf;
 }
 
-int prompt_field(record *r, const field_def *f)
+int prompt_field(record *r, const field_desc *f)
 {
 	char answer[ANSWER_MAX], value[ANSWER_MAX], m[1024], q[256];
 	int i;
 
 	for (;;) {
-		if (f->type == F_ENUM || f->type == F_SET) {
-			fprintf(stderr, "%s :\n", f->label);
-			for (i = 0; i < f->table->count; i++) {
+		if (f->type == FT_ENUM || f->type == FT_SET) {
+			fprintf(stderr, "%s :\n", f->fr);
+			for (i = 0; i < f->list->count; i++) {
 				fprintf(stderr, "  %d) ", i + 1);
-				print_label(f->table->items[i].fr);
+				print_label(f->list->items[i].fr);
 				fputc('\n', stderr);
 			}
 		}
@@ -145,8 +145,8 @@ int prompt_field(record *r, const field_def *f)
 			msg("saisie interrompue : rien n'a été enregistré");
 			return EXIT_USAGE;
 		}
-		if (f->type == F_ENUM || f->type == F_SET)
-			numbers_to_codes(f->table, answer, value, sizeof value);
+		if (f->type == FT_ENUM || f->type == FT_SET)
+			numbers_to_codes(f->list, answer, value, sizeof value);
 		else
 			snprintf(value, sizeof value, "%s", answer);
 		if (field_set(r, f, value, m, sizeof m) == 0)

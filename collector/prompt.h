@@ -13,6 +13,6 @@
 
 /* Asks for field f until the answer is valid, then sets it in r.
  * Returns 0, or EXIT_USAGE (after a message) when the input ends. */
-int prompt_field(record *r, const field_def *f);
+int prompt_field(record *r, const field_desc *f);
 
 #endif

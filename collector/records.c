@@ -44,16 +44,18 @@ int records_same(const record *a, const record *b)
 int records_add(store *s, record *r, int64_t now, enum save_outcome *outcome,
 		fmt_error *err)
 {
+	char key[NATKEY_CAP];
 	stored *old = NULL;
 	int rc;
 
 	r->recorded_at = now;
 	r->deleted = 0;
-	if (r->kind == REC_SUPPORT) {
+	record_natkey(r, key);
+	if (key[0]) {   /* recording a natural key again replaces its value */
 		old = malloc(sizeof *old);
 		if (!old)
 			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-		rc = store_find_support(s, &r->u.support, old, err);
+		rc = store_find_natkey(s, r, old, err);
 		if (rc == FMT_OK) {
 			memcpy(r->id, old->rec.id, sizeof r->id);
 			r->version = old->rec.version + 1;
@@ -82,20 +84,21 @@ int records_add(store *s, record *r, int64_t now, enum save_outcome *outcome,
 int records_update(store *s, const stored *old, record *r, int64_t now,
 		   enum save_outcome *outcome, char *msg, size_t cap, fmt_error *err)
 {
+	char id[33], old_key[NATKEY_CAP], new_key[NATKEY_CAP];
 	stored *other;
-	char id[33];
 	int rc;
 
 	if (records_same(&old->rec, r)) {
 		*outcome = SAVED_UNCHANGED;
 		return FMT_OK;
 	}
-	if (r->kind == REC_SUPPORT && !r->deleted &&
-	    !record_same_support_key(&old->rec.u.support, &r->u.support)) {
+	record_natkey(&old->rec, old_key);
+	record_natkey(r, new_key);
+	if (new_key[0] && !r->deleted && strcmp(old_key, new_key) != 0) {
 		other = malloc(sizeof *other);
 		if (!other)
 			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-		rc = store_find_support(s, &r->u.support, other, err);
+		rc = store_find_natkey(s, r, other, err);
 		if (rc == FMT_OK && !other->rec.deleted &&
 		    memcmp(other->rec.id, r->id, sizeof r->id) != 0) {
 			id_format(other->rec.id, id);
@@ -120,7 +123,7 @@ int records_update(store *s, const stored *old, record *r, int64_t now,
 int cmd_add(cctx *ctx, int argc, char **argv)
 {
 	opt opts[16];
-	const field_def *fs;
+	const field_desc *fs;
 	fmt_error err = { 0 };
 	enum save_outcome outcome;
 	char *pos[1], m[1024], missing[256] = "", id[33];
@@ -137,7 +140,7 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 				   argc > 1 ? " »" : "");
 	fs = fields_of(kind, &n);
 	for (i = 0; i < n; i++) {
-		opts[i].name = fs[i].name;
+		opts[i].name = fs[i].code;
 		opts[i].has_arg = 1;
 		opts[i].value = NULL;
 	}
@@ -164,12 +167,12 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (!fs[i].required || opts[i].value)
+		if (!(fs[i].flags & FF_REQUIRED) || opts[i].value)
 			continue;
 		nmissing++;
-		if (strlen(missing) + strlen(fs[i].name) + 5 < sizeof missing) {
+		if (strlen(missing) + strlen(fs[i].code) + 5 < sizeof missing) {
 			strcat(missing, nmissing > 1 ? ", --" : "--");
-			strcat(missing, fs[i].name);
+			strcat(missing, fs[i].code);
 		}
 	}
 	/* Ask only on a terminal: in a pipe or a script, nobody answers. */
@@ -180,7 +183,7 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < n && nmissing; i++)
-		if (fs[i].required && !opts[i].value && (rc = prompt_field(r, &fs[i])))
+		if ((fs[i].flags & FF_REQUIRED) && !opts[i].value && (rc = prompt_field(r, &fs[i])))
 			goto out;
 	/* The version and time are those of a new record until the store
 	 * says otherwise (records_add); validation needs them set. */
@@ -354,16 +357,16 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 	}
 	*r = old->rec;
 	for (i = 0; i < nf; i++) {
-		const field_def *f = field_find(r->kind, names[i]);
+		const field_desc *f = field_find(r->kind, names[i]);
 
 		if (!f) {
 			int n, k;
-			const field_def *fs = fields_of(r->kind, &n);
+			const field_desc *fs = fields_of(r->kind, &n);
 			char list[256] = "";
 
 			for (k = 0; k < n; k++) {
 				strcat(list, k ? ", --" : "--");
-				strcat(list, fs[k].name);
+				strcat(list, fs[k].code);
 			}
 			rc = usage_error("edit : champ --%s inconnu pour un enregistrement de "
 					 "type %s (champs possibles : %s)", esc(names[i]),

@@ -11,8 +11,8 @@
  *              deleted       1 for a tombstone
  *              acked_version highest version the coordinator's receipts
  *                            acknowledged (0: never)
- *              natkey        support only: "period|dept|status|exploitation|
- *                            sex|age" in codes, kept on tombstones so that
+ *              natkey        kinds with a natural key (model.h, FF_KEY): its
+ *                            fields in codes, "period|dept|status|...", kept on tombstones so that
  *                            recording the same key again revives the record
  *              body          the canonical encoding (record_encode): the one
  *                            truth, decoded and validated on every read
@@ -342,7 +342,7 @@ int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
 	return done(st, found ? FMT_OK : FMT_DONE);
 }
 
-int store_find_support(store *s, const rec_support *k, stored *out, fmt_error *err)
+int store_find_natkey(store *s, const record *k, stored *out, fmt_error *err)
 {
 	char key[NATKEY_CAP];
 	sqlite3_stmt *st;
@@ -350,7 +350,9 @@ int store_find_support(store *s, const rec_support *k, stored *out, fmt_error *e
 
 	if (rc)
 		return rc;
-	support_natkey(k, key);
+	record_natkey(k, key);
+	if (!key[0])
+		return FMT_DONE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	return one_record(s, st, out, "looking a count up", err);
 }
@@ -392,8 +394,8 @@ int store_put(store *s, const record *r, fmt_error *err)
 	sqlite3_bind_int64(st, 3, r->version);
 	sqlite3_bind_int64(st, 4, r->recorded_at);
 	sqlite3_bind_int(st, 5, r->deleted);
-	if (r->kind == REC_SUPPORT && !r->deleted) {
-		support_natkey(&r->u.support, key);
+	record_natkey(r, key);
+	if (key[0] && !r->deleted) {
 		sqlite3_bind_text(st, 6, key, -1, SQLITE_TRANSIENT);
 	} else {
 		sqlite3_bind_null(st, 6);

@@ -69,9 +69,10 @@ int store_get(store *s, const uint8_t id[16], stored *out, fmt_error *err);
  * do. */
 int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
 		     fmt_error *err);
-/* The support record with the natural key of k: the live one when there
- * is one, otherwise the most recently deleted.  FMT_DONE when none. */
-int store_find_support(store *s, const rec_support *k, stored *out, fmt_error *err);
+/* The record with the natural key of k (record_natkey): the live one when
+ * there is one, otherwise the most recently deleted.  FMT_DONE when none,
+ * and for a kind without a natural key. */
+int store_find_natkey(store *s, const record *k, stored *out, fmt_error *err);
 /* The organisation record. */
 int store_org(store *s, stored *out, fmt_error *err);
 

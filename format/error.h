@@ -101,6 +101,8 @@ typedef struct fmt_error {
 	char where[32];         /* the file or sheet concerned ("tables.csv"), "" when none */
 	unsigned line;          /* its line (CSV, sheet), 0 when none */
 	int sys_errno;          /* errno of the failed system call, 0 when none */
+	char value[80];         /* the refused value as given (one item of a list),
+				 * made safe to quote (text_show), "" when none */
 	char detail[256];       /* one line of English naming the problem; when
 				 * field is set it starts "field <field>: " */
 	unsigned bare;          /* offset in detail of the text after that prefix */

@@ -100,8 +100,8 @@ typedef struct record {
 } record;
 
 /* The kind's name as files and the national database spell it:
- * "organisation", "action", "support", "training"; "?" for any other
- * value.  Never NULL. */
+ * "organisation", "action", "support", "training" (its code in model.h);
+ * "?" for any other value.  Never NULL. */
 const char *record_kind_name(int kind);
 
 /* The layout of an id made by record_new_id(): first the maker's prefix
@@ -125,10 +125,10 @@ void record_new_id(record *r, const uint8_t prefix[REC_ID_PREFIX_BYTES]);
  * with that many hex digit pairs. */
 int record_id_prefix(const char *key_id, uint8_t prefix[REC_ID_PREFIX_BYTES]);
 
-/* Checks every field of r against the data model (enumerations, codes,
- * dates, periods, ranges, UTF-8, lengths).  Returns FMT_OK or FMT_E_FIELD
- * with a detail naming the field, e.g. "field dept: unknown département
- * code \"975\"". */
+/* Checks every field of r against the data model (model.h: enumerations,
+ * codes, dates, periods, ranges, UTF-8, lengths).  Returns FMT_OK or
+ * FMT_E_FIELD with err's field and reason set and a detail naming the
+ * field, e.g. "field dept: no département with index 101". */
 int record_validate(const record *r, fmt_error *err);
 
 /* Canonical encoding of r (which must validate) into buf[0..cap).
@@ -145,9 +145,6 @@ int record_decode(const uint8_t *buf, size_t len, record *r, fmt_error *err);
 /* 16-byte BLAKE2b digest of the canonical encoding: two records with the
  * same id and version but different digests are a conflict. */
 int record_digest(const record *r, uint8_t out[16], fmt_error *err);
-
-/* Support natural key: (period, dept, status, exploitation, sex, age). */
-int record_same_support_key(const rec_support *a, const rec_support *b);
 
 /* Single values (format/value.c), shared by the programs (flags, CSV
  * import, reports) and by the record checks above. */

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "format.h"
+#include "model.h"
 #include "record.h"
 #include "refdata.h"
 #include "tap.h"
@@ -1128,31 +1129,47 @@ static void test_ids(void)
 	test_id_prefix();
 }
 
+/* Whether a and b have the same natural key (model.h: FF_KEY fields). */
+static int same_key(const record *a, const record *b)
+{
+	char ka[NATKEY_CAP], kb[NATKEY_CAP];
+
+	record_natkey(a, ka);
+	record_natkey(b, kb);
+	return ka[0] && strcmp(ka, kb) == 0;
+}
+
 static void test_support_key(void)
 {
 	record a = sample_support(), b = sample_support();
+	char key[NATKEY_CAP];
 
 	b.u.support.count = 99;
 	b.version = 7;
-	ok(record_same_support_key(&a.u.support, &b.u.support), "count and version not in key");
+	ok(same_key(&a, &b), "count and version not in key");
 	b = a;
 	strcpy(b.u.support.period, "2026-Q2");
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "period in key");
+	ok(!same_key(&a, &b), "period in key");
 	b = a;
 	b.u.support.dept++;
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "dept in key");
+	ok(!same_key(&a, &b), "dept in key");
 	b = a;
 	b.u.support.status = 0;
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "status in key");
+	ok(!same_key(&a, &b), "status in key");
 	b = a;
 	b.u.support.exploitation = 1;
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "exploitation in key");
+	ok(!same_key(&a, &b), "exploitation in key");
 	b = a;
 	b.u.support.sex = 1;
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "sex in key");
+	ok(!same_key(&a, &b), "sex in key");
 	b = a;
 	b.u.support.age = 0;
-	ok(!record_same_support_key(&a.u.support, &b.u.support), "age in key");
+	ok(!same_key(&a, &b), "age in key");
+	record_natkey(&a, key);
+	is_str(key, "2026-Q1|93|supported|sexual|f|adult", "natural key in codes");
+	a = sample_action();
+	record_natkey(&a, key);
+	is_str(key, "", "an action has no natural key");
 }
 
 int main(void)
