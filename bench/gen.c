@@ -468,7 +468,7 @@ static int cmd_fill(const struct opts *o)
 	sup_st = sql_prepare("INSERT INTO support(id, org_id, period, dept, status,"
 			     " exploitation, sex, age, count, recorded_at)"
 			     " VALUES (?,?,?,?,?,?,?,?,?,?)");
-	prof_st = sql_prepare("INSERT INTO profile(id, org_id, name, kind, depts, email, phone,"
+	prof_st = sql_prepare("INSERT INTO profile(id, org_id, name, kind, dept, email, phone,"
 			      " website, national_id, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
 
 	sql_exec("BEGIN");

@@ -3,6 +3,7 @@
  */
 #include "db.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,52 @@ int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err)
 		return fmt_fail(err, FMT_E_DB, "%s: the database file is damaged or "
 				"is not a Maillage database (%s)", what, msg);
 	return fmt_fail(err, FMT_E_DB, "%s: %s", what, msg);
+}
+
+const char *db_field_type(const field_desc *f)
+{
+	switch (f->type) {
+	case FT_NUMBER:
+		return "INTEGER";
+	case FT_HOURS:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f)
+{
+	/* A département set of 101 codes is the longest text after a note. */
+	char buf[REC_NOTE_MAX + 1];
+
+	if (!field_given(r, f))
+		return sqlite3_bind_null(st, i);
+	switch (f->type) {
+	case FT_NUMBER:
+		return sqlite3_bind_int64(st, i, field_number(r, f));
+	case FT_HOURS:
+		return sqlite3_bind_double(st, i, field_number(r, f) / 60.0);
+	default:
+		field_text(r, f, buf, sizeof buf);
+		return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+	}
+}
+
+int db_sql_add(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= cap)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, cap - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= cap - *used)
+		return -1;
+	*used += (size_t)n;
+	return 0;
 }
 
 int db_exec(sqlite3 *db, const char *sql, fmt_error *err)

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "model.h"
 
 #define DB_BUSY_TIMEOUT_MS 10000  /* a merge of a large bundle takes seconds, not minutes */
 
@@ -44,6 +45,21 @@ int db_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, fmt_error *err);
  * running"), FMT_E_IO for SQLITE_FULL/SQLITE_IOERR, FMT_E_DB otherwise.
  * what names the operation ("saving the record"). Returns the code. */
 int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err);
+
+/* The SQL type of the column of field f: "TEXT", "INTEGER" or "REAL". */
+const char *db_field_type(const field_desc *f);
+
+/* Binds field f of r to parameter i of st: its canonical text (codes,
+ * comma-separated codes for sets, YYYY-MM-DD), whole numbers as
+ * integers, hours as a decimal number; NULL when the field is not given.
+ * Returns SQLite's result code. */
+int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f);
+
+/* Appends printf-style text to the SQL being built in buf[0..cap) at
+ * *used (statements made from the field descriptors).  Returns 0, or -1
+ * when it does not fit, buf then holding a cut statement. */
+int db_sql_add(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails loudly). */
 int db_begin(sqlite3 *db, fmt_error *err);

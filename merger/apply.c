@@ -46,11 +46,7 @@
 enum stmt {
 	S_SENDER, S_ORG_NAME, S_BUNDLE_GET,
 	S_REC_GET, S_REC_INSERT, S_REC_UPDATE,
-	/* live rows: insert, select, delete, in rec_kind order 1..4 */
-	S_PROFILE_INS, S_ACTION_INS, S_SUPPORT_INS, S_TRAINING_INS,
-	S_PROFILE_SEL, S_ACTION_SEL, S_SUPPORT_SEL, S_TRAINING_SEL,
-	S_PROFILE_DEL, S_ACTION_DEL, S_SUPPORT_DEL, S_TRAINING_DEL,
-	S_AUDIT, S_OVERLAP, S_ORG_OTHERS,
+	S_AUDIT, S_ORG_OTHERS,
 	S_ORG_GET, S_ORG_NATID, S_ORG_UPDATE, S_DEPT_DEL, S_DEPT_INS,
 	S_BUNDLE_INS, S_COLLECTOR_UPD,
 	S_COUNT
@@ -72,35 +68,9 @@ static const char *const sql[S_COUNT] = {
 	[S_REC_UPDATE] =
 	"UPDATE record SET version = ?2, recorded_at = ?3, deleted = ?4, digest = ?5, "
 	"bundle = ?6 WHERE id = ?1",
-	[S_PROFILE_INS] =
-	"INSERT INTO profile(id, org_id, name, kind, depts, email, phone, website, "
-	"national_id, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[S_ACTION_INS] =
-	"INSERT INTO action(id, org_id, dept, type, start_date, end_date, publics, "
-	"exploitation, people, partners, note) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[S_SUPPORT_INS] =
-	"INSERT INTO support(id, org_id, period, dept, status, exploitation, sex, age, "
-	"count, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[S_TRAINING_INS] =
-	"INSERT INTO training(id, org_id, date, dept, audiences, participants, minutes, "
-	"exploitation, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[S_PROFILE_SEL] = "SELECT * FROM profile WHERE id = ?1",
-	[S_ACTION_SEL] = "SELECT * FROM action WHERE id = ?1",
-	[S_SUPPORT_SEL] = "SELECT * FROM support WHERE id = ?1",
-	[S_TRAINING_SEL] = "SELECT * FROM training WHERE id = ?1",
-	[S_PROFILE_DEL] = "DELETE FROM profile WHERE id = ?1",
-	[S_ACTION_DEL] = "DELETE FROM action WHERE id = ?1",
-	[S_SUPPORT_DEL] = "DELETE FROM support WHERE id = ?1",
-	[S_TRAINING_DEL] = "DELETE FROM training WHERE id = ?1",
 	[S_AUDIT] =
 	"INSERT INTO audit(record_id, bundle, at, old_version, new_version, old_value, "
 	"new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[S_OVERLAP] =
-	"SELECT 1 FROM support s JOIN record r ON r.id = s.id "
-	"WHERE s.org_id = ?1 AND s.period = ?2 AND s.dept = ?3 AND s.status = ?4 "
-	"AND s.exploitation = ?5 AND s.sex = ?6 AND s.age = ?7 AND r.collector <> ?8 "
-	"LIMIT 1",
 	[S_ORG_OTHERS] =
 	"SELECT 1 FROM collector WHERE org_id = ?1 AND key_id <> ?2 LIMIT 1",
 	[S_ORG_GET] = "SELECT profile_at FROM organisation WHERE id = ?1",
@@ -119,9 +89,15 @@ static const char *const sql[S_COUNT] = {
 	"last_bundle_at = ?2 WHERE key_id = ?3",
 };
 
+/* The statements on the live rows of each built-in kind, made from its
+ * descriptor (format/model.h) as merger/schema.c made its table. */
+enum live { L_INSERT, L_SELECT, L_DELETE, L_OVERLAP, L_COUNT };
+#define KINDS (REC_TRAINING + 1)
+
 struct applier {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
+	sqlite3_stmt *live[KINDS][L_COUNT];     /* L_OVERLAP: kinds with a natural key */
 	/* the bundle being applied */
 	const sender *from;
 	uint8_t bundle_id[16];
@@ -132,6 +108,51 @@ struct applier {
 	char json[2][JSON_CAP];
 	FILE *jf[2];
 };
+
+/* Prepares the live-row statements of kind k:
+ *   L_INSERT  INSERT INTO t(id, org_id, "field"..., recorded_at) VALUES (?1, ?2, ...)
+ *   L_SELECT  SELECT * FROM t WHERE id = ?1
+ *   L_DELETE  DELETE FROM t WHERE id = ?1
+ *   L_OVERLAP a live row of the same organisation with the same natural
+ *             key made by another collector: ?1 org, ?2 collector, then the
+ *             key fields in descriptor order. */
+static int prepare_live(applier *a, const kind_desc *k, fmt_error *err)
+{
+	char q[2048];
+	size_t used = 0;
+	int rc, key = 0, fail = 0;
+
+	fail |= db_sql_add(q, sizeof q, &used, "INSERT INTO %s(id, org_id", k->sql);
+	for (int i = 0; i < k->nfields; i++)
+		fail |= db_sql_add(q, sizeof q, &used, ", \"%s\"", k->fields[i].sql);
+	fail |= db_sql_add(q, sizeof q, &used, ", recorded_at) VALUES (?1, ?2");
+	for (int i = 0; i <= k->nfields; i++)
+		fail |= db_sql_add(q, sizeof q, &used, ", ?%d", i + 3);
+	fail |= db_sql_add(q, sizeof q, &used, ")");
+	if (fail)
+		return fmt_fail(err, FMT_E_DB, "the statements of %s do not fit", k->code);
+	if ((rc = db_prepare(a->db, &a->live[k->kind][L_INSERT], q, err)))
+		return rc;
+	snprintf(q, sizeof q, "SELECT * FROM %s WHERE id = ?1", k->sql);
+	if ((rc = db_prepare(a->db, &a->live[k->kind][L_SELECT], q, err)))
+		return rc;
+	snprintf(q, sizeof q, "DELETE FROM %s WHERE id = ?1", k->sql);
+	if ((rc = db_prepare(a->db, &a->live[k->kind][L_DELETE], q, err)))
+		return rc;
+	used = 0;
+	fail |= db_sql_add(q, sizeof q, &used, "SELECT 1 FROM %s s JOIN record r ON r.id = s.id "
+			"WHERE s.org_id = ?1 AND r.collector <> ?2", k->sql);
+	for (int i = 0; i < k->nfields; i++)
+		if (k->fields[i].flags & FF_KEY)
+			fail |= db_sql_add(q, sizeof q, &used, " AND s.\"%s\" = ?%d",
+					k->fields[i].sql, 3 + key++);
+	fail |= db_sql_add(q, sizeof q, &used, " LIMIT 1");
+	if (fail)
+		return fmt_fail(err, FMT_E_DB, "the statements of %s do not fit", k->code);
+	if (key && (rc = db_prepare(a->db, &a->live[k->kind][L_OVERLAP], q, err)))
+		return rc;
+	return FMT_OK;
+}
 
 int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 {
@@ -144,6 +165,8 @@ int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 	a->db = db;
 	for (int i = 0; rc == FMT_OK && i < S_COUNT; i++)
 		rc = db_prepare(db, &a->st[i], sql[i], err);
+	for (int kind = REC_ORG; rc == FMT_OK && kind < KINDS; kind++)
+		rc = prepare_live(a, kind_desc_of(kind), err);
 	for (int i = 0; rc == FMT_OK && i < 2; i++) {
 		a->jf[i] = fmemopen(a->json[i], JSON_CAP, "w");
 		if (!a->jf[i])
@@ -163,18 +186,31 @@ void applier_free(applier *a)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(a->st[i]);
+	for (int k = 0; k < KINDS; k++)
+		for (int i = 0; i < L_COUNT; i++)
+			sqlite3_finalize(a->live[k][i]);
 	for (int i = 0; i < 2; i++)
 		if (a->jf[i])
 			fclose(a->jf[i]);
 	free(a);
 }
 
-/* The statement, reset and unbound, ready for its next use. */
+/* A statement, reset and unbound, ready for its next use. */
+static sqlite3_stmt *ready(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
 static sqlite3_stmt *use(applier *a, enum stmt s)
 {
-	sqlite3_reset(a->st[s]);
-	sqlite3_clear_bindings(a->st[s]);
-	return a->st[s];
+	return ready(a->st[s]);
+}
+
+static sqlite3_stmt *use_live(applier *a, int kind, enum live l)
+{
+	return ready(a->live[kind][l]);
 }
 
 /* Runs a statement that returns no row. */
@@ -312,124 +348,27 @@ static void add_problem(problems *pb, const record *r, int conflict, const char 
 
 /* --- live rows ------------------------------------------------------------ */
 
-static const char *code(const enum_table *t, int i)
-{
-	return i >= 0 && i < t->count ? t->items[i].code : "?";
-}
-
-/* The set of codes of mask, comma-separated, into buf. */
-static const char *codes(const enum_table *t, uint32_t mask, char *buf, int cap)
-{
-	enum_format_set(t, mask, buf, cap);
-	return buf;
-}
-
-static int insert_profile(applier *a, const record *r, fmt_error *err)
-{
-	const rec_org *o = &r->u.org;
-	sqlite3_stmt *st = use(a, S_PROFILE_INS);
-	char depts[DEPT_COUNT * 4 + 1];
-	size_t n = 0;
-
-	depts[0] = '\0';
-	for (int i = 0; i < o->ndepts && o->depts[i] < DEPT_COUNT; i++)
-		n += (size_t)snprintf(depts + n, sizeof depts - n, "%s%s", i ? "," : "",
-				      DEPTS[o->depts[i]].code);
-	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->from->org_id);
-	sqlite3_bind_text(st, 3, o->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, code(&ENUM_ORG_KIND, o->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, depts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, o->email, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, o->phone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, o->website, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, o->national_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, r->recorded_at);
-	return run(a, st, "saving an organisation profile", err);
-}
-
-static int insert_action(applier *a, const record *r, fmt_error *err)
-{
-	const rec_action *x = &r->u.action;
-	sqlite3_stmt *st = use(a, S_ACTION_INS);
-	char start[11], end[11], pub[512], expl[512];
-
-	date_format(x->start, start);
-	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->from->org_id);
-	sqlite3_bind_text(st, 3, DEPTS[x->dept].code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, code(&ENUM_ACTION_TYPE, x->type), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, start, -1, SQLITE_TRANSIENT);
-	if (x->end) {
-		date_format(x->end, end);
-		sqlite3_bind_text(st, 6, end, -1, SQLITE_TRANSIENT);
-	}
-	sqlite3_bind_text(st, 7, codes(&ENUM_PUBLIC, x->publics, pub, sizeof pub), -1,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 8, codes(&ENUM_EXPLOITATION, x->exploitation, expl,
-				       sizeof expl), -1, SQLITE_TRANSIENT);
-	if (x->people != REC_NONE)
-		sqlite3_bind_int64(st, 9, x->people);
-	sqlite3_bind_text(st, 10, x->partners, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, x->note, -1, SQLITE_STATIC);
-	return run(a, st, "saving an action", err);
-}
-
-static int insert_support(applier *a, const record *r, fmt_error *err)
-{
-	const rec_support *x = &r->u.support;
-	sqlite3_stmt *st = use(a, S_SUPPORT_INS);
-
-	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->from->org_id);
-	sqlite3_bind_text(st, 3, x->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, DEPTS[x->dept].code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, code(&ENUM_STATUS, x->status), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, code(&ENUM_EXPLOITATION, x->exploitation), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, code(&ENUM_SEX, x->sex), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, code(&ENUM_AGE, x->age), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 9, x->count);
-	sqlite3_bind_int64(st, 10, r->recorded_at);
-	return run(a, st, "saving a support count", err);
-}
-
-static int insert_training(applier *a, const record *r, fmt_error *err)
-{
-	const rec_training *x = &r->u.training;
-	sqlite3_stmt *st = use(a, S_TRAINING_INS);
-	char date[11], aud[512], expl[512];
-
-	date_format(x->date, date);
-	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->from->org_id);
-	sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, DEPTS[x->dept].code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, codes(&ENUM_AUDIENCE, x->audiences, aud, sizeof aud), -1,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, x->participants);
-	if (x->minutes != REC_NONE)
-		sqlite3_bind_int64(st, 7, x->minutes);
-	sqlite3_bind_text(st, 8, codes(&ENUM_EXPLOITATION, x->exploitation, expl,
-				       sizeof expl), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, x->note, -1, SQLITE_STATIC);
-	return run(a, st, "saving a training", err);
-}
-
 static int insert_live(applier *a, const record *r, fmt_error *err)
 {
-	switch (r->kind) {
-	case REC_ORG:      return insert_profile(a, r, err);
-	case REC_ACTION:   return insert_action(a, r, err);
-	case REC_SUPPORT:  return insert_support(a, r, err);
-	case REC_TRAINING: return insert_training(a, r, err);
-	}
-	return fmt_fail(err, FMT_E_RECORD, "record of unknown kind %d", r->kind);
+	const kind_desc *k = kind_desc_of(r->kind);
+	sqlite3_stmt *st;
+	char what[64];
+
+	if (!k)
+		return fmt_fail(err, FMT_E_RECORD, "record of unknown kind %d", r->kind);
+	st = use_live(a, r->kind, L_INSERT);
+	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, a->from->org_id);
+	for (int i = 0; i < k->nfields; i++)
+		db_bind_field(st, 3 + i, r, &k->fields[i]);
+	sqlite3_bind_int64(st, 3 + k->nfields, r->recorded_at);
+	snprintf(what, sizeof what, "saving a record of kind %s", k->code);
+	return run(a, st, what, err);
 }
 
 static int delete_live(applier *a, int kind, const uint8_t id[16], fmt_error *err)
 {
-	sqlite3_stmt *st = use(a, (enum stmt)(S_PROFILE_DEL + kind - REC_ORG));
+	sqlite3_stmt *st = use_live(a, kind, L_DELETE);
 
 	sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
 	return run(a, st, "removing a replaced record", err);
@@ -441,7 +380,7 @@ static int delete_live(applier *a, int kind, const uint8_t id[16], fmt_error *er
 static int live_json(applier *a, int which, int kind, const uint8_t id[16],
 		     fmt_error *err)
 {
-	sqlite3_stmt *st = use(a, (enum stmt)(S_PROFILE_SEL + kind - REC_ORG));
+	sqlite3_stmt *st = use_live(a, kind, L_SELECT);
 	FILE *f = a->jf[which];
 	long n;
 	int r, first = 1;
@@ -471,6 +410,9 @@ static int live_json(applier *a, int which, int kind, const uint8_t id[16],
 		case SQLITE_INTEGER:
 			fprintf(f, "%lld", (long long)sqlite3_column_int64(st, i));
 			break;
+		case SQLITE_FLOAT:
+			fprintf(f, "%.17g", sqlite3_column_double(st, i));
+			break;
 		default:
 			out_json_string(f, (const char *)sqlite3_column_text(st, i));
 			break;
@@ -492,9 +434,9 @@ static int live_json(applier *a, int which, int kind, const uint8_t id[16],
  * collector of the organisation. */
 static int check_overlap(applier *a, const record *r, merge_stats *stats, fmt_error *err)
 {
-	const rec_support *x = &r->u.support;
+	const kind_desc *k = kind_desc_of(r->kind);
 	sqlite3_stmt *st;
-	int found;
+	int found, key = 0;
 
 	/* Only another collector of the same organisation can overlap: for
 	 * the usual organisation with one laptop, ask once per bundle
@@ -512,16 +454,12 @@ static int check_overlap(applier *a, const record *r, merge_stats *stats, fmt_er
 	}
 	if (!a->org_others)
 		return FMT_OK;
-	st = use(a, S_OVERLAP);
+	st = use_live(a, r->kind, L_OVERLAP);
 	sqlite3_bind_int64(st, 1, a->from->org_id);
-	sqlite3_bind_text(st, 2, x->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, DEPTS[x->dept].code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, code(&ENUM_STATUS, x->status), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, code(&ENUM_EXPLOITATION, x->exploitation), -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, code(&ENUM_SEX, x->sex), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, code(&ENUM_AGE, x->age), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, a->from->key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->from->key_id, -1, SQLITE_STATIC);
+	for (int i = 0; i < k->nfields; i++)
+		if (k->fields[i].flags & FF_KEY)
+			db_bind_field(st, 3 + key++, r, &k->fields[i]);
 	found = row(a, st, "looking for overlapping counts", err);
 	if (found < 0)
 		return err ? err->code : FMT_E_DB;
@@ -572,7 +510,7 @@ static int update_org(applier *a, const record *r, problems *pb, fmt_error *err)
 	st = use(a, S_ORG_UPDATE);
 	sqlite3_bind_int64(st, 1, a->from->org_id);
 	sqlite3_bind_text(st, 2, o->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, code(&ENUM_ORG_KIND, o->kind), -1, SQLITE_STATIC);
+	db_bind_field(st, 3, r, kind_field(kind_desc_of(REC_ORG), "kind"));
 	bind_text_or_null(st, 4, o->national_id);
 	bind_text_or_null(st, 5, o->email);
 	bind_text_or_null(st, 6, o->phone);
@@ -596,7 +534,7 @@ static int update_org(applier *a, const record *r, problems *pb, fmt_error *err)
 static int after_live(applier *a, const record *r, merge_stats *stats, problems *pb,
 		      fmt_error *err)
 {
-	if (r->kind == REC_SUPPORT)
+	if (a->live[r->kind][L_OVERLAP])
 		return check_overlap(a, r, stats, err);
 	if (r->kind == REC_ORG)
 		return update_org(a, r, pb, err);

@@ -81,7 +81,7 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
 	static const char sql[] =
 		"SELECT max(y) FROM ("
 		" SELECT max(substr(period, 1, 4)) AS y FROM support"
-		" UNION ALL SELECT max(substr(start_date, 1, 4)) FROM action"
+		" UNION ALL SELECT max(substr(\"start\", 1, 4)) FROM action"
 		" UNION ALL SELECT max(substr(date, 1, 4)) FROM training)";
 	sqlite3_stmt *st;
 	const char *y;
@@ -265,8 +265,8 @@ static int load_actions(sqlite3 *db, report *r, fmt_error *err)
 	 * before its first. */
 	static const char sql[] =
 		"SELECT org_id, dept, type FROM action"
-		" WHERE start_date <= ?2 AND (end_date IS NULL OR end_date = ''"
-		"   OR end_date >= ?1)";
+		" WHERE \"start\" <= ?2 AND (\"end\" IS NULL OR \"end\" = ''"
+		"   OR \"end\" >= ?1)";
 	sqlite3_stmt *st;
 	int rc;
 

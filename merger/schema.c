@@ -9,8 +9,13 @@
  */
 #include "schema.h"
 
-static const db_migration migrations[] = {
-	{ /* 1: initial schema */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model.h"
+
+/* Migration 1, but for the live tables (live_tables() adds them). */
+static const char schema_1[] =
 	"CREATE TABLE meta ("
 	"  key   TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);"
@@ -68,54 +73,6 @@ static const db_migration migrations[] = {
 	"  digest      BLOB NOT NULL,"        /* of the canonical encoding: conflict check */
 	"  bundle      BLOB NOT NULL) WITHOUT ROWID;"
 
-	/* Live content, one table per kind; a row exists only while its
-	 * record is not deleted. */
-	"CREATE TABLE support ("
-	"  id          BLOB PRIMARY KEY REFERENCES record(id),"
-	"  org_id      INTEGER NOT NULL,"
-	"  period      TEXT NOT NULL,"
-	"  dept        TEXT NOT NULL,"
-	"  status      TEXT NOT NULL,"
-	"  exploitation TEXT NOT NULL,"
-	"  sex         TEXT NOT NULL,"
-	"  age         TEXT NOT NULL,"
-	"  count       INTEGER NOT NULL,"
-	"  recorded_at INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX support_key ON support(org_id, period, dept, status,"
-	"  exploitation, sex, age);"
-	"CREATE TABLE action ("
-	"  id          BLOB PRIMARY KEY REFERENCES record(id),"
-	"  org_id      INTEGER NOT NULL,"
-	"  dept        TEXT NOT NULL,"
-	"  type        TEXT NOT NULL,"
-	"  start_date  TEXT NOT NULL,"        /* YYYY-MM-DD */
-	"  end_date    TEXT,"
-	"  publics     TEXT NOT NULL,"        /* comma-separated codes */
-	"  exploitation TEXT NOT NULL,"
-	"  people      INTEGER,"
-	"  partners    TEXT NOT NULL,"
-	"  note        TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE training ("
-	"  id          BLOB PRIMARY KEY REFERENCES record(id),"
-	"  org_id      INTEGER NOT NULL,"
-	"  date        TEXT NOT NULL,"
-	"  dept        TEXT NOT NULL,"
-	"  audiences   TEXT NOT NULL,"
-	"  participants INTEGER NOT NULL,"
-	"  minutes     INTEGER,"
-	"  exploitation TEXT NOT NULL,"
-	"  note        TEXT NOT NULL) WITHOUT ROWID;"
-	/* The organisation records as sent (one per collector). */
-	"CREATE TABLE profile ("
-	"  id          BLOB PRIMARY KEY REFERENCES record(id),"
-	"  org_id      INTEGER NOT NULL,"
-	"  name        TEXT NOT NULL,"
-	"  kind        TEXT NOT NULL,"
-	"  depts       TEXT NOT NULL,"
-	"  email TEXT NOT NULL, phone TEXT NOT NULL, website TEXT NOT NULL,"
-	"  national_id TEXT NOT NULL,"
-	"  recorded_at INTEGER NOT NULL) WITHOUT ROWID;"
-
 	/* Every replaced or deleted value: what it was, what it became, which
 	 * bundle did it and when.  A first insertion is not audited: the
 	 * record row names the bundle that brought it. */
@@ -127,12 +84,61 @@ static const db_migration migrations[] = {
 	"  old_version INTEGER NOT NULL,"
 	"  new_version INTEGER NOT NULL,"
 	"  old_value   TEXT NOT NULL,"        /* JSON of the fields */
-	"  new_value   TEXT NOT NULL);"       /* JSON, or 'deleted' */
-	},
-};
+	"  new_value   TEXT NOT NULL);";      /* JSON, or 'deleted' */
+
+/* Live content, one table per built-in kind, one column per field of its
+ * descriptor (format/model.c) under the field's SQL name, plus the
+ * organisation and the time of the version; a row exists only while its
+ * record is not deleted.  A kind with a natural key gets an index on the
+ * organisation and the key, for the overlap check of the merge.  The
+ * columns are those of the descriptors when this migration was written:
+ * a field added later comes with a migration of its own. */
+static int live_tables(char *buf, size_t cap, size_t *used)
+{
+	for (int kind = REC_ORG; kind <= REC_TRAINING; kind++) {
+		const kind_desc *k = kind_desc_of(kind);
+		int keyed = 0;
+
+		if (db_sql_add(buf, cap, used, "CREATE TABLE %s ("
+			"id BLOB PRIMARY KEY REFERENCES record(id), org_id INTEGER NOT NULL",
+			k->sql))
+			return -1;
+		for (int i = 0; i < k->nfields; i++) {
+			const field_desc *f = &k->fields[i];
+
+			if (db_sql_add(buf, cap, used, ", \"%s\" %s%s", f->sql, db_field_type(f),
+				f->flags & FF_REQUIRED ? " NOT NULL" : ""))
+				return -1;
+			keyed |= (f->flags & FF_KEY) != 0;
+		}
+		if (db_sql_add(buf, cap, used, ", recorded_at INTEGER NOT NULL) WITHOUT ROWID;"))
+			return -1;
+		if (!keyed)
+			continue;
+		if (db_sql_add(buf, cap, used, "CREATE INDEX %s_key ON %s(org_id", k->sql, k->sql))
+			return -1;
+		for (int i = 0; i < k->nfields; i++)
+			if ((k->fields[i].flags & FF_KEY) &&
+			    db_sql_add(buf, cap, used, ", \"%s\"", k->fields[i].sql))
+				return -1;
+		if (db_sql_add(buf, cap, used, ");"))
+			return -1;
+	}
+	return 0;
+}
 
 const db_migration *merger_migrations(int *n)
 {
+	static char sql[sizeof schema_1 + 4096];
+	static db_migration migrations[1];
+	size_t used = 0;
+
+	if (!migrations[0].sql) {
+		if (db_sql_add(sql, sizeof sql, &used, "%s", schema_1) ||
+		    live_tables(sql, sizeof sql, &used))
+			abort();        /* the buffer is sized for the model */
+		migrations[0].sql = sql;
+	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;
 }

@@ -53,7 +53,7 @@ content() {
 		"SELECT 'rec', hex(id), version, deleted, hex(digest) FROM record ORDER BY id;
 		 SELECT 'sup', hex(id), period, dept, status, exploitation, sex, age, count
 		   FROM support ORDER BY id;
-		 SELECT 'act', hex(id), dept, type, start_date, end_date, note FROM action ORDER BY id;
+		 SELECT 'act', hex(id), dept, type, [start], [end], note FROM action ORDER BY id;
 		 SELECT 'trn', hex(id), date, dept, participants, note FROM training ORDER BY id;
 		 SELECT 'org', id, name, kind, national_id FROM organisation ORDER BY id;
 		 SELECT 'aud', count(*) FROM audit;" >"$1"

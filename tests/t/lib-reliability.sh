@@ -72,7 +72,7 @@ state() {
 		  FROM record ORDER BY id;
 		SELECT 'sup', hex(id), org_id, period, dept, status, exploitation, sex, age,
 		  count FROM support ORDER BY id;
-		SELECT 'act', hex(id), org_id, dept, type, start_date, note FROM action ORDER BY id;
+		SELECT 'act', hex(id), org_id, dept, type, [start], note FROM action ORDER BY id;
 		SELECT 'trn', hex(id), date, dept, participants, note FROM training ORDER BY id;
 		SELECT 'org', id, name, kind, profile_at FROM organisation ORDER BY id;
 		SELECT 'bun', hex(id), collector, seq, hex(file_hash), merged_at, records,

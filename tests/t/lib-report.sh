@@ -71,19 +71,19 @@ report_fixture() {
 	 (X'c002', 2, '2025-Q3', '69', 'spotted',   'sexual', 'f', 'minor',  6, 100),
 	 (X'd001', 3, '2025', '13', 'supported', 'domestic-servitude', 'f', 'adult', 1, 100),
 	 (X'd002', 3, '2025', '13', 'spotted',   'domestic-servitude', 'f', 'adult', 0, 100);
-	INSERT INTO action(id, org_id, dept, type, start_date, end_date, publics,
-	                   exploitation, people, partners, note) VALUES
+	INSERT INTO action(id, org_id, dept, type, "start", "end", public,
+	                   exploitation, people, partners, note, recorded_at) VALUES
 	 (X'e001', 1, '75', 'shelter', '2025-03-01', '2025-06-30', 'adults', 'sexual',
-	  NULL, '', ''),
-	 (X'e002', 1, '93', 'outreach', '2024-05-01', NULL, 'adults', 'labour', 40, '', ''),
-	 (X'e003', 1, '33', 'prevention', '2024-01-01', '2024-12-31', 'minors', '',
-	  NULL, '', ''),
-	 (X'e004', 2, '69', 'legal-support', '2025-02-01', NULL, 'adults', '', NULL, '', '');
-	INSERT INTO training(id, org_id, date, dept, audiences, participants, minutes,
-	                     exploitation, note) VALUES
-	 (X'f001', 5, '2025-09-10', '59', 'police', 25, 120, '', ''),
-	 (X'f002', 5, '2024-09-10', '59', 'police', 10, 120, '', ''),
-	 (X'f003', 2, '2025-05-05', '01', 'lawyers', 12, NULL, '', '');
+	  NULL, NULL, NULL, 100),
+	 (X'e002', 1, '93', 'outreach', '2024-05-01', NULL, 'adults', 'labour', 40, NULL, NULL, 100),
+	 (X'e003', 1, '33', 'prevention', '2024-01-01', '2024-12-31', 'minors', NULL,
+	  NULL, NULL, NULL, 100),
+	 (X'e004', 2, '69', 'legal-support', '2025-02-01', NULL, 'adults', NULL, NULL, NULL, NULL, 100);
+	INSERT INTO training(id, org_id, date, dept, audience, participants, hours,
+	                     exploitation, note, recorded_at) VALUES
+	 (X'f001', 5, '2025-09-10', '59', 'police', 25, 2, NULL, NULL, 100),
+	 (X'f002', 5, '2024-09-10', '59', 'police', 10, 2, NULL, NULL, 100),
+	 (X'f003', 2, '2025-05-05', '01', 'lawyers', 12, NULL, NULL, NULL, 100);
 	COMMIT;
 	EOF
 }

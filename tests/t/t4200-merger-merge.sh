@@ -50,11 +50,11 @@ test_expect_success 'merge: records inserted, receipt written' '
 	grep -q "^b1.bundle: receipt equipe-d-action-sociale-$(cat key.id)-1.receipt$" out &&
 	test "$(sql "SELECT period, dept, status, exploitation, sex, age, count FROM support")" = \
 		"2026|75|supported|sexual|f|adult|12" &&
-	test "$(sql "SELECT dept, type, start_date, end_date IS NULL, publics, exploitation, people, note FROM action")" = \
+	test "$(sql "SELECT dept, type, \"start\", \"end\" IS NULL, public, exploitation, people, note FROM action")" = \
 		"93|outreach|2026-03-01|1|adults|sexual,labour|40|Maraude \"nuit\", été" &&
-	test "$(sql "SELECT date, dept, audiences, participants, minutes FROM training")" = \
-		"2026-04-02|75|police,justice|18|210" &&
-	test "$(sql "SELECT name, kind, depts, national_id FROM profile")" = \
+	test "$(sql "SELECT date, dept, audience, participants, hours FROM training")" = \
+		"2026-04-02|75|police,justice|18|3.5" &&
+	test "$(sql "SELECT name, kind, dept, national_id FROM profile")" = \
 		"Équipe d'\''Action Sociale|association|75,93|123456789" &&
 	test "$(sql "SELECT lower(hex(id)) FROM support")" = "$(cat s.id)" &&
 	test "$(sql "SELECT count(*), sum(version), sum(deleted) FROM record")" = "4|4|0" &&

@@ -36,6 +36,7 @@
 #include "fileio.h"
 #include "format.h"
 #include "keys.h"
+#include "model.h"
 #include "record.h"
 #include "refdata.h"
 #include "signed.h"
@@ -151,22 +152,6 @@ SG void sg_render_pub(struct sg_text *t, const char *who, const pubkeys *pk)
 	sg_printf(t, "\n%s key id: %s\n%s fingerprint: %s\n", who, id, who, fp);
 }
 
-SG void sg_render_set(struct sg_text *t, const char *name, const enum_table *e, uint32_t m)
-{
-	char buf[512];
-
-	enum_format_set(e, m, buf, sizeof buf);
-	sg_printf(t, "  %s: %s\n", name, buf[0] ? buf : "(none)");
-}
-
-SG void sg_render_number(struct sg_text *t, const char *name, uint32_t v)
-{
-	if (v == REC_NONE)
-		sg_printf(t, "  %s: (not given)\n", name);
-	else
-		sg_printf(t, "  %s: %u\n", name, v);
-}
-
 SG void sg_render_text(struct sg_text *t, const char *name, const char *s)
 {
 	const char *p;
@@ -183,67 +168,32 @@ SG void sg_render_text(struct sg_text *t, const char *name, const char *s)
 	sg_printf(t, "\"\n");
 }
 
+/* One line per field, in descriptor order: its code, then its canonical
+ * text; free text quoted and escaped; "(none)" for an empty set or an
+ * absent date, "(not given)" for an absent number. */
 SG void sg_render_record(struct sg_text *t, unsigned n, const record *r)
 {
-	static const char *const kinds[] = { "?", "organisation", "action", "support",
-					     "training" };
-	const rec_org *o = &r->u.org;
-	const rec_action *a = &r->u.action;
-	const rec_support *s = &r->u.support;
-	const rec_training *g = &r->u.training;
-	char d1[11], d2[11];
-	int i;
+	const kind_desc *k = kind_desc_of(r->kind);
+	char v[REC_NOTE_MAX + 1];
 
-	sg_printf(t, "record %u: %s%s\n  id: ", n, kinds[r->kind <= 4 ? r->kind : 0],
+	sg_printf(t, "record %u: %s%s\n  id: ", n, record_kind_name(r->kind),
 		  r->deleted ? " (deleted)" : "");
 	sg_hex(t, r->id, 16);
 	sg_printf(t, "\n  version: %u\n  recorded at: ", r->version);
 	sg_time(t, r->recorded_at);
 	sg_printf(t, "\n");
-	if (r->deleted)
+	if (r->deleted || !k)
 		return;
-	switch (r->kind) {
-	case REC_ORG:
-		sg_render_text(t, "name", o->name);
-		sg_printf(t, "  kind: %s\n  depts:", ENUM_ORG_KIND.items[o->kind].code);
-		for (i = 0; i < o->ndepts; i++)
-			sg_printf(t, " %s", DEPTS[o->depts[i]].code);
-		sg_printf(t, "\n");
-		sg_render_text(t, "email", o->email);
-		sg_render_text(t, "phone", o->phone);
-		sg_render_text(t, "website", o->website);
-		sg_render_text(t, "national id", o->national_id);
-		break;
-	case REC_ACTION:
-		date_format(a->start, d1);
-		if (a->end)
-			date_format(a->end, d2);
+	for (int i = 0; i < k->nfields; i++) {
+		const field_desc *f = &k->fields[i];
+
+		field_text(r, f, v, sizeof v);
+		if (f->type == FT_TEXT || f->type == FT_NOTE)
+			sg_render_text(t, f->code, v);
 		else
-			strcpy(d2, "(none)");
-		sg_printf(t, "  dept: %s\n  type: %s\n  start: %s\n  end: %s\n",
-			  DEPTS[a->dept].code, ENUM_ACTION_TYPE.items[a->type].code, d1, d2);
-		sg_render_set(t, "publics", &ENUM_PUBLIC, a->publics);
-		sg_render_set(t, "exploitation", &ENUM_EXPLOITATION, a->exploitation);
-		sg_render_number(t, "people", a->people);
-		sg_render_text(t, "partners", a->partners);
-		sg_render_text(t, "note", a->note);
-		break;
-	case REC_SUPPORT:
-		sg_printf(t, "  period: %s\n  dept: %s\n  status: %s\n  exploitation: %s\n"
-			  "  sex: %s\n  age: %s\n  count: %u\n", s->period, DEPTS[s->dept].code,
-			  ENUM_STATUS.items[s->status].code,
-			  ENUM_EXPLOITATION.items[s->exploitation].code,
-			  ENUM_SEX.items[s->sex].code, ENUM_AGE.items[s->age].code, s->count);
-		break;
-	default:
-		date_format(g->date, d1);
-		sg_printf(t, "  date: %s\n  dept: %s\n", d1, DEPTS[g->dept].code);
-		sg_render_set(t, "audiences", &ENUM_AUDIENCE, g->audiences);
-		sg_printf(t, "  participants: %u\n", g->participants);
-		sg_render_number(t, "minutes", g->minutes);
-		sg_render_set(t, "exploitation", &ENUM_EXPLOITATION, g->exploitation);
-		sg_render_text(t, "note", g->note);
-		break;
+			sg_printf(t, "  %s: %s\n", f->code, v[0] ? v :
+				  f->type == FT_NUMBER || f->type == FT_HOURS ? "(not given)" :
+				  "(none)");
 	}
 }
 
