@@ -29,8 +29,33 @@ void csv_reader_init(csv_reader *r, const char *data, size_t len)
 	r->data = data ? data : "";
 	r->len = data ? len : 0;
 	r->line = 1;
+	r->sep = ',';
 	if (r->len >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0)
 		r->pos = 3;
+}
+
+/* See csv.h. */
+void csv_reader_set_separator(csv_reader *r, char sep)
+{
+	if (sep && !strchr("\"\r\n", sep))
+		r->sep = sep;
+}
+
+/* The rule `collector import` has always used: only the header line is
+ * looked at, since a comma may well appear in the text of later rows of a
+ * semicolon file. */
+char csv_guess_separator(const char *data, size_t len)
+{
+	size_t i;
+	int semi = 0;
+
+	for (i = 0; data && i < len && data[i] != '\n' && data[i] != '\r'; i++) {
+		if (data[i] == ',')
+			return ',';
+		if (data[i] == ';')
+			semi = 1;
+	}
+	return semi ? ';' : ',';
 }
 
 /* Stops the reader after an error: the next call returns FMT_DONE rather
@@ -136,7 +161,7 @@ int csv_next(csv_reader *r, fmt_error *err)
 					} else {
 						r->pos++;
 						quoted = 0;
-						if (r->pos < r->len && d[r->pos] != ',' &&
+						if (r->pos < r->len && d[r->pos] != r->sep &&
 						    d[r->pos] != '\r' && d[r->pos] != '\n')
 							return fail(r, err, cur, FMT_R_CSV_AFTER_QUOTE,
 								    "text after a closing quote");
@@ -150,7 +175,7 @@ int csv_next(csv_reader *r, fmt_error *err)
 					r->pos++;
 				}
 			} else {
-				if (ch == ',' || ch == '\r' || ch == '\n')
+				if (ch == r->sep || ch == '\r' || ch == '\n')
 					break;
 				if (ch == '"')
 					return fail(r, err, cur, FMT_R_CSV_QUOTE, "quote inside an "
@@ -165,9 +190,9 @@ int csv_next(csv_reader *r, fmt_error *err)
 			r->buf[used++] = ch;
 		}
 		r->buf[used++] = '\0';
-		if (r->pos < r->len && d[r->pos] == ',') {
+		if (r->pos < r->len && d[r->pos] == r->sep) {
 			r->pos++;
-			/* a field after the comma, even at the end of the data */
+			/* a field after the separator, even at the end of the data */
 			if (used + 1 > sizeof r->buf)
 				return fail(r, err, line, FMT_R_CSV_ROW_LONG,
 					    "row longer than " STR(CSV_MAX_LINE) " bytes");

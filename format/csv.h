@@ -4,7 +4,9 @@
  * The reader parses one record (line) at a time from a memory buffer:
  * quoted fields with "" escapes and embedded newlines, CRLF or LF line
  * ends, a UTF-8 BOM at the start skipped.  Fields are copied into a
- * caller-owned arena, so nothing is allocated per row.
+ * caller-owned arena, so nothing is allocated per row.  Fields are
+ * separated by commas unless the caller asks for another separator (French
+ * spreadsheets save "CSV" with semicolons).
  *
  * The writer quotes when needed and neutralises spreadsheet formulas: a
  * cell starting with = + - @ (or tab/CR), after any apostrophes, gets a
@@ -29,9 +31,18 @@ typedef struct csv_reader {
 	char buf[CSV_MAX_LINE];
 	const char *fields[CSV_MAX_FIELDS];
 	int nfields;
+	char sep;                        /* field separator, ',' unless set */
 } csv_reader;
 
 void csv_reader_init(csv_reader *r, const char *data, size_t len);
+/* Reads fields separated by sep from now on (',' after csv_reader_init).
+ * A quote, CR, LF or NUL cannot separate fields: for those the separator
+ * stays what it was.  Cannot fail. */
+void csv_reader_set_separator(csv_reader *r, char sep);
+/* The separator data[0..len) was most likely saved with: ';' when its
+ * first line holds a semicolon and no comma (what LibreOffice and Excel
+ * write in a French locale), ',' otherwise.  Cannot fail. */
+char csv_guess_separator(const char *data, size_t len);
 /* Next row into r->fields / r->nfields.  FMT_OK, FMT_DONE at end, or
  * FMT_E_CSV with a detail naming the line ("line 7: unterminated quote").
  * Blank lines are skipped. */

@@ -92,6 +92,11 @@ enum fmt_reason {
 	/* I/O (FMT_E_IO) that is not one system call's errno */
 	FMT_R_PATH_LONG,        /* a path longer than the program handles */
 	FMT_R_DISK_FULL,        /* the disk (or the database) is full */
+	/* the questionnaire's sheets (format/questionnaire.h) */
+	FMT_R_BUILTIN,          /* a sheet defines a list the model has built in */
+	FMT_R_GAP,              /* a value given after an empty one (dim3 without dim2) */
+	FMT_R_ROLLUP,           /* a rollup against its rules (partial, two lists, chained) */
+	FMT_R_EXTRA,            /* a value in a column the header does not name */
 };
 
 typedef struct fmt_error {

@@ -1,0 +1,150 @@
+/*
+ * questionnaire.h - the questionnaire: what the coordinator asks the field
+ * to count (PRODUCT.md section 3b; the rules in docs/QUESTIONNAIRE.md).
+ *
+ * A questionnaire is a numbered edition of count tables.  Each table has a
+ * permanent code, titles, a help line and 1 to QN_DIMS_MAX dimensions; a
+ * dimension names a code list, and is named after it.  Period and
+ * département are on every table without being dimensions.  Four lists are
+ * built in (status, exploitation, sex and age, as refdata.h has them); the
+ * others are defined by the coordinator (countries, world regions,
+ * referrals...).  The coordinator writes the questionnaire as two sheets,
+ * tables.csv and lists.csv; the kit carries it in the canonical binary
+ * encoding below, which holds every list in full, so that a reader needs
+ * no compiled table.
+ *
+ * A questionnaire owns all its memory: every string is its own copy, the
+ * built-in lists' included, and qn_free() releases it all.  Values are
+ * referred to by index (lists in q->lists, values in a list's t.items);
+ * files and records carry codes.
+ */
+#ifndef MAILLAGE_QUESTIONNAIRE_H
+#define MAILLAGE_QUESTIONNAIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "refdata.h"
+
+/* Limits.  Each bounds what a hostile or mistaken file can make the
+ * programs hold, far above what a real questionnaire needs. */
+#define QN_TABLES_MAX     64     /* the national survey's core and annex take 13 */
+#define QN_LISTS_MAX      64     /* lists a sheet may define; the built-in ones come on top */
+#define QN_BUILTIN_LISTS  4      /* status, exploitation, sex, age, always first, in that order */
+#define QN_VALUES_MAX     400    /* values of one list: ISO 3166 has 249 countries */
+#define QN_DIMS_MAX       4      /* dimensions of a table: the support table's four */
+#define QN_CODE_MAX       32     /* bytes of a code: it is typed as a flag (--country NG) */
+#define QN_LABEL_MAX      200    /* bytes of a title or a label, as every name (REC_NAME_MAX) */
+#define QN_HELP_MAX       500    /* bytes of a help line: one line a social worker reads */
+#define QN_SHEET_MAX      (4u << 20) /* bytes of a sheet file: the default lists.csv is 17 KiB */
+#define QN_ENCODED_MAX    (16u << 20) /* no valid encoding is larger (11.5 MiB at every cap) */
+
+/* The two sheets, as their files are named and as fmt_error.where names
+ * them in problems. */
+#define QN_TABLES_SHEET   "tables.csv"
+#define QN_LISTS_SHEET    "lists.csv"
+
+/* A code list.  t.name is the list's code, t.items its values (code,
+ * French label, English label), t.count how many (1..QN_VALUES_MAX).  An
+ * English label or title left empty in the sheet is "": show the French
+ * one then.  A list may hold more than 32 values: never give t to the set
+ * functions of refdata.h (enum_parse_set, enum_format_set, enum_all_mask),
+ * which are for 32 at most; enum_find() and enum_describe() are fine. */
+typedef struct qn_list {
+	enum_table t;
+	uint8_t *retired;        /* t.count flags, 1 when the value is retired */
+	int builtin;             /* 1 for status, exploitation, sex, age */
+	int rollup;              /* index of the list its values roll up into, or -1 */
+	int *rollup_of;          /* per value: its value's index in that list; NULL: no rollup */
+} qn_list;
+
+typedef struct qn_table {
+	char *code, *title_fr, *title_en, *help_fr;  /* title_en may be "", help_fr too */
+	int ndims;               /* 1..QN_DIMS_MAX */
+	int dims[QN_DIMS_MAX];   /* indexes into q->lists, all different */
+	int retired;             /* 0 or 1 */
+} qn_table;
+
+typedef struct questionnaire {
+	uint32_t edition;        /* 0 until published; set by the merger */
+	int64_t published;       /* unix seconds, 0 until published */
+	int nlists;              /* the 4 built-in lists first, then the sheet's, in order */
+	qn_list *lists;
+	int ntables;             /* 1..QN_TABLES_MAX, in sheet order */
+	qn_table *tables;
+} questionnaire;
+
+/* Receives one problem: code (FMT_E_FIELD, FMT_E_CSV, FMT_E_IO...),
+ * reason, where (the sheet, "tables.csv" or "lists.csv"; "" when none),
+ * line (where the row starts; 0 when none), field (the column) and an
+ * English detail.  *problem is valid during the call only. */
+typedef void (*qn_problem_fn)(void *ctx, const fmt_error *problem);
+
+/* Parses the two sheets held in memory (comma- or semicolon-separated,
+ * UTF-8 with or without a byte order mark) and checks every rule.  Every
+ * problem goes to fn (which may be NULL), so that a coordinator sees them
+ * all at once.  Returns FMT_OK with *out set (the caller frees it with
+ * qn_free), or the code of the first problem, with *out NULL and err (when
+ * non-NULL) set to that first problem.  The result has edition 0 and
+ * published 0.  FMT_E_NOMEM when memory runs out. */
+int qn_parse(const char *tables_csv, size_t tlen, const char *lists_csv, size_t llen,
+	     questionnaire **out, qn_problem_fn fn, void *ctx, fmt_error *err);
+
+/* Reads DIR/tables.csv and DIR/lists.csv (each at most QN_SHEET_MAX
+ * bytes), then qn_parse().  A file that cannot be read is a problem like
+ * the others (FMT_E_IO with its errno, FMT_E_TOO_BIG), where naming the
+ * sheet. */
+int qn_read_dir(const char *dir, questionnaire **out, qn_problem_fn fn, void *ctx,
+		fmt_error *err);
+
+/* Frees q and everything it holds; accepts NULL. */
+void qn_free(questionnaire *q);
+
+/* Whether next may follow prev as a later edition: every table, list and
+ * value code of prev is still there (retired is fine), each table keeps
+ * the same dimensions in the same order, a list that rolled up still rolls
+ * up into the same list and each of its values into the same value.
+ * Labels, titles, help and retired flags may change; tables, lists, values
+ * and rollups may be added.  When both editions are numbered, next's must
+ * be greater.  Both must be valid (from qn_parse or qn_decode).  Every
+ * problem goes to fn (may be NULL): reason FMT_R_REMOVED or
+ * FMT_R_REDEFINED (FMT_R_ORDER for the edition number), where the sheet
+ * and field the column concerned, line 0.  Returns FMT_OK, or the code of
+ * the first problem (FMT_E_FIELD) with err set to it. */
+int qn_evolves(const questionnaire *prev, const questionnaire *next, qn_problem_fn fn,
+	       void *ctx, fmt_error *err);
+
+/* Canonical binary encoding (docs/QUESTIONNAIRE.md, "The binary
+ * encoding"): checks q against every rule qn_parse() applies, then writes
+ * it into a malloc'd *buf (the caller frees it) of *len bytes.  Fails with
+ * the first problem found in q (FMT_E_FIELD), or FMT_E_NOMEM; *buf is then
+ * NULL. */
+int qn_encode(const questionnaire *q, uint8_t **buf, size_t *len, fmt_error *err);
+
+/* Decodes exactly one questionnaire filling buf[0..len), checking every
+ * rule qn_parse() applies, and refusing what no qn_encode() writes: a
+ * length over its cap (FMT_E_LENGTH), reserved flag bits (FMT_E_RESERVED),
+ * bytes after the end (FMT_E_TRAILING), an end before it
+ * (FMT_E_TRUNCATED), anything that would not encode back to the same
+ * bytes (FMT_E_NONCANONICAL).  Never reads outside buf[0..len).  Returns
+ * FMT_OK with *out set (free with qn_free), or a code with *out NULL. */
+int qn_decode(const uint8_t *buf, size_t len, questionnaire **out, fmt_error *err);
+
+/* Look-ups by code: exact, case-sensitive.  NULL or -1 when absent (or
+ * when q, l or code is NULL). */
+const qn_table *qn_table_find(const questionnaire *q, const char *code);
+int qn_list_find(const questionnaire *q, const char *code);
+int qn_value_find(const qn_list *l, const char *code);
+
+/* Write the sheets back, comma-separated with CRLF line ends (csv.h's
+ * writer), so that qn_parse() of what they write gives q again (edition and
+ * published aside, which the sheets do not hold): for `merger questionnaire
+ * show --format csv`.  q must be valid.  A retired value or table is
+ * written "oui"; the built-in lists are not written.  Return 0, or EOF on
+ * a write error. */
+int qn_write_tables_csv(FILE *f, const questionnaire *q);
+int qn_write_lists_csv(FILE *f, const questionnaire *q);
+
+#endif
