@@ -76,7 +76,9 @@ enum fmt_reason {
 	FMT_R_WEBSITE,          /* not a web address */
 	FMT_R_NATIONAL_ID,      /* neither a SIREN nor an RNA number */
 	FMT_R_DUPLICATE,        /* the same code or key given twice */
-	FMT_R_CODE,             /* a code not made of [a-z0-9-] */
+	FMT_R_CODE,             /* a code not made of ASCII letters, digits, '-' and '_',
+	                         * starting with a letter or a digit; or not written as it
+	                         * must be (a rollup LIST:VALUE, a département in capitals) */
 	FMT_R_HEADER,           /* a sheet's header line is not the expected one */
 	FMT_R_REMOVED,          /* a new edition drops a code an earlier one had */
 	FMT_R_REDEFINED,        /* a new edition changes what a code means */
