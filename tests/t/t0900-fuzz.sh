@@ -7,7 +7,7 @@ test_description='fuzz targets: replay and short libFuzzer runs'
 
 FUZZ_CHECK_SECONDS=${FUZZ_CHECK_SECONDS:-8}
 
-for t in bundle csv record signed; do
+for t in bundle csv record signed questionnaire; do
 	test_expect_success "replay $t corpus and regressions" '
 		"$MAILLAGE_SRC/tools/fuzz-seeds" '"$t"' seeds-'"$t"' &&
 		test "$(ls seeds-'"$t"' | wc -l)" -gt 0 &&
@@ -16,7 +16,7 @@ for t in bundle csv record signed; do
 done
 
 if [ -n "${MAILLAGE_LF:-}" ] && [ -x "$MAILLAGE_LF/fuzz/lf_record" ]; then
-	for t in bundle csv record signed; do
+	for t in bundle csv record signed questionnaire; do
 		test_expect_success "libFuzzer $t for ${FUZZ_CHECK_SECONDS}s finds no crash" '
 			mkdir -p crash-'"$t"' &&
 			"$MAILLAGE_LF/fuzz/lf_'"$t"'" -max_total_time='"$FUZZ_CHECK_SECONDS"' \
