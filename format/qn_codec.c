@@ -23,10 +23,11 @@
 
 /* The largest valid encoding, every count and length at its cap: a
  * value is 3 strings, a flags byte and a rollup index; a list its code,
- * flags, rollup, count and values; a table 4 strings, flags, the number of
- * dimensions and their indexes. */
+ * its 2 labels, flags, rollup, count and values; a table 4 strings, flags,
+ * the number of dimensions and their indexes. */
 #define QN_VALUE_WIRE_MAX (2 + QN_CODE_MAX + 2 * (2 + QN_LABEL_MAX) + 1 + 2)
-#define QN_LIST_WIRE_MAX  (2 + QN_CODE_MAX + 1 + 2 + 2 + QN_VALUES_MAX * QN_VALUE_WIRE_MAX)
+#define QN_LIST_WIRE_MAX  (2 + QN_CODE_MAX + 2 * (2 + QN_LABEL_MAX) + 1 + 2 + 2 + \
+			   QN_VALUES_MAX * QN_VALUE_WIRE_MAX)
 #define QN_TABLE_WIRE_MAX (2 + QN_CODE_MAX + 2 * (2 + QN_LABEL_MAX) + 2 + QN_HELP_MAX + 2 + \
 			   2 * QN_DIMS_MAX)
 _Static_assert(4 + 8 + 2 + (size_t)QN_ALL_LISTS * QN_LIST_WIRE_MAX + 2 +
@@ -88,6 +89,8 @@ static void encode(struct enc *e, const questionnaire *q)
 		const qn_list *l = &q->lists[li];
 
 		enc_str(e, l->t.name);
+		enc_str(e, l->label_fr);
+		enc_str(e, l->label_en);
 		enc_u8(e, l->builtin ? QN_FLAG : 0);
 		enc_u16(e, l->rollup < 0 ? QN_NO_ROLLUP : (unsigned)l->rollup);
 		enc_u16(e, (unsigned)l->t.count);
@@ -224,6 +227,8 @@ static int dec_list(struct cursor *c, qn_list *l, fmt_error *err)
 
 	l->rollup = -1;
 	if ((rc = dec_cstr(c, "list", QN_CODE_MAX, &l->t.name, err)) ||
+	    (rc = dec_str(c, "label_fr", QN_LABEL_MAX, &l->label_fr, err)) ||
+	    (rc = dec_str(c, "label_en", QN_LABEL_MAX, &l->label_en, err)) ||
 	    (rc = dec_flag(c, "list", &l->builtin, err)) ||
 	    (rc = dec_u16(c, "rollup", &rollup, err)) || (rc = dec_u16(c, "value", &n, err)))
 		return rc;

@@ -137,6 +137,11 @@ void qn_check_list_name(struct sink *s, unsigned line, const questionnaire *q, i
  * French label, an English label or "". */
 void qn_check_value(struct sink *s, unsigned line, const qn_list *l, int vi);
 
+/* The labels of list l: both "" (no label: its code is shown), or a
+ * French label and an English one or "".  row: the sheet gives the list's
+ * own row, whose French label is then required. */
+void qn_check_list_labels(struct sink *s, unsigned line, const qn_list *l, int row);
+
 /* Rollups: a list rolls up into another list of the sheet, which does not
  * itself roll up, and each of its values into a value of that list.
  * list_line gives the line of each list's first row (NULL: no lines). */

@@ -50,6 +50,8 @@ struct draft {
 	questionnaire *q;
 	struct sink s;
 	unsigned list_line[QN_ALL_LISTS];    /* line of each list's first row */
+	unsigned own_line[QN_ALL_LISTS];     /* line of each list's own row, 0: none yet */
+	uint8_t bad_name[QN_ALL_LISTS];      /* the list's name was refused */
 	unsigned *value_line[QN_ALL_LISTS];  /* line of each value's row */
 	char **rollup[QN_ALL_LISTS];         /* each value's rollup cell, NULL when empty */
 	uint8_t full[QN_ALL_LISTS];          /* values beyond QN_VALUES_MAX dropped */
@@ -208,13 +210,57 @@ static int retired_cell(struct sink *s, unsigned line, const char *text)
 	return 0;
 }
 
-/* One row of lists.csv: a value of the list it names, which its first row
- * creates. */
+/* The list's own row of list li, the row whose value cell is empty: it
+ * gives the list's labels, once.  Its retired and rollup cells stay empty:
+ * values are retired and rolled up, a list is not. */
+static void list_own_row(struct draft *d, const struct sheet *sh, int li, unsigned line)
+{
+	static const int values_only[] = { LC_RETIRED, LC_ROLLUP };
+	qn_list *l = &d->q->lists[li];
+	char *fr, *en;
+	size_t i;
+
+	for (i = 0; i < sizeof values_only / sizeof values_only[0]; i++) {
+		const char *text = cell(sh, values_only[i]);
+
+		if (text[0])
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_EXTRA,
+				LIST_COLUMNS[values_only[i]],
+				"\"%s\" on the own row of list \"%s\" (its value cell is empty, "
+				"so the row gives the list's labels): only values have a %s "
+				"cell", show(text).s, show(l->t.name).s,
+				LIST_COLUMNS[values_only[i]]);
+	}
+	if (d->own_line[li]) {
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_DUPLICATE, "list",
+			"list \"%s\" has its own row (value cell empty) twice, on line %u and "
+			"here: one row gives the list's labels", show(l->t.name).s,
+			d->own_line[li]);
+		return;
+	}
+	d->own_line[li] = line;
+	fr = copy_str(cell(sh, LC_LABEL_FR));
+	en = copy_str(cell(sh, LC_LABEL_EN));
+	if (!fr || !en) {
+		free(fr);
+		free(en);
+		d->nomem = 1;
+		return;
+	}
+	free(l->label_fr);
+	free(l->label_en);
+	l->label_fr = fr;
+	l->label_en = en;
+	qn_check_list_labels(&d->s, line, l, 1);
+}
+
+/* One row of lists.csv: a value of the list it names, or with its value
+ * cell empty the list's own row; the first row of a list creates it. */
 static void lists_row(struct draft *d, const struct sheet *sh)
 {
 	questionnaire *q = d->q;
 	const char *name = cell(sh, LC_LIST), *roll = cell(sh, LC_ROLLUP);
-	unsigned line = sh->r->line;
+	unsigned line = sh->r->line, before;
 	enum_item *it;
 	qn_list *l;
 	int li, vi;
@@ -241,14 +287,21 @@ static void lists_row(struct draft *d, const struct sheet *sh)
 		d->list_line[li] = line;
 		d->value_line[li] = calloc(QN_VALUES_MAX, sizeof *d->value_line[li]);
 		d->rollup[li] = calloc(QN_VALUES_MAX, sizeof *d->rollup[li]);
-		if (!(l->t.name = copy_str(name)) || qn_list_alloc(l, QN_VALUES_MAX) ||
+		if (!(l->t.name = copy_str(name)) || !(l->label_fr = copy_str("")) ||
+		    !(l->label_en = copy_str("")) || qn_list_alloc(l, QN_VALUES_MAX) ||
 		    !d->value_line[li] || !d->rollup[li]) {
 			d->nomem = 1;
 			return;
 		}
+		before = d->s.count;
 		qn_check_list_name(&d->s, line, q, li);
+		d->bad_name[li] = d->s.count != before;
 	}
 	l = &q->lists[li];
+	if (!cell(sh, LC_VALUE)[0]) {
+		list_own_row(d, sh, li, line);
+		return;
+	}
 	if (l->t.count == QN_VALUES_MAX) {
 		if (!d->full[li])
 			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_LIMIT, "value",
@@ -378,6 +431,17 @@ static void read_lists(struct draft *d, csv_reader *r, const char *data, size_t 
 		lists_row(d, &sh);
 	if (rc < 0)
 		d->lists_complete = 0;
+	/* A list's own row alone makes a list without values.  Not said of a
+	 * list whose name was refused (a built-in list relabelled has
+	 * values), nor when rows were lost to a CSV error. */
+	for (li = QN_BUILTIN_LISTS; li < d->q->nlists && d->lists_complete; li++) {
+		const qn_list *l = &d->q->lists[li];
+
+		if (l->t.count == 0 && !d->bad_name[li])
+			qn_problem(&d->s, d->list_line[li], FMT_E_FIELD, FMT_R_REQUIRED, "value",
+				"list \"%s\" without value: its own row (value cell empty) "
+				"gives its labels, the other rows its values", show(l->t.name).s);
+	}
 	for (li = QN_BUILTIN_LISTS; li < d->q->nlists && !d->nomem; li++)
 		resolve_rollup(d, li);
 	if (!d->nomem)
@@ -615,6 +679,16 @@ int qn_write_lists_csv(FILE *f, const questionnaire *q)
 
 		if (l->builtin)
 			continue;
+		if (l->label_fr[0] || l->label_en[0]) {
+			cells[LC_LIST] = l->t.name;
+			cells[LC_VALUE] = "";
+			cells[LC_LABEL_FR] = l->label_fr;
+			cells[LC_LABEL_EN] = l->label_en;
+			cells[LC_RETIRED] = "";
+			cells[LC_ROLLUP] = "";
+			if (csv_write_row(f, cells, LC_COUNT) == EOF)
+				return EOF;
+		}
 		for (v = 0; v < l->t.count; v++) {
 			roll[0] = '\0';
 			if (l->rollup >= 0 && l->rollup_of)

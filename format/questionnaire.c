@@ -32,9 +32,16 @@
 #define QN_TIME_MIN     946684800LL
 #define QN_TIME_MAX     4102444800LL
 
-/* The built-in lists, in the order every questionnaire has them. */
-static const enum_table *const BUILTIN[QN_BUILTIN_LISTS] = {
-	&ENUM_STATUS, &ENUM_EXPLOITATION, &ENUM_SEX, &ENUM_AGE,
+/* The built-in lists, in the order every questionnaire has them, with
+ * their labels: refdata.h has their values, not a name people read. */
+static const struct {
+	const enum_table *t;
+	const char *fr, *en;
+} BUILTIN[QN_BUILTIN_LISTS] = {
+	{ &ENUM_STATUS, "Statut des victimes", "Status of the victims" },
+	{ &ENUM_EXPLOITATION, "Forme d'exploitation", "Form of exploitation" },
+	{ &ENUM_SEX, "Sexe", "Sex" },
+	{ &ENUM_AGE, "Âge", "Age" },
 };
 
 /* Names no list may take: period and département are on every table, count
@@ -112,6 +119,8 @@ static void list_clear(qn_list *l)
 	}
 	free(it);
 	free((char *)l->t.name);
+	free(l->label_fr);
+	free(l->label_en);
 	free(l->retired);
 	free(l->rollup_of);
 }
@@ -158,13 +167,14 @@ int qn_add_builtins(questionnaire *q)
 	int i, k;
 
 	for (i = 0; i < QN_BUILTIN_LISTS; i++) {
-		const enum_table *b = BUILTIN[i];
+		const enum_table *b = BUILTIN[i].t;
 		qn_list *l = &q->lists[q->nlists++];
 		enum_item *it;
 
 		l->builtin = 1;
 		l->rollup = -1;
-		if (!(l->t.name = copy_str(b->name)) || qn_list_alloc(l, b->count))
+		if (!(l->t.name = copy_str(b->name)) || !(l->label_fr = copy_str(BUILTIN[i].fr)) ||
+		    !(l->label_en = copy_str(BUILTIN[i].en)) || qn_list_alloc(l, b->count))
 			return -1;
 		it = items_of(l);
 		for (k = 0; k < b->count; k++) {
@@ -219,6 +229,19 @@ int qn_list_find(const questionnaire *q, const char *code)
 int qn_value_find(const qn_list *l, const char *code)
 {
 	return l ? enum_find(&l->t, code) : -1;
+}
+
+/* The NULL checks are for a questionnaire still being built: a valid
+ * one has every string. */
+const char *qn_list_label(const qn_list *l, int en)
+{
+	if (!l)
+		return "";
+	if (en && l->label_en && l->label_en[0])
+		return l->label_en;
+	if (l->label_fr && l->label_fr[0])
+		return l->label_fr;
+	return l->t.name ? l->t.name : "";
 }
 
 /* ------------------------------------------------------------------ */
@@ -301,10 +324,11 @@ void qn_check_list_name(struct sink *s, unsigned line, const questionnaire *q, i
 		return;
 	}
 	for (j = 0; j < QN_BUILTIN_LISTS; j++)
-		if (same_nocase(name, BUILTIN[j]->name)) {
+		if (same_nocase(name, BUILTIN[j].t->name)) {
 			qn_problem(s, line, FMT_E_FIELD, FMT_R_BUILTIN, "list",
 				"\"%s\" is a built-in list (status, exploitation, sex, age): "
-				"tables use it without a definition", show(name).s);
+				"tables use it without a definition, with its own labels",
+				show(name).s);
 			return;
 		}
 	for (j = QN_BUILTIN_LISTS; j < li; j++)
@@ -346,6 +370,19 @@ void qn_check_value(struct sink *s, unsigned line, const qn_list *l, int vi)
 	check_text(s, line, "label_en", owner, it->en, 0, QN_LABEL_MAX);
 }
 
+/* The labels of list l: none (both "": its code is shown), or a French
+ * label and an English one or "".  An English label alone would be lost
+ * to the sheets, whose list row needs its French label. */
+void qn_check_list_labels(struct sink *s, unsigned line, const qn_list *l, int row)
+{
+	char owner[80];
+
+	snprintf(owner, sizeof owner, "list \"%s\"", show(l->t.name).s);
+	check_text(s, line, "label_fr", owner, l->label_fr, row || l->label_en[0] ? 1 : 0,
+		QN_LABEL_MAX);
+	check_text(s, line, "label_en", owner, l->label_en, 0, QN_LABEL_MAX);
+}
+
 /* List li against its slot: the first QN_BUILTIN_LISTS are the built-in
  * lists, flagged so, with the compiled codes first (a newer program may
  * have appended values: records hold the index, so codes never move), and
@@ -363,7 +400,7 @@ static void check_builtin(struct sink *s, const questionnaire *q, int li)
 				li + 1, show(l->t.name).s, QN_BUILTIN_LISTS);
 		return;
 	}
-	b = BUILTIN[li];
+	b = BUILTIN[li].t;
 	if (!l->builtin || strcmp(l->t.name, b->name) != 0) {
 		qn_problem(s, 0, FMT_E_FIELD, FMT_R_BUILTIN, "list",
 			"list %d must be the built-in list \"%s\", not \"%s\"%s", li + 1, b->name,
@@ -523,11 +560,15 @@ void qn_validate(const questionnaire *q, struct sink *s)
 	for (li = 0; li < q->nlists; li++) {
 		const qn_list *l = &q->lists[li];
 
-		if (!l->t.name || !l->t.items || !l->retired || l->t.count < 1 ||
-		    l->t.count > QN_VALUES_MAX) {
-			qn_problem(s, 0, FMT_E_FIELD, FMT_R_LIMIT, "value",
-				"list %d: %d values (must be 1 to %d)", li + 1, l->t.count,
-				QN_VALUES_MAX);
+		if (!l->t.name || !l->label_fr || !l->label_en || !l->t.items || !l->retired) {
+			qn_problem(s, 0, FMT_E_FIELD, FMT_R_RANGE, "list",
+				"list %d: missing code, labels or values", li + 1);
+			return;
+		}
+		if (l->t.count < 1 || l->t.count > QN_VALUES_MAX) {
+			qn_problem(s, 0, FMT_E_FIELD, l->t.count < 1 ? FMT_R_REQUIRED : FMT_R_LIMIT,
+				"value", "list %d: %d values (must be 1 to %d)", li + 1,
+				l->t.count, QN_VALUES_MAX);
 			return;
 		}
 		for (v = 0; v < l->t.count; v++)
@@ -570,6 +611,7 @@ void qn_validate(const questionnaire *q, struct sink *s)
 		check_builtin(s, q, li);
 		if (li >= QN_BUILTIN_LISTS)
 			qn_check_list_name(s, 0, q, li);
+		qn_check_list_labels(s, 0, &q->lists[li], 0);
 		for (v = 0; v < q->lists[li].t.count; v++)
 			qn_check_value(s, 0, &q->lists[li], v);
 	}

@@ -4,7 +4,9 @@
  *
  * A questionnaire is a numbered edition of count tables.  Each table has a
  * permanent code, titles, a help line and 1 to QN_DIMS_MAX dimensions; a
- * dimension names a code list, and is named after it.  Period and
+ * dimension names a code list, and is named after it: by the list's code
+ * in flags and files (--country NG), by its label where people read it (a
+ * column "Pays d'origine", a menu "Lien avec l'exploiteur").  Period and
  * département are on every table without being dimensions.  Four lists are
  * built in (status, exploitation, sex and age, as refdata.h has them); the
  * others are defined by the coordinator (countries, world regions,
@@ -39,7 +41,7 @@
 #define QN_LABEL_MAX      200    /* bytes of a title or a label, as every name (REC_NAME_MAX) */
 #define QN_HELP_MAX       500    /* bytes of a help line: one line a social worker reads */
 #define QN_SHEET_MAX      (4u << 20) /* bytes of a sheet file: the default lists.csv is 17 KiB */
-#define QN_ENCODED_MAX    (16u << 20) /* no valid encoding is larger (11.5 MiB at every cap) */
+#define QN_ENCODED_MAX    (16u << 20) /* no valid encoding is larger (11.6 MiB at every cap) */
 
 /* The two sheets, as their files are named and as fmt_error.where names
  * them in problems. */
@@ -49,11 +51,15 @@
 /* A code list.  t.name is the list's code, t.items its values (code,
  * French label, English label), t.count how many (1..QN_VALUES_MAX).  An
  * English label or title left empty in the sheet is "": show the French
- * one then.  A list may hold more than 32 values: never give t to the set
- * functions of refdata.h (enum_parse_set, enum_format_set, enum_all_mask),
- * which are for 32 at most; enum_find() and enum_describe() are fine. */
+ * one then.  label_fr and label_en name the list itself: fixed for the
+ * built-in lists, from the list's own row of the sheet for the others, ""
+ * when it gives none (show them with qn_list_label()).  A list may hold
+ * more than 32 values: never give t to the set functions of refdata.h
+ * (enum_parse_set, enum_format_set, enum_all_mask), which are for 32 at
+ * most; enum_find() and enum_describe() are fine. */
 typedef struct qn_list {
 	enum_table t;
+	char *label_fr, *label_en;  /* the list's own labels; "" when not given */
 	uint8_t *retired;        /* t.count flags, 1 when the value is retired */
 	int builtin;             /* 1 for status, exploitation, sex, age */
 	int rollup;              /* index of the list its values roll up into, or -1 */
@@ -106,13 +112,13 @@ void qn_free(questionnaire *q);
  * value code of prev is still there (retired is fine), each table keeps
  * the same dimensions in the same order, a list that rolled up still rolls
  * up into the same list and each of its values into the same value.
- * Labels, titles, help and retired flags may change; tables, lists, values
- * and rollups may be added.  When both editions are numbered, next's must
- * be greater.  Both must be valid (from qn_parse or qn_decode).  Every
- * problem goes to fn (may be NULL): reason FMT_R_REMOVED or
- * FMT_R_REDEFINED (FMT_R_ORDER for the edition number), where the sheet
- * and field the column concerned, line 0.  Returns FMT_OK, or the code of
- * the first problem (FMT_E_FIELD) with err set to it. */
+ * Labels (the lists' own too), titles, help and retired flags may change;
+ * tables, lists, values and rollups may be added.  When both editions are
+ * numbered, next's must be greater.  Both must be valid (from qn_parse or
+ * qn_decode).  Every problem goes to fn (may be NULL): reason
+ * FMT_R_REMOVED or FMT_R_REDEFINED (FMT_R_ORDER for the edition number),
+ * where the sheet and field the column concerned, line 0.  Returns FMT_OK,
+ * or the code of the first problem (FMT_E_FIELD) with err set to it. */
 int qn_evolves(const questionnaire *prev, const questionnaire *next, qn_problem_fn fn,
 	       void *ctx, fmt_error *err);
 
@@ -138,12 +144,19 @@ const qn_table *qn_table_find(const questionnaire *q, const char *code);
 int qn_list_find(const questionnaire *q, const char *code);
 int qn_value_find(const qn_list *l, const char *code);
 
+/* What to show for list l, the name of a dimension (a column header, a
+ * menu's question): its English label when en and it has one, otherwise
+ * its French label, otherwise its code.  Never NULL ("" when l is NULL);
+ * the string is l's. */
+const char *qn_list_label(const qn_list *l, int en);
+
 /* Write the sheets back, comma-separated with CRLF line ends (csv.h's
  * writer), so that qn_parse() of what they write gives q again (edition and
  * published aside, which the sheets do not hold): for `merger questionnaire
  * show --format csv`.  q must be valid.  A retired value or table is
- * written "oui"; the built-in lists are not written.  Return 0, or EOF on
- * a write error. */
+ * written "oui"; a list's own row (its labels) comes first of its rows,
+ * when it has labels; the built-in lists are not written.  Return 0, or
+ * EOF on a write error. */
 int qn_write_tables_csv(FILE *f, const questionnaire *q);
 int qn_write_lists_csv(FILE *f, const questionnaire *q);
 

@@ -7,7 +7,8 @@
  * input, split at its first NUL byte, goes to qn_parse() as tables.csv and
  * lists.csv (no NUL: lists.csv is empty): whatever the sheets give must
  * pass the encoder's checks and decode back to an equal encoding, and every
- * problem reported must name its sheet.  The seeds in
+ * problem reported must name its sheet.  Every list of an accepted
+ * questionnaire has a name to show (qn_list_label).  The seeds in
  * tests/fuzz/corpus/questionnaire/ are small sheet pairs so split, and
  * encodings.
  */
@@ -35,7 +36,11 @@ static void round_trip(const questionnaire *q, const uint8_t *want, size_t wlen)
 	questionnaire *back = NULL;
 	uint8_t *buf = NULL, *again = NULL;
 	size_t len = 0, alen = 0;
+	int i;
 
+	for (i = 0; i < q->nlists; i++)
+		if (!qn_list_label(&q->lists[i], 0)[0] || !qn_list_label(&q->lists[i], 1)[0])
+			abort();
 	if (qn_encode(q, &buf, &len, NULL) != FMT_OK)
 		abort();
 	if (want && (len != wlen || memcmp(buf, want, len) != 0))

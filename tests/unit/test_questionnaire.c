@@ -3,11 +3,12 @@
  * default edition of samples/questionnaire/ parses without a problem; each
  * rule of docs/QUESTIONNAIRE.md refuses a real broken sheet, at the right
  * sheet, line, column and reason, and every problem of a sheet reaches the
- * callback; the binary encoding round-trips, is canonical and refuses
- * every truncation, every byte changed into something that would not
- * encode back the same, and trailing bytes; editions may add and retire but
- * never remove or redefine; the sheets written back parse to the same
- * questionnaire.
+ * callback; lists carry their own labels (a list's own row, the built-in
+ * lists' fixed ones, qn_list_label's fallbacks); the binary encoding
+ * round-trips, is canonical and refuses every truncation, every byte
+ * changed into something that would not encode back the same, and trailing
+ * bytes; editions may add and retire but never remove or redefine; the
+ * sheets written back parse to the same questionnaire.
  *
  * Sheets are written inline, as a coordinator's spreadsheet would save
  * them, so that each refusal is of a file a coordinator could really send.
@@ -154,7 +155,9 @@ static int q_equal(const questionnaire *a, const questionnaire *b, int editions)
 	for (li = 0; li < a->nlists; li++) {
 		const qn_list *x = &a->lists[li], *y = &b->lists[li];
 
-		if (!str_eq("list", x->t.name, y->t.name))
+		if (!str_eq("list", x->t.name, y->t.name) ||
+		    !str_eq("list label_fr", x->label_fr, y->label_fr) ||
+		    !str_eq("list label_en", x->label_en, y->label_en))
 			return 0;
 		if (x->t.count != y->t.count || x->builtin != y->builtin ||
 		    x->rollup != y->rollup || !x->rollup_of != !y->rollup_of) {
@@ -200,7 +203,8 @@ static int q_equal(const questionnaire *a, const questionnaire *b, int editions)
 
 /* A small questionnaire with every feature: a rollup, retired values and
  * tables, empty English labels and help, a label that looks like a
- * formula and one with a comma and quotes. */
+ * formula and one with a comma and quotes, a list's own row among its
+ * values, one with a French label only, a list without one. */
 static const char SMALL_T[] =
 	T_HEAD
 	T_VICTIMS
@@ -210,11 +214,13 @@ static const char SMALL_T[] =
 static const char SMALL_L[] =
 	L_HEAD
 	"country,NG,Nigeria,Nigeria,,region:africa\r\n"
+	"country,,Pays d'origine,Country of origin,,\r\n"
 	"country,RO,Roumanie,Romania,,region:europe\r\n"
 	"country,unknown,Inconnu,,,region:unknown\r\n"
 	"region,africa,Afrique,Africa,,\r\n"
 	"region,europe,Europe,Europe,,\r\n"
 	"region,unknown,Inconnue,Unknown,,\r\n"
+	"region,,Région,,,\r\n"
 	"referral,medical,Soins,Medical care,,\r\n"
 	"referral,acse,'-18 ans: dispositif Ac.Sé,Ac.Sé,x,\r\n"
 	"referral,old,=Ancien,Old,OUI,\r\n";
@@ -345,11 +351,13 @@ static void test_accepts(void)
 		    "referral;age;;;oui\r\n",
 		    "list;value;label_fr;label_en;retired;rollup\r\n"
 		    "country;NG;Nigeria;Nigeria;;region:africa\r\n"
+		    "country;;Pays d'origine;Country of origin;;\r\n"
 		    "country;RO;Roumanie;Romania;;region:europe\r\n"
 		    "country;unknown;Inconnu;;;region:unknown\r\n"
 		    "region;africa;Afrique;Africa;;\r\n"
 		    "region;europe;Europe;Europe;;\r\n"
 		    "region;unknown;Inconnue;Unknown;;\r\n"
+		    "region;;Région;;;\r\n"
 		    "referral;medical;Soins;Medical care;;\r\n"
 		    "referral;acse;'-18 ans: dispositif Ac.Sé;Ac.Sé;x;\r\n"
 		    "referral;old;=Ancien;Old;OUI;\r\n");
@@ -366,12 +374,14 @@ static void test_accepts(void)
 		    "referral,age,,,oui\n",
 		    "\xEF\xBB\xBF" "list;value;label_fr;label_en;retired;rollup\n"
 		    "country;NG;Nigeria;Nigeria;;region:africa\n"
+		    "country;;Pays d'origine;Country of origin;;\n"
 		    "country;RO;Roumanie;Romania;;region:europe\n"
 		    "country;unknown;Inconnu;;;region:unknown\n"
 		    ";;;;;\n"
 		    "region;africa;Afrique;Africa;;\n"
 		    "region;europe;Europe;Europe;;\n"
 		    "region;unknown;Inconnue;Unknown;;\n"
+		    "region;;Région;;;\n"
 		    "referral;medical;Soins;Medical care;;\n"
 		    "referral;acse;'-18 ans: dispositif Ac.Sé;Ac.Sé;x;\n"
 		    "referral;old;=Ancien;Old;OUI;\n");
@@ -403,6 +413,79 @@ static void test_accepts(void)
 		    T_HEAD T_VICTIMS, L_HEAD "unused_List,Val_1,Un,One,,\r\n");
 	qn_free(b);
 	qn_free(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* List labels                                                         */
+
+static void test_list_labels(void)
+{
+	static const char *const builtin[QN_BUILTIN_LISTS][3] = {
+		{ "status", "Statut des victimes", "Status of the victims" },
+		{ "exploitation", "Forme d'exploitation", "Form of exploitation" },
+		{ "sex", "Sexe", "Sex" },
+		{ "age", "Âge", "Age" },
+	};
+	questionnaire *a = small(), *b;
+	const qn_list *country, *region, *referral;
+	char l[1024], label[256];
+	int i;
+
+	b = accepts("a minimal questionnaire", T_HEAD T_VICTIMS, L_HEAD);
+	for (i = 0; b && i < QN_BUILTIN_LISTS; i++) {
+		const qn_list *x = &b->lists[i];
+
+		ok(strcmp(x->t.name, builtin[i][0]) == 0 &&
+		   strcmp(x->label_fr, builtin[i][1]) == 0 &&
+		   strcmp(x->label_en, builtin[i][2]) == 0, "built-in list %s is \"%s\" / \"%s\"",
+		   x->t.name, x->label_fr, x->label_en);
+	}
+	if (b) {
+		is_str(qn_list_label(&b->lists[3], 0), "Âge", "built-in age, in French");
+		is_str(qn_list_label(&b->lists[3], 1), "Age", "built-in age, in English");
+	}
+	qn_free(b);
+
+	if (!ok(a != NULL, "the small questionnaire parses"))
+		return;
+	country = &a->lists[qn_list_find(a, "country")];
+	region = &a->lists[qn_list_find(a, "region")];
+	referral = &a->lists[qn_list_find(a, "referral")];
+	ok(strcmp(country->label_fr, "Pays d'origine") == 0 &&
+	   strcmp(country->label_en, "Country of origin") == 0,
+	   "a list's own row among its values gives its labels");
+	ok(country->t.count == 3 && region->t.count == 3,
+	   "and is not a value (country and region keep 3 values)");
+	ok(strcmp(country->t.items[1].code, "RO") == 0, "the values after it keep their order");
+	ok(strcmp(region->label_fr, "Région") == 0 && strcmp(region->label_en, "") == 0,
+	   "a list's own row last, with a French label only");
+	ok(strcmp(referral->label_fr, "") == 0 && strcmp(referral->label_en, "") == 0,
+	   "a list without its own row has empty labels");
+
+	is_str(qn_list_label(country, 1), "Country of origin", "label: English when asked");
+	is_str(qn_list_label(country, 0), "Pays d'origine", "label: French when asked");
+	is_str(qn_list_label(region, 1), "Région", "label: French when the English is empty");
+	is_str(qn_list_label(referral, 1), "referral", "label: the code when there is none");
+	is_str(qn_list_label(referral, 0), "referral", "label: the code in French too");
+	is_str(qn_list_label(NULL, 1), "", "label of no list: \"\", not NULL");
+	qn_free(a);
+
+	b = accepts("a list's own row first, and a list's own row with the English only empty",
+		    T_HEAD "a,A,,,pays,,,,\r\n",
+		    L_HEAD "pays,,Pays,,,\r\npays,FR,France,,,\r\npays,BE,Belgique,,,\r\n");
+	if (b) {
+		const qn_list *x = &b->lists[qn_list_find(b, "pays")];
+
+		ok(x->t.count == 2 && strcmp(x->label_fr, "Pays") == 0 &&
+		   strcmp(x->t.items[0].code, "FR") == 0, "its labels, then its values");
+	}
+	qn_free(b);
+
+	memset(label, 'e', 200);
+	label[198] = '\0';
+	strcat(label, "é");                             /* 200 bytes */
+	snprintf(l, sizeof l, L_HEAD "pays,,%s,%s,,\r\npays,FR,France,,,\r\n", label, label);
+	qn_free(accepts("list labels of 200 bytes", T_HEAD T_VICTIMS, l));
 }
 
 /* ------------------------------------------------------------------ */
@@ -509,6 +592,38 @@ static void test_refusals(void)
 		{ LS, 3, "list", FMT_R_DUPLICATE });
 	REFUSES("a row without its list", T_HEAD T_VICTIMS, L_HEAD ",FR,France,,,\r\n",
 		{ LS, 2, "list", FMT_R_REQUIRED });
+	REFUSES("a list's own row with a retired or rollup cell", T_HEAD T_VICTIMS,
+		L_HEAD "pays,,Pays,Country,non,\r\npays,FR,France,,,\r\n"
+		"r,x,X,,,\r\nr,,Région,,,r:x\r\n",
+		{ LS, 2, "retired", FMT_R_EXTRA },
+		{ LS, 5, "rollup", FMT_R_EXTRA });
+	REFUSES("a list's own row twice", T_HEAD T_VICTIMS,
+		L_HEAD "pays,,Pays,,,\r\npays,FR,France,,,\r\npays,,Pays 2,Country,,\r\n"
+		"r,,R,,,\r\nr,,R,,,\r\nr,x,X,,,\r\n",
+		{ LS, 4, "list", FMT_R_DUPLICATE },
+		{ LS, 6, "list", FMT_R_DUPLICATE });
+	REFUSES("a list's own row alone, a list without value", T_HEAD "a,A,,,pays,,,,\r\n",
+		L_HEAD "r,x,X,,,\r\npays,,Pays,Country,,\r\n",
+		{ LS, 3, "value", FMT_R_REQUIRED });
+	REFUSES("a built-in list relabelled", T_HEAD T_VICTIMS,
+		L_HEAD "sex,,Genre,Gender,,\r\nAge,,Âge,,,\r\n",
+		{ LS, 2, "list", FMT_R_BUILTIN },
+		{ LS, 3, "list", FMT_R_BUILTIN });
+	memset(label, 'e', 201);
+	label[201] = '\0';
+	snprintf(l, sizeof l, L_HEAD "a,,,Country,,\r\na,x,X,,,\r\nb,x,X,,,\r\nb,,B\x01,,,\r\n"
+		 "c,,C,%s,,\r\nc,x,X,,,\r\nd,,\"D\nD\",,,\r\nd,x,X,,,\r\ne,x,X,,,\r\ne,,,,,\r\n",
+		 label);
+	REFUSES("list labels against the label rules", T_HEAD T_VICTIMS, l,
+		{ LS, 2, "label_fr", FMT_R_REQUIRED },
+		{ LS, 5, "label_fr", FMT_R_TEXT },
+		{ LS, 6, "label_en", FMT_R_TOO_LONG },
+		{ LS, 8, "label_fr", FMT_R_TEXT },
+		{ LS, 12, "label_fr", FMT_R_REQUIRED });
+	/* Rows lost to a CSV error may have been the list's values. */
+	refuses("a list's own row before a CSV error, without a list without value",
+		T_HEAD T_VICTIMS, L_HEAD "pays,,Pays,,,\r\npays,FR,\"France,,,\r\n", FMT_E_CSV,
+		(const struct want[]){ { LS, 3, "", FMT_R_CSV_UNTERMINATED } }, 1);
 	REFUSES("a cell outside the header", T_HEAD "a,A,,,status,,,,,,surprise\r\n", L_HEAD,
 		{ TS, 2, "K", FMT_R_EXTRA });
 
@@ -707,6 +822,9 @@ static void test_codec(void)
 	ok(rc == FMT_OK && buf && len > 0, "encodes (%zu bytes)", len);
 	ok(len > 14 && buf[0] == 2 && buf[1] == 0 && buf[4] == 0x10 && buf[12] == 7 &&
 	   buf[13] == 0, "edition, published and 7 lists at the start");
+	ok(len > 66 && memcmp(buf + 14, "\x06\x00status\x13\x00Statut des victimes"
+			      "\x15\x00Status of the victims\x01", 53) == 0,
+	   "the first list's code, its labels, then its flags");
 	ok(qn_decode(buf, len, &d, &err) == FMT_OK && d, "decodes: %s", err.detail);
 	ok(d && q_equal(q, d, 1), "decodes to the same questionnaire, field by field");
 	ok(d && qn_encode(d, &again, &n, NULL) == FMT_OK && n == len &&
@@ -781,7 +899,8 @@ static void test_codec_refusals(void)
 		diag("got %d: %s", err.code, err.detail); \
 } while (0)
 
-	/* edition 4, published 8, nlists 2; then list "status": len 2, 6 bytes */
+	/* edition 4, published 8, nlists 2; then list "status": len 2, 6 bytes,
+	 * its labels: len 2, 19 bytes, len 2, 21 bytes */
 	DAMAGED("published without an edition", 0, 0, FMT_E_FIELD);
 	memcpy(c, buf, len);
 	memset(c + 4, 0, 8);
@@ -793,7 +912,12 @@ static void test_codec_refusals(void)
 	DAMAGED("fewer lists than the built-in ones", 12, 3, FMT_E_LENGTH);
 	DAMAGED("a code length over its cap", 14, QN_CODE_MAX + 1, FMT_E_LENGTH);
 	DAMAGED("a built-in list renamed", 16, 'S', FMT_E_FIELD);
-	at = 14 + 2 + 6;                /* status's flags */
+	DAMAGED("a list label length over its cap", 22, QN_LABEL_MAX + 1, FMT_E_LENGTH);
+	ok(strcmp(err.field, "label_fr") == 0, "as the list's label_fr: %s", err.detail);
+	DAMAGED("a NUL in a list label", 24 + 19 + 2 + 3, 0, FMT_E_FIELD);
+	ok(err.reason == FMT_R_TEXT && strcmp(err.field, "label_en") == 0,
+	   "as a NUL in the list's label_en: %s", err.detail);
+	at = 14 + 2 + 6 + 2 + 19 + 2 + 21;      /* status's flags */
 	DAMAGED("reserved flag bits", at, 0x03, FMT_E_RESERVED);
 	DAMAGED("a built-in list not flagged", at, 0, FMT_E_FIELD);
 	DAMAGED("a value count over the cap", at + 4, 0x02, FMT_E_LENGTH);  /* 2 + 512 */
@@ -805,6 +929,18 @@ static void test_codec_refusals(void)
 	DAMAGED("a NUL in a label", at + 3, 0, FMT_E_FIELD);
 	ok(err.reason == FMT_R_TEXT && strcmp(err.field, "label_fr") == 0,
 	   "as a NUL in label_fr: %s", err.detail);
+
+	/* country's French label taken out, its English one kept: the bytes
+	 * are well formed, the rule is broken. */
+	for (at = 0; at + 16 < len && memcmp(buf + at, "\x0e\x00Pays d'origine", 16); at++)
+		;
+	memcpy(c, buf, at);
+	c[at] = c[at + 1] = 0;
+	memcpy(c + at + 2, buf + at + 16, len - at - 16);
+	d = (questionnaire *)1;
+	ok(at + 16 < len && qn_decode(c, len - 14, &d, &err) == FMT_E_FIELD && d == NULL &&
+	   err.reason == FMT_R_REQUIRED && strcmp(err.field, "label_fr") == 0,
+	   "refuses a list's English label without its French one: %s", err.detail);
 	free(c);
 	free(buf);
 
@@ -825,6 +961,23 @@ static void test_codec_refusals(void)
 	ok(qn_encode(q, &buf, &len, &err) == FMT_E_FIELD && err.reason == FMT_R_REQUIRED &&
 	   strcmp(err.field, "label_fr") == 0, "encode refuses an empty label");
 	ok(qn_encode(NULL, &buf, &len, &err) == FMT_E_FIELD, "encode refuses NULL");
+	free((char *)q->lists[4].t.items[0].fr);
+	((enum_item *)q->lists[4].t.items)[0].fr = strdup("Nigeria");
+	free(q->lists[4].label_fr);
+	q->lists[4].label_fr = calloc(1, 1);
+	ok(qn_encode(q, &buf, &len, &err) == FMT_E_FIELD && err.reason == FMT_R_REQUIRED &&
+	   strcmp(err.field, "label_fr") == 0, "encode refuses an English list label alone");
+	free(q->lists[4].label_en);
+	q->lists[4].label_en = NULL;
+	ok(qn_encode(q, &buf, &len, &err) == FMT_E_FIELD && err.reason == FMT_R_RANGE,
+	   "encode refuses a list label missing");
+	q->lists[4].label_en = calloc(1, 1);
+	ok(qn_encode(q, &buf, &len, &err) == FMT_OK, "and takes a list without labels");
+	free(buf);
+	q->lists[5].t.count = 0;
+	ok(qn_encode(q, &buf, &len, &err) == FMT_E_FIELD && err.reason == FMT_R_REQUIRED &&
+	   strcmp(err.field, "value") == 0, "encode refuses a list without value");
+	q->lists[5].t.count = 3;
 	q->lists[1].rollup = 4;
 	q->lists[1].rollup_of = calloc((size_t)q->lists[1].t.count, sizeof (int));
 	ok(qn_encode(q, &buf, &len, &err) == FMT_E_FIELD && err.reason == FMT_R_ROLLUP,
@@ -889,6 +1042,22 @@ static void test_evolves(void)
 		"region,africa,Afrique,,,\r\nregion,europe,Europe,,,\r\n"
 		"region,americas,Amériques,,,\r\nreferral,x,X,,,\r\n",
 		FMT_R_NONE, "", "");
+	evolves("list labels given", a, t1,
+		L_HEAD "country,NG,Nigeria,,,region:africa\r\n"
+		"country,RO,Roumanie,,,region:europe\r\ncountry,,Pays,Country,,\r\n"
+		"region,,Région,,,\r\nregion,africa,Afrique,,,\r\nregion,europe,Europe,,,\r\n",
+		FMT_R_NONE, "", "");
+	b = edition(t1, L_HEAD "country,,Pays,Country,,\r\ncountry,NG,Nigeria,,,region:africa\r\n"
+		    "country,RO,Roumanie,,,region:europe\r\nregion,,Région,,,\r\n"
+		    "region,africa,Afrique,,,\r\nregion,europe,Europe,,,\r\n");
+	if (b)
+		evolves("list labels changed and taken away", b, t1,
+			L_HEAD "country,,Pays d'origine,,,\r\n"
+			"country,NG,Nigeria,,,region:africa\r\n"
+			"country,RO,Roumanie,,,region:europe\r\n"
+			"region,africa,Afrique,,,\r\nregion,europe,Europe,,,\r\n",
+			FMT_R_NONE, "", "");
+	qn_free(b);
 	evolves("a table and a value retired", a,
 		T_HEAD T_VICTIMS "origin,Origine,,,status,country,,,oui\r\n",
 		L_HEAD "country,NG,Nigeria,,,region:africa\r\n"
@@ -998,6 +1167,11 @@ static void test_write(void)
 				  "\r\n") &&
 			   strstr(l, "\r\ncountry,NG,Nigeria,Nigeria,,region:africa\r\n") &&
 			   !strstr(l, "\r\nsex,"), "cells as a spreadsheet reads them");
+		ok(l && strstr(l, L_HEAD "country,,Pays d'origine,Country of origin,,\r\n"
+			       "country,NG,") == l &&
+		   strstr(l, "\r\nregion,,Région,,,\r\nregion,africa,") &&
+		   !strstr(l, "\r\nreferral,,"),
+		   "a list's own row first of its rows, and only for a list with labels");
 		free(t);
 		free(l);
 	}
@@ -1015,6 +1189,7 @@ int main(void)
 	snprintf(samples, sizeof samples, "%s/samples/questionnaire", src && *src ? src : ".");
 	test_default_edition();
 	test_accepts();
+	test_list_labels();
 	test_refusals();
 	test_limits();
 	test_all_problems();
