@@ -10,10 +10,11 @@ Union, which roll up into their own region, as the national survey publishes
 them.  A value `unknown` (country not known) rolls up into the region
 `unknown`.
 
-The rows of the lists `country` and `world-region` are rewritten in place;
-every other row of the file is kept as it is, in its order.  The output is
-deterministic (countries sorted by code, then `unknown`), comma-separated
-with CRLF line ends, as `merger questionnaire show --format csv` writes it.
+The rows of the lists `country` and `world-region` are rewritten in place,
+each list's own row (its labels, value cell empty) first; every other row of
+the file is kept as it is, in its order.  The output is deterministic
+(countries sorted by code, then `unknown`), comma-separated with CRLF line
+ends, as `merger questionnaire show --format csv` writes it.
 The generated file is committed: this script is run by developers when
 iso-codes or the mapping changes, never at build or run time.
 
@@ -38,6 +39,11 @@ import sys
 
 HEADER = ["list", "value", "label_fr", "label_en", "retired", "rollup"]
 LABEL_MAX = 200
+
+# The labels of the two lists, as column headers and menus name them:
+# French, English.
+REGION_LIST = ("Région du monde", "World region")
+COUNTRY_LIST = ("Pays d'origine", "Country of origin")
 
 # The regions, in the order the reports show them: code, French, English.
 REGIONS = [
@@ -202,7 +208,9 @@ def main():
     iso_json = args[1] if len(args) == 3 else "/usr/share/iso-codes/json/iso_3166-1.json"
     iso_mo = args[2] if len(args) == 3 else "/usr/share/locale/fr/LC_MESSAGES/iso_3166-1.mo"
 
-    generated = [["world-region", c, f, e, "", ""] for c, f, e in REGIONS]
+    generated = [["world-region", ""] + list(REGION_LIST) + ["", ""]]
+    generated += [["world-region", c, f, e, "", ""] for c, f, e in REGIONS]
+    generated += [["country", ""] + list(COUNTRY_LIST) + ["", ""]]
     generated += [["country", c, f, e, "", r] for c, f, e, r in countries(iso_json, iso_mo)]
     for row in generated:
         check_label(row[2], "%s %s" % (row[0], row[1]))

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "fileio.h"
 #include "questionnaire.h"
 #include "refdata.h"
 #include "tap.h"
@@ -254,7 +255,7 @@ static void test_default_edition(void)
 	static struct problems ps;
 	questionnaire *q = default_edition(&ps);
 	const qn_table *t;
-	int li, country, region, v, nonempty = 1, ng, fr;
+	int li, country, region, v, nonempty = 1, named = 1, ng, fr;
 
 	if (!ok(q && ps.n == 0, "the default edition parses without any problem"))
 		show_problems(&ps);
@@ -290,6 +291,16 @@ static void test_default_edition(void)
 	ok(v == 249 && strcmp(q->lists[region].t.items[q->lists[country].rollup_of[v]].code,
 			      "unknown") == 0, "unknown comes last, into the region unknown");
 	is_int(qn_value_find(&q->lists[country], "ng"), -1, "value look-up is exact");
+	for (li = QN_BUILTIN_LISTS; li < q->nlists; li++)
+		named &= q->lists[li].label_fr[0] && q->lists[li].label_en[0];
+	ok(named, "every list of lists.csv has a French and an English label");
+	ok(strcmp(qn_list_label(&q->lists[country], 0), "Pays d'origine") == 0 &&
+	   strcmp(qn_list_label(&q->lists[country], 1), "Country of origin") == 0 &&
+	   strcmp(qn_list_label(&q->lists[region], 0), "Région du monde") == 0 &&
+	   strcmp(qn_list_label(&q->lists[qn_list_find(q, "relation")], 0),
+		  "Lien avec l'exploiteur") == 0 &&
+	   strcmp(qn_list_label(&q->lists[qn_list_find(q, "referral")], 1), "Referral") == 0,
+	   "country, world-region, relation and referral are named");
 	for (v = 0; v < q->ntables; v++)
 		nonempty &= q->tables[v].help_fr[0] && q->tables[v].title_en[0];
 	ok(nonempty, "every table has a help line and an English title");
@@ -1151,6 +1162,30 @@ static void round_trip(const char *name, const questionnaire *q)
 	free(l);
 }
 
+/* Whether sheet `which` (0 tables, 1 lists) of q is written exactly as
+ * the file name of the default edition holds it: the generator of its
+ * country rows writes as the programs do. */
+static int same_as_file(const questionnaire *q, int which, const char *name)
+{
+	char path[4200], *t = NULL, *l = NULL;
+	uint8_t *file = NULL;
+	size_t tlen = 0, llen = 0, flen = 0;
+	int same = 0;
+
+	snprintf(path, sizeof path, "%s/%s", samples, name);
+	if (write_sheets(q, &t, &tlen, &l, &llen) == 0 &&
+	    read_file_capped(path, QN_SHEET_MAX, &file, &flen, NULL) == FMT_OK) {
+		same = which ? llen == flen && memcmp(l, file, flen) == 0 :
+			       tlen == flen && memcmp(t, file, flen) == 0;
+		if (!same)
+			diag("%s written back differs from %s", name, path);
+	}
+	free(t);
+	free(l);
+	free(file);
+	return same;
+}
+
 static void test_write(void)
 {
 	static struct problems ps;
@@ -1177,8 +1212,11 @@ static void test_write(void)
 	}
 	qn_free(q);
 	q = default_edition(&ps);
-	if (q)
+	if (q) {
 		round_trip("the default edition", q);
+		ok(same_as_file(q, 0, "tables.csv") && same_as_file(q, 1, "lists.csv"),
+		   "the default edition written back is its sheets, byte for byte");
+	}
 	qn_free(q);
 }
 
