@@ -47,7 +47,9 @@ FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/f
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
 COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
-MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o)
+# The default questionnaire edition, carried inside the merger.
+DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
+MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 REPLAY_BIN    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
@@ -61,6 +63,19 @@ all: $(BUILD)/collector $(BUILD)/merger
 $(BUILD)/obj/%.o: %.c $(wildcard format/*.h collector/*.h merger/*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c $< -o $@
+
+# tools/embed runs on the build machine, whatever CC builds for.
+$(BUILD)/gen/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	cc -O2 -o $@ $<
+
+$(BUILD)/gen/default_qn.c: $(BUILD)/gen/embed $(DEFAULT_QN)
+	$(BUILD)/gen/embed $@ default_qn_tables samples/questionnaire/tables.csv \
+		default_qn_lists samples/questionnaire/lists.csv
+
+$(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libformat.a: $(FORMAT_OBJ)
 	@rm -f $@

@@ -100,5 +100,8 @@ int cmd_import(cctx *ctx, int argc, char **argv);
 int cmd_export(cctx *ctx, int argc, char **argv);
 int cmd_ack(cctx *ctx, int argc, char **argv);
 int cmd_status(cctx *ctx, int argc, char **argv);
+int cmd_tables(cctx *ctx, int argc, char **argv);
+int cmd_template(cctx *ctx, int argc, char **argv);
+int cmd_update(cctx *ctx, int argc, char **argv);
 
 #endif

@@ -112,6 +112,17 @@ static void refusal(const field_desc *f, const fmt_error *e, const char *value, 
 		snprintf(msg, cap, "champ %s : nombre invalide « %s » (nombre entier de %u à %u)",
 			 f->code, esc(value), (unsigned)f->min, (unsigned)f->max);
 		return;
+	case FT_CODE:
+		if (f->list && f->list->count <= 20) {
+			enum_describe(f->list, allowed, sizeof allowed);
+			snprintf(msg, cap, "champ %s : valeur inconnue « %s » (valeurs possibles : "
+				 "%s)", f->code, esc(value), allowed);
+		} else {
+			snprintf(msg, cap, "champ %s : valeur inconnue « %s » (%d valeurs possibles : "
+				 "voir collector tables)", f->code, esc(value),
+				 f->list ? f->list->count : 0);
+		}
+		return;
 	case FT_HOURS:
 		snprintf(msg, cap, "champ %s : durée invalide « %s » (en heures, par exemple 3, "
 			 "3.5 ou 2h30 ; au moins une minute, au plus %u heures)",

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "csv.h"
 #include "fields.h"
 #include "fileio.h"
@@ -142,19 +143,51 @@ static char *semicolons_to_commas(const char *d, size_t len, size_t *outlen)
 }
 
 typedef struct columns {
-	int kind;
+	const kind_desc *kind;
 	int ncols;
 	int id_col;                          /* -1 when absent */
 	const field_desc *field[CSV_MAX_FIELDS];
 } columns;
 
-/* Reads the header row into cols: the kind whose fields the columns
- * name.  Writes a French reason into m on failure. */
-static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
+#define CANDIDATES_MAX (2 + QN_TABLES_MAX)
+
+/* How far the header names[0..n) is from kind k: known columns, and the
+ * required ones it lacks (listed into missing when not NULL). */
+static void header_fit(const kind_desc *k, char names[][32], int n, int id_col, int *known,
+		       int *nmissing, char *missing, size_t cap)
 {
-	static const int kinds[] = { REC_ACTION, REC_SUPPORT, REC_TRAINING };
-	char names[CSV_MAX_FIELDS][32];
-	int i, j, k, best = REC_ACTION, best_score = -1000000;
+	int i, j;
+
+	*known = *nmissing = 0;
+	if (missing)
+		missing[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (i == id_col || kind_field(k, names[i]))
+			(*known)++;
+	for (j = 0; j < k->nfields; j++) {
+		if (!(k->fields[j].flags & FF_REQUIRED))
+			continue;
+		for (i = 0; i < n; i++)
+			if (strcmp(names[i], k->fields[j].code) == 0)
+				break;
+		if (i < n)
+			continue;
+		(*nmissing)++;
+		if (missing && strlen(missing) + strlen(k->fields[j].code) + 3 < cap) {
+			strcat(missing, missing[0] ? ", " : "");
+			strcat(missing, k->fields[j].code);
+		}
+	}
+}
+
+/* Reads the header row into cols: the kind, among cands[0..ncands), whose
+ * fields the columns name.  Writes a French reason into m on failure. */
+static int read_header(const csv_reader *r, const kind_desc *const *cands, int ncands,
+		       columns *cols, char *m, size_t cap)
+{
+	char names[CSV_MAX_FIELDS][32], missing[256];
+	const kind_desc *best = cands[0], *match = NULL;
+	int i, j, c, known, nmissing, best_score = -1000000, matches = 0;
 
 	cols->ncols = r->nfields;
 	cols->id_col = -1;
@@ -181,64 +214,68 @@ static int read_header(const csv_reader *r, columns *cols, char *m, size_t cap)
 		if (strcmp(names[i], "id") == 0)
 			cols->id_col = i;
 	}
-	for (k = 0; k < 3; k++) {
-		int known = 0, missing = 0, n;
-		const field_desc *fs = fields_of(kinds[k], &n);
-
-		for (i = 0; i < r->nfields; i++)
-			if (i == cols->id_col || field_find(kinds[k], names[i]))
-				known++;
-		for (j = 0; j < n; j++) {
-			if (!(fs[j].flags & FF_REQUIRED))
-				continue;
-			for (i = 0; i < r->nfields; i++)
-				if (strcmp(names[i], fs[j].code) == 0)
-					break;
-			if (i == r->nfields)
-				missing++;
-		}
-		if (known == r->nfields && !missing) {
-			cols->kind = kinds[k];
-			for (i = 0; i < r->nfields; i++)
-				cols->field[i] = i == cols->id_col ? NULL :
-						 field_find(kinds[k], names[i]);
-			return 0;
+	for (c = 0; c < ncands; c++) {
+		header_fit(cands[c], names, r->nfields, cols->id_col, &known, &nmissing, NULL, 0);
+		if (known == r->nfields && !nmissing) {
+			if (!matches++)
+				match = cands[c];
+			continue;
 		}
 		/* Resemblance: the columns it knows first, then the fewest
 		 * required columns missing. */
-		if (known * 100 - missing > best_score) {
-			best_score = known * 100 - missing;
-			best = kinds[k];
+		if (known * 100 - nmissing > best_score) {
+			best_score = known * 100 - nmissing;
+			best = cands[c];
 		}
+	}
+	if (matches > 1) {
+		snprintf(m, cap, "ligne %u : ces colonnes sont celles de plusieurs tableaux du "
+			 "questionnaire ; précisez lequel avec --table (voir collector tables)",
+			 r->line);
+		return -1;
+	}
+	if (match) {
+		cols->kind = match;
+		for (i = 0; i < r->nfields; i++)
+			cols->field[i] = i == cols->id_col ? NULL : kind_field(match, names[i]);
+		return 0;
 	}
 	/* Explain against the kind the header resembles most. */
 	for (i = 0; i < r->nfields; i++)
-		if (i != cols->id_col && !field_find(best, names[i])) {
+		if (i != cols->id_col && !kind_field(best, names[i])) {
 			snprintf(m, cap, "ligne %u : colonne « %s » inconnue pour un fichier "
-				 "de type %s (voir les modèles de samples/templates)", r->line,
-				 esc(names[i]), record_kind_name(best));
+				 "de type %s (voir collector template %s)", r->line,
+				 esc(names[i]), best->code, best->code);
 			return -1;
 		}
-	{
-		int n;
-		const field_desc *fs = fields_of(best, &n);
-		char list[256] = "";
-
-		for (j = 0; j < n; j++) {
-			if (!(fs[j].flags & FF_REQUIRED))
-				continue;
-			for (i = 0; i < r->nfields; i++)
-				if (strcmp(names[i], fs[j].code) == 0)
-					break;
-			if (i == r->nfields) {
-				strcat(list, list[0] ? ", " : "");
-				strcat(list, fs[j].code);
-			}
-		}
-		snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "
-			 "type %s : %s", r->line, record_kind_name(best), list);
-	}
+	header_fit(best, names, r->nfields, cols->id_col, &known, &nmissing, missing,
+		   sizeof missing);
+	snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "
+		 "type %s : %s", r->line, best->code, missing);
 	return -1;
+}
+
+/* The kinds a file may hold: actions, trainings and the tables of the
+ * questionnaire that are not retired; only `table` when given. */
+static int candidates(const catalogue *cat, const char *table, const kind_desc **out)
+{
+	const qn_table *t;
+	int n = 0;
+
+	if (table) {
+		out[0] = catalogue_table(cat, strcmp(table, "support") == 0 ? SUPPORT_TABLE :
+					 table);
+		return out[0] ? 1 : 0;
+	}
+	out[n++] = kind_desc_of(REC_ACTION);
+	out[n++] = kind_desc_of(REC_TRAINING);
+	for (int i = 0; i < catalogue_ntables(cat) && n < CANDIDATES_MAX; i++) {
+		const kind_desc *k = catalogue_nth(cat, i, &t);
+
+		if (!t->retired)
+			out[n++] = k;
+	}
+	return n;
 }
 
 /* Whether every cell of the row is empty: spreadsheets leave such rows. */
@@ -280,10 +317,12 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 			return -1;
 		}
 		rc = store_get(s, id, old, err);
-		if (rc == FMT_DONE || (rc == FMT_OK && old->rec.kind != cols->kind)) {
+		if (rc == FMT_DONE || (rc == FMT_OK && (old->rec.kind != cols->kind->kind ||
+		    (old->rec.kind == REC_COUNT &&
+		     strcmp(old->rec.u.count.table, cols->kind->code) != 0)))) {
 			snprintf(m, cap, "aucun%s %s n'a l'identifiant %s",
-				 cols->kind == REC_SUPPORT ? "" : "e", kind_french(cols->kind, 0),
-				 esc(cr->fields[cols->id_col]));
+				 cols->kind->kind == REC_COUNT ? "" : "e",
+				 kind_french(cols->kind->kind, 0), esc(cr->fields[cols->id_col]));
 			return -1;
 		}
 		if (rc)
@@ -296,7 +335,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 		*r = old->rec;
 		have_id = 1;
 	} else {
-		record_blank(r, cols->kind);
+		catalogue_blank(cols->kind, r);
 		r->version = 1;
 		r->recorded_at = now;
 	}
@@ -329,6 +368,10 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 
 int cmd_import(cctx *ctx, int argc, char **argv)
 {
+	opt opts[] = { { "table", 1, NULL } };
+	const kind_desc *cands[CANDIDATES_MAX];
+	catalogue *cat = NULL;
+	int ncands;
 	fmt_error err = { 0 };
 	char *pos[1], m[1024];
 	uint8_t *data = NULL;
@@ -344,7 +387,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	int npos, rc;
 	int64_t now;
 
-	if ((rc = args_parse("import", argc, argv, NULL, 0, pos, 1, &npos)))
+	if ((rc = args_parse("import", argc, argv, opts, 1, pos, 1, &npos)))
 		return rc;
 	if (npos != 1)
 		return usage_error("import : précisez le fichier CSV à importer (ou - pour "
@@ -355,6 +398,14 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 		return rc;
 	if ((now = collector_now()) < 0)
 		return EXIT_USAGE;
+	if ((rc = catalogue_load(ctx, &cat)))
+		return rc;
+	ncands = candidates(cat, opts[0].value, cands);
+	if (!ncands) {
+		rc = usage_error("import : le questionnaire n'a pas de tableau « %s » (voir "
+				 "collector tables)", esc(opts[0].value));
+		goto out;
+	}
 	if (read_file_capped(path, IMPORT_MAX_BYTES, &data, &len, &err) != FMT_OK) {
 		rc = fail(&err, name);
 		goto out;
@@ -394,7 +445,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 		rc = fail(&err, name);
 		goto out;
 	}
-	if (read_header(cr, &cols, m, sizeof m) != 0) {
+	if (read_header(cr, cands, ncands, &cols, m, sizeof m) != 0) {
 		msg("%s : %s ; rien n'a été importé", esc(name), m);
 		rc = EXIT_REFUSED;
 		goto out;
@@ -451,11 +502,12 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	else
 		msg("%s : %u ligne%s importée%s (%s) : %u nouveau%s, %u mis à jour, %u inchangé%s",
 		    esc(name), t.rows, t.rows > 1 ? "s" : "", t.rows > 1 ? "s" : "",
-		    kind_french(cols.kind, 1), t.added, t.added > 1 ? "x" : "", t.updated,
+		    cols.kind->fr_plural, t.added, t.added > 1 ? "x" : "", t.updated,
 		    t.unchanged, t.unchanged > 1 ? "s" : "");
 	rc = 0;
 out:
 	store_close(s);
+	catalogue_free(cat);
 	free(data);
 	free(conv);
 	free(cr);

@@ -58,23 +58,6 @@ static int folder_empty(const char *dir)
 	return empty;
 }
 
-/* Writes data to path ("-": stdout) atomically, with the given mode. */
-static int write_output(const char *path, const uint8_t *data, size_t len, int mode,
-			int no_replace, fmt_error *err)
-{
-	atomic_file f;
-	int rc = atomic_open(&f, path, mode, no_replace, err);
-
-	if (rc != FMT_OK)
-		return rc;
-	rc = write_all(f.fd, data, len, err);
-	if (rc == FMT_OK)
-		rc = atomic_commit(&f, err);
-	if (rc != FMT_OK)
-		atomic_abort(&f);
-	return rc;
-}
-
 /* The organisation record from the flags of init (its id is made with the
  * store, once the key id is known). */
 static int org_from_flags(record *r, const opt *opts, int nopts, int64_t now)
@@ -128,7 +111,7 @@ static int build_home(const char *dir, const uint8_t *kitdata, size_t kitlen,
 		return rc;
 	}
 	if ((rc = path_join(path, dir, "kit", err)) ||
-	    (rc = write_output(path, kitdata, kitlen, 0600, 1, err))) {
+	    (rc = atomic_write_file(path, kitdata, kitlen, 0600, 1, err))) {
 		snprintf(what, wcap, "kit");
 		return rc;
 	}
@@ -251,12 +234,14 @@ int cmd_init(cctx *ctx, int argc, char **argv)
 		msg("%s : ce kit utilise des listes de référence plus récentes (version %u) que "
 		    "ce collector (version %d) : mettez collector à jour", esc(kitpath),
 		    k.refdata_version, REFDATA_VERSION);
+		kit_free(&k);
 		free(kitdata);
 		return EXIT_REFUSED;
 	}
 
 	org = malloc(sizeof *org);
 	if (!org) {
+		kit_free(&k);
 		free(kitdata);
 		msg("mémoire insuffisante");
 		return EXIT_INTERNAL;
@@ -322,6 +307,7 @@ int cmd_init(cctx *ctx, int argc, char **argv)
 	rc = 0;
 out:
 	keys_free(id);
+	kit_free(&k);
 	free(org);
 	free(kitdata);
 	return rc;
@@ -376,7 +362,7 @@ int cmd_request(cctx *ctx, int argc, char **argv)
 	if ((rc = request_write(id, q, &data, &len, &err)))
 		goto fail;
 	what = out;
-	if ((rc = write_output(out, data, len, 0644, 0, &err)))
+	if ((rc = atomic_write_file(out, data, len, 0644, 0, &err)))
 		goto fail;
 	if (strcmp(out, "-") != 0)
 		msg("demande d'inscription écrite dans %s : envoyez-la au coordinateur "
@@ -390,6 +376,7 @@ out:
 	free(q);
 	free(org);
 	keys_free(id);
+	kit_free(&k);
 	store_close(s);
 	return rc;
 }

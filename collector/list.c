@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "catalogue.h"
 #include "csv.h"
 #include "fields.h"
 #include "store.h"
@@ -33,7 +34,7 @@ enum list_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
 typedef struct listing {
 	enum list_format format;
-	int kind;
+	const kind_desc *kind;       /* a count table lists its own counts only */
 	const field_desc *fs;
 	int n;
 	int pass;                    /* text: 1 measures, 2 prints */
@@ -158,6 +159,10 @@ static void json_record(listing *l, const stored *sr)
 	printf("%s\n  {\"id\": \"%s\", \"record\": \"%s\", \"version\": %u, "
 	       "\"recorded_at\": \"%s\"", l->first ? "" : ",", id, record_kind_name(r->kind),
 	       r->version, when);
+	if (r->kind == REC_COUNT) {
+		fputs(", \"table\": ", stdout);
+		out_json_string(stdout, r->u.count.table);
+	}
 	l->first = 0;
 	for (i = 0; i < l->n; i++) {
 		const field_desc *f = &l->fs[i];
@@ -201,6 +206,8 @@ static int each_record(void *ctx, const stored *sr, fmt_error *err)
 	char *bufs[17];
 	int i, w;
 
+	if (r->kind == REC_COUNT && strcmp(r->u.count.table, l->kind->code) != 0)
+		return FMT_OK;
 	l->count++;
 	switch (l->format) {
 	case FMT_JSON:
@@ -252,14 +259,15 @@ static int each_record(void *ctx, const stored *sr, fmt_error *err)
 	return FMT_OK;
 }
 
-/* One kind in the chosen format. */
-static int list_kind(store *s, listing *l, int kind, fmt_error *err)
+/* One kind (a count table: its counts) in the chosen format. */
+static int list_kind(store *s, listing *l, const kind_desc *k, fmt_error *err)
 {
 	const char *cells[17];
 	int i, rc;
 
-	l->kind = kind;
-	l->fs = fields_of(kind, &l->n);
+	l->kind = k;
+	l->fs = k->fields;
+	l->n = k->nfields;
 	l->count = 0;
 	if (l->format == FMT_CSV) {
 		cells[0] = "id";
@@ -267,44 +275,54 @@ static int list_kind(store *s, listing *l, int kind, fmt_error *err)
 			cells[i + 1] = l->fs[i].code;
 		csv_write_row(stdout, cells, l->n + 1);
 	}
-	if (l->format != FMT_TEXT || kind == REC_ORG)
-		return store_each(s, kind, STORE_LIVE, each_record, l, err);
+	if (l->format != FMT_TEXT || k->kind == REC_ORG)
+		return store_each(s, k->kind, STORE_LIVE, each_record, l, err);
 
 	l->width[0] = text_width("Identifiant");
 	for (i = 0; i < l->n; i++)
 		l->width[i + 1] = text_width(l->fs[i].fr);
 	l->pass = 1;
-	if ((rc = store_each(s, kind, STORE_LIVE, each_record, l, err)))
+	if ((rc = store_each(s, k->kind, STORE_LIVE, each_record, l, err)))
 		return rc;
 	if (l->count == 0) {
-		printf("%s : aucun%s enregistré%s\n", kind_french(kind, 1),
-		       kind == REC_SUPPORT ? "" : "e", kind == REC_SUPPORT ? "" : "e");
+		if (k->kind == REC_COUNT)
+			printf("%s : aucun comptage enregistré\n", k->fr);
+		else
+			printf("%s : aucune enregistrée\n", k->fr_plural);
 		return FMT_OK;
 	}
-	printf("%c%s (%u)\n", kind_french(kind, 1)[0] - 'a' + 'A', kind_french(kind, 1) + 1,
-	       l->count);
+	if (k->kind == REC_COUNT)
+		printf("%s (%u)\n", k->fr, l->count);
+	else
+		printf("%c%s (%u)\n", k->fr_plural[0] - 'a' + 'A', k->fr_plural + 1, l->count);
 	text_header(l);
 	l->pass = 2;
-	return store_each(s, kind, STORE_LIVE, each_record, l, err);
+	return store_each(s, k->kind, STORE_LIVE, each_record, l, err);
+}
+
+/* Whether table t holds any live count: the full listing shows the
+ * tables a field worker filled, not every table of the questionnaire. */
+static int table_used(store *s, const kind_desc *t, int *used, fmt_error *err)
+{
+	return store_table_used(s, t->code, used, err);
 }
 
 int cmd_list(cctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "format", 1, NULL } };
-	static const int all[] = { REC_ORG, REC_ACTION, REC_SUPPORT, REC_TRAINING };
+	static const int builtin[] = { REC_ORG, REC_ACTION, REC_TRAINING };
+	const kind_desc *kind = NULL, *k;
+	catalogue *cat = NULL;
 	fmt_error err = { 0 };
 	listing l;
 	store *s = NULL;
 	const char *fmt;
 	char *pos[1];
-	int npos, rc, kind = 0;
+	int npos, rc, used, shown = 0;
 	size_t i;
 
 	if ((rc = args_parse("list", argc, argv, opts, 1, pos, 1, &npos)))
 		return rc;
-	if (npos && !(kind = kind_from_name(pos[0])))
-		return usage_error("list : « %s » n'est pas un type d'enregistrement (action, "
-				   "support, training ou organisation)", esc(pos[0]));
 	memset(&l, 0, sizeof l);
 	fmt = opts[0].value ? opts[0].value : "text";
 	if (strcmp(fmt, "text") == 0)
@@ -315,11 +333,17 @@ int cmd_list(cctx *ctx, int argc, char **argv)
 		l.format = FMT_JSON;
 	else
 		return usage_error("list : format inconnu « %s » (text, csv ou json)", esc(fmt));
-	if (l.format == FMT_CSV && !kind)
-		return usage_error("list : en CSV, précisez le type : list action|support|"
-				   "training|organisation --format csv");
-	if ((rc = check_home(ctx)))
+	if (l.format == FMT_CSV && !npos)
+		return usage_error("list : en CSV, précisez le type : list action|training|"
+				   "organisation|TABLEAU --format csv");
+	if ((rc = check_home(ctx)) || (rc = catalogue_load(ctx, &cat)))
 		return rc;
+	if (npos && !(kind = catalogue_find(cat, pos[0]))) {
+		rc = usage_error("list : « %s » n'est ni un type d'enregistrement (action, training, "
+				 "organisation) ni un tableau du questionnaire (voir collector "
+				 "tables)", esc(pos[0]));
+		goto out;
+	}
 	l.value = malloc(VALUE_CAP);
 	l.cell = malloc(VALUE_CAP);
 	if (!l.value || !l.cell) {
@@ -334,13 +358,27 @@ int cmd_list(cctx *ctx, int argc, char **argv)
 		goto fail;
 	if (l.format == FMT_JSON)
 		putchar('[');
-	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (kind && all[i] != kind)
-			continue;
-		if (l.format == FMT_TEXT && !kind && i > 0)
-			putchar('\n');
-		if ((rc = list_kind(s, &l, all[i], &err)))
+	if (kind) {
+		if ((rc = list_kind(s, &l, kind, &err)))
 			goto fail;
+	} else {
+		for (i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+			if (l.format == FMT_TEXT && shown++)
+				putchar('\n');
+			if ((rc = list_kind(s, &l, kind_desc_of(builtin[i]), &err)))
+				goto fail;
+		}
+		/* The tables the organisation filled, in the questionnaire's order. */
+		for (int t = 0; (k = catalogue_nth(cat, t, NULL)); t++) {
+			if ((rc = table_used(s, k, &used, &err)))
+				goto fail;
+			if (!used)
+				continue;
+			if (l.format == FMT_TEXT)
+				putchar('\n');
+			if ((rc = list_kind(s, &l, k, &err)))
+				goto fail;
+		}
 	}
 	if (l.format == FMT_JSON)
 		printf("%s]\n", l.first ? "" : "\n");
@@ -358,6 +396,7 @@ out:
 	if (s)
 		store_rollback(s);
 	store_close(s);
+	catalogue_free(cat);
 	free(l.value);
 	free(l.cell);
 	return rc;

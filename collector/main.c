@@ -28,16 +28,21 @@ static const char usage_text[] =
 "  request -o FICHIER      demande d'inscription à envoyer au coordinateur\n"
 "  add action --dept D --type T --start DATE [--end DATE] [--public P,...]\n"
 "       [--exploitation E,...] [--people N] [--partners TEXTE] [--note TEXTE]\n"
+"  add count TABLEAU --period P --dept D --DIMENSION CODE... --count N\n"
 "  add support --period P --dept D --status S --exploitation E --sex X\n"
-"       --age A --count N\n"
+"       --age A --count N       (le tableau victims)\n"
 "  add training --date DATE --dept D --audience A,... --participants N\n"
 "       [--hours H] [--exploitation E,...] [--note TEXTE]\n"
-"                          enregistre une action, un comptage de victimes\n"
-"                          ou une formation (affiche son identifiant)\n"
-"  list [action|support|training|organisation] [--format text|csv|json]\n"
+"                          enregistre une action, un comptage ou une formation\n"
+"                          (affiche son identifiant)\n"
+"  list [action|training|organisation|TABLEAU|support] [--format text|csv|json]\n"
 "  edit ID --CHAMP VALEUR...   modifie un enregistrement (ou l'organisation)\n"
 "  delete ID               supprime un enregistrement\n"
-"  import FICHIER.csv      importe un tableau (modèles dans samples/templates)\n"
+"  import [--table TABLEAU] FICHIER.csv\n"
+"                          importe un tableur (en-tête : collector template)\n"
+"  tables                  les tableaux du questionnaire et leurs colonnes\n"
+"  template TABLEAU [-o FICHIER]  l'en-tête CSV d'un tableur à remplir\n"
+"  update --kit FICHIER    nouvelle édition du questionnaire du coordinateur\n"
 "  export -o FICHIER [--full]  écrit le fichier chiffré pour le coordinateur\n"
 "  ack ACCUSÉ...           applique les accusés de réception du coordinateur\n"
 "  status                  ce qui reste à envoyer, derniers envois et accusés\n"
@@ -69,6 +74,9 @@ static const struct {
 	{ "export", cmd_export },
 	{ "ack", cmd_ack },
 	{ "status", cmd_status },
+	{ "tables", cmd_tables },
+	{ "template", cmd_template },
+	{ "update", cmd_update },
 };
 
 /* Whether the command is followed by --help ("collector add --help",

@@ -117,6 +117,7 @@ static const char *question(const field_desc *f, char *buf, size_t cap)
 			 "virgules) : ");
 		break;
 	case FT_ENUM:
+	case FT_CODE:
 		snprintf(buf, cap, "Votre choix : ");
 		break;
 	default:
@@ -131,7 +132,7 @@ int prompt_field(record *r, const field_desc *f)
 	int i;
 
 	for (;;) {
-		if (f->type == FT_ENUM || f->type == FT_SET) {
+		if (f->type == FT_ENUM || f->type == FT_SET || (f->type == FT_CODE && f->list)) {
 			fprintf(stderr, "%s :\n", f->fr);
 			for (i = 0; i < f->list->count; i++) {
 				fprintf(stderr, "  %d) ", i + 1);
@@ -145,7 +146,7 @@ int prompt_field(record *r, const field_desc *f)
 			msg("saisie interrompue : rien n'a été enregistré");
 			return EXIT_USAGE;
 		}
-		if (f->type == FT_ENUM || f->type == FT_SET)
+		if (f->type == FT_ENUM || f->type == FT_SET || (f->type == FT_CODE && f->list))
 			numbers_to_codes(f->list, answer, value, sizeof value);
 		else
 			snprintf(value, sizeof value, "%s", answer);

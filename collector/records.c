@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "catalogue.h"
 #include "fields.h"
 #include "prompt.h"
 
@@ -120,43 +121,81 @@ int records_update(store *s, const stored *old, record *r, int64_t now,
 
 /* ---- add --------------------------------------------------------------- */
 
+/* The kind `add` records, from its arguments: "action", "training",
+ * "count TABLE", or "support" for the table of victims.  *used: how many
+ * arguments name it.  NULL after a usage message (*rc set). */
+static const kind_desc *add_kind(const catalogue *cat, int argc, char **argv, int *used,
+				 int *rc)
+{
+	const kind_desc *k = NULL;
+
+	*used = 1;
+	if (argc > 2 && strcmp(argv[1], "count") == 0) {
+		*used = 2;
+		k = catalogue_table(cat, argv[2]);
+		if (!k) {
+			*rc = usage_error("add count : le questionnaire n'a pas de tableau « %s » "
+					  "(voir collector tables)", esc(argv[2]));
+			return NULL;
+		}
+		return k;
+	}
+	if (argc > 1 && strcmp(argv[1], "count") != 0)
+		k = catalogue_find(cat, argv[1]);
+	if (!k || k->kind == REC_ORG || (k->kind == REC_COUNT && strcmp(argv[1], "support"))) {
+		*rc = usage_error("add : précisez ce qui est enregistré : action, training "
+				  "(formation), count TABLEAU (un comptage) ou support (comptage "
+				  "de victimes)%s%s%s", argc > 1 ? ", pas « " : "",
+				  argc > 1 ? esc(argv[1]) : "", argc > 1 ? " »" : "");
+		return NULL;
+	}
+	return k;
+}
+
 int cmd_add(cctx *ctx, int argc, char **argv)
 {
 	opt opts[16];
 	const field_desc *fs;
+	const kind_desc *k;
+	catalogue *cat = NULL;
 	fmt_error err = { 0 };
 	enum save_outcome outcome;
 	char *pos[1], m[1024], missing[256] = "", id[33];
 	record *r = NULL;
 	store *s = NULL;
-	int kind, n, i, npos, rc, nmissing = 0;
+	int n, i, npos, rc = 0, nmissing = 0, used;
 	int64_t now;
 
-	kind = argc > 1 ? kind_from_name(argv[1]) : 0;
-	if (kind != REC_ACTION && kind != REC_SUPPORT && kind != REC_TRAINING)
-		return usage_error("add : précisez ce qui est enregistré : action, support "
-				   "(comptage de victimes) ou training (formation)%s%s%s",
-				   argc > 1 ? ", pas « " : "", argc > 1 ? esc(argv[1]) : "",
-				   argc > 1 ? " »" : "");
-	fs = fields_of(kind, &n);
+	/* The tables, and so the flags of a count, are the questionnaire's. */
+	if (argc < 2)
+		return usage_error("add : précisez ce qui est enregistré : action, training "
+				   "(formation), count TABLEAU (un comptage) ou support "
+				   "(comptage de victimes)");
+	if ((rc = check_home(ctx)) || (rc = catalogue_load(ctx, &cat)))
+		return rc;
+	if (!(k = add_kind(cat, argc, argv, &used, &rc)))
+		goto out;
+	fs = k->fields;
+	n = k->nfields;
 	for (i = 0; i < n; i++) {
 		opts[i].name = fs[i].code;
 		opts[i].has_arg = 1;
 		opts[i].value = NULL;
 	}
-	if ((rc = args_parse("add", argc - 1, argv + 1, opts, n, pos, 0, &npos)))
-		return rc;
-	if ((rc = check_home(ctx)))
-		return rc;
-	if ((now = collector_now()) < 0)
-		return EXIT_USAGE;
+	if ((rc = args_parse("add", argc - used, argv + used, opts, n, pos, 0, &npos)))
+		goto out;
+	if ((now = collector_now()) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	r = malloc(sizeof *r);
 	if (!r) {
 		msg("mémoire insuffisante");
-		return EXIT_INTERNAL;
+		rc = EXIT_INTERNAL;
+		goto out;
 	}
-	record_blank(r, kind);
+	catalogue_blank(k, r);
 	for (i = 0; i < n; i++) {
 		if (!opts[i].value)
 			continue;
@@ -178,14 +217,15 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	/* Ask only on a terminal: in a pipe or a script, nobody answers. */
 	if (nmissing && !ctx->interactive) {
 		rc = usage_error("add %s : option%s obligatoire%s manquante%s : %s",
-				 record_kind_name(kind), nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
+				 k->code, nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
 				 nmissing > 1 ? "s" : "", missing);
 		goto out;
 	}
 	for (i = 0; i < n && nmissing; i++)
 		if ((fs[i].flags & FF_REQUIRED) && !opts[i].value && (rc = prompt_field(r, &fs[i])))
 			goto out;
-	/* The version and time are those of a new record until the store
+	
+/* The version and time are those of a new record until the store
 	 * says otherwise (records_add); validation needs them set. */
 	r->version = 1;
 	r->recorded_at = now;
@@ -207,10 +247,10 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	printf("%s\n", id);
 	if (outcome == SAVED_UPDATED)
 		msg("ce comptage existait déjà : nombre remplacé par %u (version %u)",
-		    r->u.support.count, r->version);
+		    r->u.count.count, r->version);
 	else if (outcome == SAVED_REVIVED)
 		msg("ce comptage avait été supprimé : il est rétabli avec le nombre %u "
-		    "(version %u)", r->u.support.count, r->version);
+		    "(version %u)", r->u.count.count, r->version);
 	else if (outcome == SAVED_UNCHANGED)
 		msg("ce comptage est déjà enregistré avec ce nombre : rien n'a changé");
 	rc = 0;
@@ -219,6 +259,7 @@ fail:
 	rc = fail(&err, ctx->db_path);
 out:
 	store_close(s);
+	catalogue_free(cat);
 	free(r);
 	return rc;
 }
@@ -305,6 +346,8 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 	const char *names[EDIT_MAX], *values[EDIT_MAX], *target = NULL;
 	fmt_error err = { 0 };
 	enum save_outcome outcome;
+	const kind_desc *kd;
+	catalogue *cat = NULL;
 	char m[1024], id[33];
 	stored *old = NULL;
 	record *r = NULL;
@@ -356,21 +399,27 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 		goto rollback;
 	}
 	*r = old->rec;
+	if ((rc = catalogue_load(ctx, &cat)))
+		goto rollback;
+	if (!(kd = catalogue_of(cat, r))) {
+		msg("le comptage %s est d'un tableau (« %s ») que le questionnaire actuel ne "
+		    "connaît pas : il ne peut pas être modifié", id, esc(r->u.count.table));
+		rc = EXIT_REFUSED;
+		goto rollback;
+	}
 	for (i = 0; i < nf; i++) {
-		const field_desc *f = field_find(r->kind, names[i]);
+		const field_desc *f = kind_field(kd, names[i]);
 
 		if (!f) {
-			int n, k;
-			const field_desc *fs = fields_of(r->kind, &n);
-			char list[256] = "";
+			char list[512] = "";
 
-			for (k = 0; k < n; k++) {
-				strcat(list, k ? ", --" : "--");
-				strcat(list, fs[k].code);
+			for (j = 0; j < kd->nfields; j++) {
+				strcat(list, j ? ", --" : "--");
+				strcat(list, kd->fields[j].code);
 			}
 			rc = usage_error("edit : champ --%s inconnu pour un enregistrement de "
 					 "type %s (champs possibles : %s)", esc(names[i]),
-					 record_kind_name(r->kind), list);
+					 kd->code, list);
 			goto rollback;
 		}
 		if (field_set(r, f, values[i], m, sizeof m) != 0) {
@@ -407,6 +456,7 @@ rollback:
 	store_rollback(s);
 out:
 	store_close(s);
+	catalogue_free(cat);
 	free(old);
 	free(r);
 	return rc;

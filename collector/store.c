@@ -90,7 +90,7 @@ static const db_migration migrations[] = {
 };
 
 enum {
-	Q_GET, Q_PREFIX, Q_NATKEY, Q_ORG, Q_HISTORY, Q_PUT,
+	Q_GET, Q_PREFIX, Q_NATKEY, Q_TABLE_USED, Q_ORG, Q_HISTORY, Q_PUT,
 	Q_LIVE, Q_LIVE_KIND, Q_PENDING, Q_PENDING_KIND, Q_ALL, Q_ALL_KIND, Q_COUNTS,
 	Q_NEXT_SEQ, Q_ADD_EXPORT, Q_FORGET_EXPORT, Q_LAST_EXPORT,
 	Q_FIND_RECEIPT, Q_ADD_RECEIPT, Q_LAST_RECEIPT, Q_ACK, Q_ACK_GET, Q_META, Q_META_GET,
@@ -104,6 +104,10 @@ static const char *const sql[Q_COUNT] = {
 		     "AND substr(hex(id), -?3) = upper(?4) LIMIT 2",
 	[Q_NATKEY] = "SELECT body, acked_version FROM record WHERE natkey = ?1 "
 		     "ORDER BY deleted, recorded_at DESC, rid DESC LIMIT 1",
+	/* A count's natural key starts with its table's code and a '|'
+	 * ('|' + 1 is '}'): a range of the natkey index. */
+	[Q_TABLE_USED] = "SELECT 1 FROM record WHERE natkey >= ?1 || '|' AND natkey < ?1 || '}' "
+			 "AND deleted = 0 LIMIT 1",
 	[Q_ORG] = "SELECT body, acked_version FROM record WHERE kind = 1 "
 		  "ORDER BY rid LIMIT 1",
 	[Q_HISTORY] = "INSERT OR IGNORE INTO history(id, version, recorded_at, deleted, body) "
@@ -355,6 +359,25 @@ int store_find_natkey(store *s, const record *k, stored *out, fmt_error *err)
 		return FMT_DONE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	return one_record(s, st, out, "looking a count up", err);
+}
+
+int store_table_used(store *s, const char *table, int *used, fmt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = stmt(s, Q_TABLE_USED, &st, err);
+
+	*used = 0;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*used = 1;
+		return done(st, FMT_OK);
+	}
+	if (rc != SQLITE_DONE)
+		return done(st, db_fail(s->db, rc, "looking for counts", err));
+	return done(st, FMT_OK);
 }
 
 int store_org(store *s, stored *out, fmt_error *err)

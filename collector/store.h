@@ -73,6 +73,8 @@ int store_find_short(store *s, const char *hex, uint8_t id[16], int *ambiguous,
  * there is one, otherwise the most recently deleted.  FMT_DONE when none,
  * and for a kind without a natural key. */
 int store_find_natkey(store *s, const record *k, stored *out, fmt_error *err);
+/* Whether table holds any live count: *used 1 or 0. */
+int store_table_used(store *s, const char *table, int *used, fmt_error *err);
 /* The organisation record. */
 int store_org(store *s, stored *out, fmt_error *err);
 

@@ -12,6 +12,8 @@
  */
 #include "collector.h"
 
+#include "questionnaire.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,7 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		return rc;
 	e = calloc(1, sizeof *e);
 	if (!e) {
+		kit_free(&k);
 		msg("mémoire insuffisante");
 		return EXIT_INTERNAL;
 	}
@@ -152,6 +155,7 @@ out:
 	bundle_writer_free(w);
 	store_close(s);
 	keys_free(id);
+	kit_free(&k);
 	free(e);
 	return rc;
 }
@@ -262,9 +266,12 @@ int cmd_ack(cctx *ctx, int argc, char **argv)
 				   "coordinateur (fichiers .receipt)");
 	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
-	if ((rc = keys_load(&id, ctx->key_path, &err)))
+	if ((rc = keys_load(&id, ctx->key_path, &err))) {
+		kit_free(&k);
 		return fail(&err, ctx->key_path);
+	}
 	if ((rc = store_open(&s, ctx->db_path, &err))) {
+		kit_free(&k);
 		keys_free(id);
 		return fail(&err, ctx->db_path);
 	}
@@ -277,6 +284,7 @@ int cmd_ack(cctx *ctx, int argc, char **argv)
 	}
 	store_close(s);
 	keys_free(id);
+	kit_free(&k);
 	return worst;
 }
 
@@ -319,6 +327,9 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	printf("Ce poste : clé %s (empreinte %s)\n", keyid, fp);
 	keys_fingerprint(&kt.coord, fp);
 	printf("Coordinateur : %s (empreinte %s)\n", esc(kt.name), fp);
+	format_when(kt.qn->published, 0, when, sizeof when);
+	printf("Questionnaire : édition %u du %s (%d tableau%s)\n", (unsigned)kt.qn->edition,
+	       when, kt.qn->ntables, kt.qn->ntables > 1 ? "x" : "");
 	printf("Dossier de travail : %s\n", esc(ctx->home));
 
 	rc = store_last_export(s, e, &err);
@@ -361,6 +372,7 @@ fail:
 out:
 	store_close(s);
 	keys_free(id);
+	kit_free(&kt);
 	free(org);
 	free(e);
 	free(r);

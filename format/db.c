@@ -39,11 +39,35 @@ const char *db_field_type(const field_desc *f)
 	}
 }
 
+int db_field_columns(const field_desc *f)
+{
+	return f->type == FT_CODES ? REC_DIMS_MAX : 1;
+}
+
+void db_field_column(const field_desc *f, int j, char name[32])
+{
+	if (f->type == FT_CODES)
+		snprintf(name, 32, "%s%d", f->sql, j + 1);
+	else
+		snprintf(name, 32, "%s", f->sql);
+}
+
 int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f)
 {
 	/* A département set of 101 codes is the longest text after a note. */
 	char buf[REC_NOTE_MAX + 1];
 
+	if (f->type == FT_CODES) {
+		const uint8_t *n = (const uint8_t *)r + f->off;
+		const char *codes = (const char *)(n + 1);
+		int rc = SQLITE_OK;
+
+		for (int j = 0; j < REC_DIMS_MAX && rc == SQLITE_OK; j++)
+			rc = j < *n ? sqlite3_bind_text(st, i + j, codes + j * (REC_CODE_MAX + 1),
+							-1, SQLITE_TRANSIENT) :
+				      sqlite3_bind_null(st, i + j);
+		return rc;
+	}
 	if (!field_given(r, f))
 		return sqlite3_bind_null(st, i);
 	switch (f->type) {

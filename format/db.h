@@ -49,10 +49,16 @@ int db_fail(sqlite3 *db, int rc, const char *what, fmt_error *err);
 /* The SQL type of the column of field f: "TEXT", "INTEGER" or "REAL". */
 const char *db_field_type(const field_desc *f);
 
-/* Binds field f of r to parameter i of st: its canonical text (codes,
- * comma-separated codes for sets, YYYY-MM-DD), whole numbers as
- * integers, hours as a decimal number; NULL when the field is not given.
- * Returns SQLite's result code. */
+/* How many SQL columns hold field f: one, but REC_DIMS_MAX for FT_CODES,
+ * one code each, named f->sql then 1, 2, ... ("dim1"), NULL when unused.
+ * *name receives the column name of the j-th (0-based). */
+int db_field_columns(const field_desc *f);
+void db_field_column(const field_desc *f, int j, char name[32]);
+
+/* Binds field f of r to parameters i.. of st (db_field_columns() of them):
+ * its canonical text (codes, comma-separated codes for sets, YYYY-MM-DD),
+ * whole numbers as integers, hours as a decimal number; NULL when the
+ * field is not given.  Returns SQLite's result code. */
 int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f);
 
 /* Appends printf-style text to the SQL being built in buf[0..cap) at

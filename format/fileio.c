@@ -229,6 +229,22 @@ void atomic_abort(atomic_file *f)
 }
 
 /* See fileio.h.  The detail has no file name: the caller knows it. */
+int atomic_write_file(const char *path, const uint8_t *data, size_t len, int mode,
+		      int no_replace, fmt_error *err)
+{
+	atomic_file f;
+	int rc = atomic_open(&f, path, mode, no_replace, err);
+
+	if (rc != FMT_OK)
+		return rc;
+	rc = write_all(f.fd, data, len, err);
+	if (rc == FMT_OK)
+		rc = atomic_commit(&f, err);
+	if (rc != FMT_OK)
+		atomic_abort(&f);
+	return rc;
+}
+
 int write_all(int fd, const void *buf, size_t len, fmt_error *err)
 {
 	const uint8_t *p = buf;

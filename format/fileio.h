@@ -36,6 +36,12 @@ int atomic_commit(atomic_file *f, fmt_error *err);
  * already-committed file (f->fd < 0). */
 void atomic_abort(atomic_file *f);
 
+/* Writes data[0..len) to path ("-": standard output) atomically, with the
+ * given mode: atomic_open(), write_all(), atomic_commit().  On failure
+ * path is untouched. */
+int atomic_write_file(const char *path, const uint8_t *data, size_t len, int mode,
+		      int no_replace, fmt_error *err);
+
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const void *buf, size_t len, fmt_error *err);
 /* Reads exactly len bytes, or fewer at end of file: *got tells. */

@@ -9,7 +9,7 @@
 
 #include "error.h"
 
-#define FORMAT_VERSION 1   /* version byte of every file type */
+#define FORMAT_VERSION 2   /* version byte of every file type */
 #define FORMAT_SUITE 1     /* Ed25519ph + X25519 sealed box + XChaCha20-Poly1305 secretstream + zlib */
 
 /* Initialises libsodium.  Call once before anything else; safe to call

@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "value_priv.h"
 
@@ -27,6 +28,12 @@
 /* FT_DEPTS points at rec_org.ndepts, and the indexes follow it. */
 _Static_assert(offsetof(rec_org, depts) == offsetof(rec_org, ndepts) + 1,
 	       "a département set is its count followed by its indexes");
+
+/* FT_CODES points at rec_count.ndims, and the codes follow it. */
+_Static_assert(offsetof(rec_count, dims) == offsetof(rec_count, ndims) + 1,
+	       "a set of codes is its count followed by the codes");
+#define CODE_CAP (REC_CODE_MAX + 1)
+_Static_assert(REC_DIMS_MAX <= 9, "dimension columns are dim1 to dim9");
 
 #define TEXT(code, sql, member, cap, flags, check, fr, en) \
 	{ code, sql, FT_TEXT, offsetof(record, member), NULL, 0, cap, flags, check, fr, en }
@@ -70,22 +77,19 @@ static const field_desc action_fields[] = {
 	  FC_NONE, "Note", "Note" },
 };
 
-static const field_desc support_fields[] = {
-	{ "period", "period", FT_PERIOD, offsetof(record, u.support.period), NULL, 0, 0,
+/* The wire form of every count, whatever its table: which codes a table
+ * allows is the questionnaire's to say (table_desc_make). */
+static const field_desc count_fields[] = {
+	{ "table", "table", FT_CODE, offsetof(record, u.count.table), NULL, 0, REC_CODE_MAX,
+	  FF_REQUIRED | FF_KEY, FC_NONE, "Tableau", "Table" },
+	{ "period", "period", FT_PERIOD, offsetof(record, u.count.period), NULL, 0, 0,
 	  FF_REQUIRED | FF_KEY, FC_NONE, "Période", "Period" },
-	{ "dept", "dept", FT_DEPT, offsetof(record, u.support.dept), NULL, 0, 0,
+	{ "dept", "dept", FT_DEPT, offsetof(record, u.count.dept), NULL, 0, 0,
 	  FF_REQUIRED | FF_KEY, FC_NONE, "Département", "Département" },
-	{ "status", "status", FT_ENUM, offsetof(record, u.support.status), &ENUM_STATUS, 0, 0,
-	  FF_REQUIRED | FF_KEY, FC_NONE, "Statut des victimes", "Status of the victims" },
-	{ "exploitation", "exploitation", FT_ENUM, offsetof(record, u.support.exploitation),
-	  &ENUM_EXPLOITATION, 0, 0, FF_REQUIRED | FF_KEY, FC_NONE, "Forme d'exploitation",
-	  "Form of exploitation" },
-	{ "sex", "sex", FT_ENUM, offsetof(record, u.support.sex), &ENUM_SEX, 0, 0,
-	  FF_REQUIRED | FF_KEY, FC_NONE, "Sexe", "Sex" },
-	{ "age", "age", FT_ENUM, offsetof(record, u.support.age), &ENUM_AGE, 0, 0,
-	  FF_REQUIRED | FF_KEY, FC_NONE, "Âge", "Age" },
-	{ "count", "count", FT_NUMBER, offsetof(record, u.support.count), NULL, 0,
-	  REC_COUNT_MAX, FF_REQUIRED, FC_NONE, "Nombre de victimes", "Number of victims" },
+	{ "dims", "dim", FT_CODES, offsetof(record, u.count.ndims), NULL, 1, REC_DIMS_MAX,
+	  FF_REQUIRED | FF_KEY, FC_NONE, "Valeurs des dimensions", "Dimension values" },
+	{ "count", "count", FT_NUMBER, offsetof(record, u.count.count), NULL, 0,
+	  REC_COUNT_MAX, FF_REQUIRED, FC_NONE, "Nombre", "Number" },
 };
 
 static const field_desc training_fields[] = {
@@ -113,8 +117,8 @@ static const kind_desc kinds[] = {
 	  org_fields, COUNT(org_fields) },
 	{ REC_ACTION, "action", "action", "action", "actions", "action", "actions",
 	  action_fields, COUNT(action_fields) },
-	{ REC_SUPPORT, "support", "support", "comptage de victimes", "comptages de victimes",
-	  "victim count", "victim counts", support_fields, COUNT(support_fields) },
+	{ REC_COUNT, "count", "count", "comptage", "comptages", "count", "counts",
+	  count_fields, COUNT(count_fields) },
 	{ REC_TRAINING, "training", "training", "formation", "formations", "training",
 	  "trainings", training_fields, COUNT(training_fields) },
 };
@@ -137,6 +141,55 @@ const kind_desc *kind_desc_find(const char *name)
 		if (strcmp(kinds[i].code, name) == 0)
 			return &kinds[i];
 	return NULL;
+}
+
+void table_desc_make(table_desc *t, const char *code, const char *fr, const char *en,
+		     int ndims, const enum_table *const dims[],
+		     const char *const dim_fr[], const char *const dim_en[])
+{
+	const kind_desc *c = kind_desc_of(REC_COUNT);
+	int n = 0;
+
+	memset(t, 0, sizeof *t);
+	snprintf(t->code, sizeof t->code, "%s", code);
+	if (ndims < 1)
+		ndims = 1;
+	if (ndims > REC_DIMS_MAX)
+		ndims = REC_DIMS_MAX;
+	t->fields[n++] = *kind_field(c, "period");
+	t->fields[n++] = *kind_field(c, "dept");
+	for (int i = 0; i < ndims; i++) {
+		field_desc *f = &t->fields[n++];
+
+		t->sql[i][0] = 'd';
+		t->sql[i][1] = 'i';
+		t->sql[i][2] = 'm';
+		t->sql[i][3] = (char)('1' + i);        /* i < REC_DIMS_MAX <= 9 */
+		t->sql[i][4] = '\0';
+		f->code = dims[i]->name;
+		f->sql = t->sql[i];
+		f->type = FT_CODE;
+		f->off = offsetof(record, u.count.dims[i]);
+		f->list = dims[i];
+		f->max = REC_CODE_MAX;
+		f->flags = FF_REQUIRED | FF_KEY;
+		f->fr = dim_fr && dim_fr[i] ? dim_fr[i] : dims[i]->name;
+		f->en = dim_en && dim_en[i] ? dim_en[i] : dims[i]->name;
+	}
+	t->fields[n++] = *kind_field(c, "count");
+	t->k = *c;
+	t->k.code = t->code;
+	t->k.fr = t->k.fr_plural = fr ? fr : t->code;
+	t->k.en = t->k.en_plural = en ? en : t->code;
+	t->k.fields = t->fields;
+	t->k.nfields = n;
+}
+
+void table_record_blank(const table_desc *t, record *r)
+{
+	record_blank(r, REC_COUNT);
+	snprintf(r->u.count.table, sizeof r->u.count.table, "%s", t->code);
+	r->u.count.ndims = (uint8_t)(t->k.nfields - 3);
 }
 
 const field_desc *kind_field(const kind_desc *k, const char *code)
@@ -329,6 +382,50 @@ static int check_depts(const record *r, const field_desc *f, fmt_error *err)
 	return FMT_OK;
 }
 
+/* A code held in a char[CODE_CAP]: its spelling, and with a list, that it
+ * is one of the list's values. */
+static int check_code(const field_desc *f, const char *s, fmt_error *err)
+{
+	size_t n = strnlen(s, CODE_CAP);
+	char shown[48];
+
+	if (n == CODE_CAP)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TOO_LONG, f->code,
+				      "not terminated");
+	text_show(s, n, shown, sizeof shown);
+	if (!code_valid(s, n))
+		return fmt_fail_field(err, n ? FMT_E_FIELD : FMT_E_FIELD,
+				      n ? FMT_R_CODE : FMT_R_REQUIRED, f->code,
+				      "\"%s\" is not a code (1 to %d letters, digits, - or _)",
+				      shown, REC_CODE_MAX);
+	if (f->list && enum_find(f->list, s) < 0)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, f->code,
+				      "unknown value \"%s\"", shown);
+	return FMT_OK;
+}
+
+static int check_codes(const record *r, const field_desc *f, fmt_error *err)
+{
+	const uint8_t *n = AT_C(r, f, uint8_t);
+	const char *codes = (const char *)(n + 1);
+	int rc;
+
+	if (*n < f->min || *n > f->max)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_RANGE, f->code,
+				      "%u codes (must be %u to %u)", *n, (unsigned)f->min,
+				      (unsigned)f->max);
+	for (int i = 0; i < *n; i++)
+		if ((rc = check_code(f, codes + i * CODE_CAP, err)))
+			return rc;
+	/* Unused slots stay empty, so that equal records have equal bytes
+	 * in memory as on the wire. */
+	for (int i = *n; i < (int)f->max; i++)
+		if (codes[i * CODE_CAP])
+			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_RANGE, f->code,
+					      "code %d given beyond the %u declared", i + 1, *n);
+	return FMT_OK;
+}
+
 int field_validate(const record *r, const field_desc *f, fmt_error *err)
 {
 	char shown[48], a[11], b[11];
@@ -400,6 +497,10 @@ int field_validate(const record *r, const field_desc *f, fmt_error *err)
 				      "a duration of %u minutes is not between %u minute and "
 				      "%u hours", (unsigned)v, (unsigned)f->min,
 				      (unsigned)f->max / 60);
+	case FT_CODE:
+		return check_code(f, AT_C(r, f, char), err);
+	case FT_CODES:
+		return check_codes(r, f, err);
 	}
 	return fmt_fail_field(err, FMT_E_FIELD, FMT_R_NONE, f->code, "unknown field type");
 }
@@ -641,6 +742,28 @@ static int parse_hours(record *r, const field_desc *f, const char *v, fmt_error 
 	return FMT_OK;
 }
 
+/* A code: with a list, one of its values in any letter case (the list's
+ * own spelling is kept); without, any well-formed code. */
+static int parse_code(record *r, const field_desc *f, const char *v, fmt_error *err)
+{
+	char t[CODE_CAP + 1];
+	int i;
+
+	if (!trimmed(v, t, sizeof t) || !code_valid(t, strlen(t)))
+		return bad_value(f, FMT_R_CODE, v, err);
+	if (f->list) {
+		for (i = 0; i < f->list->count; i++)
+			if (strcasecmp(f->list->items[i].code, t) == 0)
+				break;
+		if (i == f->list->count)
+			return bad_value(f, FMT_R_UNKNOWN, v, err);
+		snprintf(AT(r, f, char), CODE_CAP, "%s", f->list->items[i].code);
+		return FMT_OK;
+	}
+	memcpy(AT(r, f, char), t, strlen(t) + 1);    /* code_valid: fits CODE_CAP */
+	return FMT_OK;
+}
+
 static int parse_text(record *r, const field_desc *f, const char *v, fmt_error *err)
 {
 	size_t len = strlen(v), at;
@@ -699,6 +822,8 @@ int field_parse(record *r, const field_desc *f, const char *text, fmt_error *err
 		return parse_number(r, f, text, err);
 	case FT_HOURS:
 		return parse_hours(r, f, text, err);
+	case FT_CODE:
+		return parse_code(r, f, text, err);
 	default:
 		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_NONE, f->code, "unknown field type");
 	}
@@ -733,6 +858,23 @@ static void depts_join(const record *r, const field_desc *f, const char *sep, ch
 	for (int i = 0; i < *n && used < cap; i++) {
 		int w = snprintf(buf + used, cap - used, "%s%s", i ? sep : "",
 				 DEPTS[d[i] % DEPT_COUNT].code);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* The codes of an FT_CODES field joined by ','. */
+static void codes_join(const record *r, const field_desc *f, char *buf, size_t cap)
+{
+	const uint8_t *n = AT_C(r, f, uint8_t);
+	const char *codes = (const char *)(n + 1);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < *n && i < REC_DIMS_MAX && used < cap; i++) {
+		int w = snprintf(buf + used, cap - used, "%s%.*s", i ? "," : "", REC_CODE_MAX,
+				 codes + i * CODE_CAP);
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -814,6 +956,12 @@ void field_text(const record *r, const field_desc *f, char *buf, size_t cap)
 	case FT_HOURS:
 		hours_text(*AT_C(r, f, uint32_t), buf, cap);
 		break;
+	case FT_CODE:
+		snprintf(buf, cap, "%s", AT_C(r, f, char));
+		break;
+	case FT_CODES:
+		codes_join(r, f, buf, cap);
+		break;
 	}
 }
 
@@ -857,6 +1005,15 @@ void field_show(const record *r, const field_desc *f, int en, char *buf, size_t 
 		else
 			snprintf(buf, cap, "%u h", v / 60);
 		break;
+	case FT_CODE: {
+		int k = f->list ? enum_find(f->list, AT_C(r, f, char)) : -1;
+
+		if (k >= 0)
+			snprintf(buf, cap, "%s", en ? f->list->items[k].en : f->list->items[k].fr);
+		else
+			field_text(r, f, buf, cap);
+		break;
+	}
 	default:
 		field_text(r, f, buf, cap);
 	}

@@ -40,6 +40,8 @@ enum field_type {
 	FT_PERIOD,      /* a canonical period as text: 2026, 2026-Q3, 2026-05 */
 	FT_NUMBER,      /* u32 in [min, max]; REC_NONE when optional and not given */
 	FT_HOURS,       /* a duration, u32 minutes on the wire; typed and shown in hours */
+	FT_CODE,        /* a code (code_valid), u16 length + bytes; with a list, one of its values */
+	FT_CODES,       /* 1..max codes: u8 count then each code; in SQL, one column per code */
 };
 
 /* Checks a text field needs beyond being text. */
@@ -76,6 +78,29 @@ typedef struct kind_desc {
 	const field_desc *fields;
 	int nfields;
 } kind_desc;
+
+/* A count table's fields as the people who fill it see them (made at run
+ * time from the questionnaire): the period, the département, one field
+ * per dimension, named after its code list and holding one of its values
+ * (record.u.count.dims[i]), and the count.  Its kind code is the table's
+ * code; its SQL names are those of the generic count kind ("dim1"...). */
+typedef struct table_desc {
+	kind_desc k;
+	field_desc fields[3 + REC_DIMS_MAX];
+	char code[REC_CODE_MAX + 1];
+	char sql[REC_DIMS_MAX][8];
+} table_desc;
+
+/* Fills *t for table `code` whose dimensions are the lists dims[0..ndims)
+ * (each list's name is its code) with labels dim_fr[i] and dim_en[i] (may
+ * be NULL: the list's name is used).  The pointers are kept: they must
+ * outlive *t.  ndims is clamped to 1..REC_DIMS_MAX. */
+void table_desc_make(table_desc *t, const char *code, const char *fr, const char *en,
+		     int ndims, const enum_table *const dims[],
+		     const char *const dim_fr[], const char *const dim_en[]);
+
+/* Empties r and makes it a fresh count of table t. */
+void table_record_blank(const table_desc *t, record *r);
 
 /* The descriptor of kind (REC_ORG..REC_TRAINING), or NULL. */
 const kind_desc *kind_desc_of(int kind);

@@ -213,6 +213,15 @@ static void enc_field(struct enc *e, const record *r, const field_desc *f)
 	case FT_HOURS:
 		enc_u32(e, *AT_C(r, f, uint32_t));
 		break;
+	case FT_CODE:
+		enc_str(e, AT_C(r, f, char));
+		break;
+	case FT_CODES:
+		n = AT_C(r, f, uint8_t);
+		enc_u8(e, *n);
+		for (int i = 0; i < *n; i++)
+			enc_str(e, (const char *)(n + 1) + i * (REC_CODE_MAX + 1));
+		break;
 	}
 }
 
@@ -387,6 +396,26 @@ static int dec_period(struct cursor *c, const field_desc *f, char *out, fmt_erro
 			      "\"%s\" is not a period (2026, 2026-Q3 or 2026-05)", shown);
 }
 
+/* Codes: the count, checked against the array before anything is read
+ * into it, then each code (its spelling is checked by validation). */
+static int dec_codes(struct cursor *c, const field_desc *f, uint8_t *n, fmt_error *err)
+{
+	char *codes = (char *)(n + 1);
+	int rc;
+
+	if (cursor_u8(c, n))
+		return truncated(f->code, err);
+	if (*n < f->min || *n > f->max)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_RANGE, f->code,
+				      "%u codes (must be %u to %u)", *n, (unsigned)f->min,
+				      (unsigned)f->max);
+	for (int i = 0; i < *n; i++)
+		if ((rc = dec_str(c, f->code, codes + i * (REC_CODE_MAX + 1), REC_CODE_MAX, 0,
+				  err)))
+			return rc;
+	return FMT_OK;
+}
+
 static int dec_field(struct cursor *c, record *r, const field_desc *f, fmt_error *err)
 {
 	switch (f->type) {
@@ -406,6 +435,10 @@ static int dec_field(struct cursor *c, record *r, const field_desc *f, fmt_error
 	case FT_NUMBER:
 	case FT_HOURS:
 		return dec_u32(c, f->code, AT(r, f, uint32_t), err);
+	case FT_CODE:
+		return dec_str(c, f->code, AT(r, f, char), REC_CODE_MAX, 0, err);
+	case FT_CODES:
+		return dec_codes(c, f, AT(r, f, uint8_t), err);
 	}
 	return fmt_fail(err, FMT_E_RECORD, "field %s of an unknown type", f->code);
 }

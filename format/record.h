@@ -1,7 +1,7 @@
 /*
  * record.h - the records of the data model and their canonical encoding.
  *
- * A record is one organisation profile, action, support count or training.
+ * A record is one organisation profile, action, count or training.
  * It has a random 128-bit id, a version that grows with each edit, the time
  * that version was recorded, and may be a tombstone (deleted, no fields).
  *
@@ -34,11 +34,13 @@
 #define REC_ENCODED_MAX   8192   /* no canonical record is larger */
 #define REC_NONE          0xFFFFFFFFu /* "not given" for optional numbers */
 #define REC_PERIOD_MAX    7      /* "2026-Q3" */
+#define REC_CODE_MAX      32     /* a table or value code of the questionnaire */
+#define REC_DIMS_MAX      4      /* dimensions of a count table, period and dept aside */
 
 enum rec_kind {
 	REC_ORG = 1,
 	REC_ACTION = 2,
-	REC_SUPPORT = 3,
+	REC_COUNT = 3,           /* a cell of a count table of the questionnaire */
 	REC_TRAINING = 4,
 };
 
@@ -65,15 +67,19 @@ typedef struct rec_action {
 	char note[REC_NOTE_MAX + 1];
 } rec_action;
 
-typedef struct rec_support {
+/* An aggregated count of one cell of a count table: the table and its
+ * value codes are text, so that a record made under any edition of the
+ * questionnaire stays readable under every later one (codes are
+ * permanent).  Which codes a table allows is the questionnaire's to say
+ * (questionnaire.h); the record alone checks their spelling. */
+typedef struct rec_count {
+	char table[REC_CODE_MAX + 1];    /* "victims" */
 	char period[REC_PERIOD_MAX + 1]; /* "2026", "2026-Q3", "2026-05" */
 	uint8_t dept;
-	uint8_t status;                  /* ENUM_STATUS index */
-	uint8_t exploitation;            /* ENUM_EXPLOITATION index */
-	uint8_t sex;                     /* ENUM_SEX index */
-	uint8_t age;                     /* ENUM_AGE index */
+	uint8_t ndims;                   /* 1..REC_DIMS_MAX */
+	char dims[REC_DIMS_MAX][REC_CODE_MAX + 1]; /* value codes, in the table's order */
 	uint32_t count;                  /* 0..REC_COUNT_MAX */
-} rec_support;
+} rec_count;
 
 typedef struct rec_training {
 	uint32_t date;                   /* yyyymmdd */
@@ -94,13 +100,13 @@ typedef struct record {
 	union {
 		rec_org org;
 		rec_action action;
-		rec_support support;
+		rec_count count;
 		rec_training training;
 	} u;
 } record;
 
 /* The kind's name as files and the national database spell it:
- * "organisation", "action", "support", "training" (its code in model.h);
+ * "organisation", "action", "count", "training" (its code in model.h);
  * "?" for any other value.  Never NULL. */
 const char *record_kind_name(int kind);
 
@@ -168,6 +174,10 @@ int period_year(const char *p);
 int period_within(const char *p, const char *outer);
 /* Granularity: 0 year, 1 quarter, 2 month. */
 int period_granularity(const char *p);
+
+/* 1 when s[0..len) is a code of the questionnaire: 1 to REC_CODE_MAX
+ * ASCII letters, digits, '-' or '_', the first a letter or a digit. */
+int code_valid(const char *s, size_t len);
 
 /* 1 when s[0..len) is valid UTF-8 with no NUL and no C0 control other than
  * tab and newline (newline only when allow_newline). */

@@ -17,6 +17,8 @@
  */
 #include "signed.h"
 
+#include "questionnaire.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@
 #define ENVELOPE_MIN (ENVELOPE_HEADER + 4 + SIG_BYTES)   /* 76 */
 
 #define KIT_FIXED      (32 + 32 + 4 + 8 + 2)             /* 78, then the name */
+/* after the name: u32 length of the questionnaire, then its encoding */
 #define REQUEST_FIXED  (32 + 32 + 32 + 8)                /* 104, then the record */
 #define RECEIPT_FIXED  (32 + 32 + 16 + 8 + 32 + 8 + 4)   /* 132, then the entries */
 #define RECEIPT_ENTRY  20
@@ -184,23 +187,42 @@ static int envelope_verify(const uint8_t *data, size_t len, uint8_t type,
 
 /* --- kit ---------------------------------------------------------------- */
 
+/* A coordination's name: one line of UTF-8 text, 1 to REC_NAME_MAX bytes,
+ * and no control character at all (no tab, no C1 control such as U+0085
+ * NEXT LINE): it is shown in every message about the coordinator. */
 static int kit_name_check(const char *name, size_t n, fmt_error *err)
 {
+	const unsigned char *p = (const unsigned char *)name;
+
 	if (n < 1 || n > REC_NAME_MAX)
 		return fmt_fail(err, FMT_E_LENGTH, "kit name is %zu bytes long; expected 1 to %d",
 				n, REC_NAME_MAX);
 	if (!text_valid(name, n, 0))
-		return fmt_fail(err, FMT_E_FIELD,
-				"kit name is not valid UTF-8 text on one line");
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "name",
+				      "kit name is not valid UTF-8 text on one line");
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\t' || (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
+				     p[i + 1] <= 0x9F))
+			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "name",
+					      "kit name holds a control character at byte %zu",
+					      i + 1);
 	return FMT_OK;
+}
+
+void kit_free(kit *k)
+{
+	if (!k)
+		return;
+	qn_free(k->qn);
+	memset(k, 0, sizeof *k);
 }
 
 /* See signed.h. */
 int kit_write(const identity *coord, const kit *k, uint8_t **out, size_t *len,
 	      fmt_error *err)
 {
-	uint8_t body[KIT_FIXED + REC_NAME_MAX];
-	size_t n = strnlen(k->name, sizeof k->name);
+	size_t n = strnlen(k->name, sizeof k->name), qlen = 0;
+	uint8_t *body, *q = NULL;
 	int rc;
 
 	*out = NULL;
@@ -211,22 +233,44 @@ int kit_write(const identity *coord, const kit *k, uint8_t **out, size_t *len,
 	rc = kit_name_check(k->name, n, err);
 	if (rc != FMT_OK)
 		return rc;
+	if (!k->qn || k->qn->edition < 1)
+		return fmt_fail(err, FMT_E_FIELD, "a kit carries a published questionnaire");
+	if ((rc = qn_encode(k->qn, &q, &qlen, err)))
+		return rc;
+	if (KIT_FIXED + n + 4 + qlen + ENVELOPE_MIN > KIT_MAX_BYTES) {
+		free(q);
+		return fmt_fail(err, FMT_E_TOO_BIG, "kit would be %zu bytes, more than %u",
+				KIT_FIXED + n + 4 + qlen + ENVELOPE_MIN, KIT_MAX_BYTES);
+	}
+	body = malloc(KIT_FIXED + n + 4 + qlen);
+	if (!body) {
+		free(q);
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	}
 	memcpy(body, k->coord.sign_pk, 32);
 	memcpy(body + 32, k->coord.box_pk, 32);
 	put_u32(body + 64, k->refdata_version);
 	put_i64(body + 68, k->created);
 	put_u16(body + 76, (uint16_t)n);
 	memcpy(body + KIT_FIXED, k->name, n);
-	return envelope_write(FILE_TYPE_KIT, body, KIT_FIXED + n, coord->sign_sk, out, len,
-			      err);
+	put_u32(body + KIT_FIXED + n, (uint32_t)qlen);
+	memcpy(body + KIT_FIXED + n + 4, q, qlen);
+	rc = envelope_write(FILE_TYPE_KIT, body, KIT_FIXED + n + 4 + qlen, coord->sign_sk, out,
+			    len, err);
+	free(body);
+	free(q);
+	return rc;
 }
 
-/* See signed.h. */
+/* See signed.h.  Order of checks: the envelope, the fixed part's size, the
+ * signature, then the name's length and text, the questionnaire's length,
+ * trailing bytes, and the questionnaire itself. */
 int kit_read(const uint8_t *data, size_t len, kit *k, fmt_error *err)
 {
 	const uint8_t *body;
 	struct cursor c;
 	uint16_t n;
+	uint32_t qlen;
 	size_t blen;
 	int rc;
 
@@ -251,19 +295,34 @@ int kit_read(const uint8_t *data, size_t len, kit *k, fmt_error *err)
 			      n);
 		goto fail;
 	}
-	if (n < cursor_left(&c)) {
-		rc = fmt_fail(err, FMT_E_TRAILING, "kit has %zu unexpected byte%s after its name",
-			      cursor_left(&c) - n, cursor_left(&c) - n == 1 ? "" : "s");
-		goto fail;
-	}
 	rc = kit_name_check((const char *)body + c.pos, n, err);
 	if (rc != FMT_OK)
 		goto fail;
 	cursor_bytes(&c, k->name, n);
 	k->name[n] = '\0';
+	if (cursor_u32(&c, &qlen)) {
+		rc = fmt_fail(err, FMT_E_LENGTH, "kit ends before its questionnaire");
+		goto fail;
+	}
+	if (qlen > cursor_left(&c)) {
+		rc = fmt_fail(err, FMT_E_LENGTH, "kit questionnaire length %u runs past the end "
+			      "of the kit", (unsigned)qlen);
+		goto fail;
+	}
+	if (qlen < cursor_left(&c)) {
+		rc = fmt_fail(err, FMT_E_TRAILING, "kit has %zu unexpected byte%s after its "
+			      "questionnaire", cursor_left(&c) - qlen,
+			      cursor_left(&c) - qlen == 1 ? "" : "s");
+		goto fail;
+	}
+	rc = qn_decode(body + c.pos, qlen, &k->qn, err);
+	if (rc == FMT_OK && k->qn->edition < 1)
+		rc = fmt_fail(err, FMT_E_FIELD, "kit questionnaire has no edition number");
+	if (rc != FMT_OK)
+		goto fail;
 	return FMT_OK;
 fail:
-	memset(k, 0, sizeof *k);
+	kit_free(k);
 	return rc;
 }
 

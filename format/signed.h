@@ -28,26 +28,35 @@
 #define FILE_TYPE_RECEIPT 'R'
 #define FILE_TYPE_SECRET  'S'
 
-/* Caps: a kit and a request are a few hundred bytes; a receipt lists
- * 20 bytes per record of one bundle (BUNDLE_MAX_RECORDS). */
-#define KIT_MAX_BYTES      4096
+/* Caps: a kit is its keys and the questionnaire (the default edition
+ * encodes in about 30 KiB; a kit of 4 MiB still travels by e-mail); a
+ * request is a few hundred bytes; a receipt lists 20 bytes per record of
+ * one bundle (BUNDLE_MAX_RECORDS). */
+#define KIT_MAX_BYTES      (4u << 20)
 #define REQUEST_MAX_BYTES  8192
 #define RECEIPT_MAX_BYTES  (64u + 20u * 2000000u + 256u)
 
 /* --- kit: coordinator -> field, self-signed by the coordinator --------- */
+struct questionnaire;
 typedef struct kit {
 	pubkeys coord;                 /* coordinator's public keys */
 	uint32_t refdata_version;      /* REFDATA_VERSION of the coordinator */
 	int64_t created;               /* unix seconds */
 	char name[REC_NAME_MAX + 1];   /* coordination name, e.g. "Coordination nationale" */
+	struct questionnaire *qn;      /* the current edition (owned after kit_read) */
 } kit;
 
-/* Encodes and signs k with coord (whose public keys must equal k->coord).
- * *out is malloc()ed; caller frees. */
+/* Encodes and signs k with coord (whose public keys must equal k->coord);
+ * k->qn must be a published edition (edition >= 1).  *out is malloc()ed;
+ * caller frees. */
 int kit_write(const identity *coord, const kit *k, uint8_t **out, size_t *len,
 	      fmt_error *err);
-/* Parses and checks the self-signature.  On failure *k is zeroed. */
+/* Parses and checks the self-signature, then decodes the questionnaire
+ * (questionnaire.h), which k then owns: free with kit_free().  On failure
+ * *k is zeroed and owns nothing. */
 int kit_read(const uint8_t *data, size_t len, kit *k, fmt_error *err);
+/* Frees what k owns (its questionnaire) and zeroes it; accepts NULL. */
+void kit_free(kit *k);
 
 /* --- request: field -> coordinator, self-signed by the collector -------- */
 typedef struct request {

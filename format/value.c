@@ -20,6 +20,21 @@
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
 
+int code_valid(const char *s, size_t len)
+{
+	if (!s || len < 1 || len > REC_CODE_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '-' && c != '_')))
+			return 0;
+	}
+	return 1;
+}
+
 /* Checks s[0..len) as UTF-8 text (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF) without NUL, C0 controls other than
  * tab and, when allowed, newline, or DEL.  Returns NULL when valid,

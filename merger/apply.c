@@ -28,6 +28,7 @@
  */
 #include "apply.h"
 #include "cli.h"
+#include "edition.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,6 +99,7 @@ struct applier {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	sqlite3_stmt *live[KINDS][L_COUNT];     /* L_OVERLAP: kinds with a natural key */
+	questionnaire *qn;  /* the latest edition: counts are checked against it */
 	/* the bundle being applied */
 	const sender *from;
 	uint8_t bundle_id[16];
@@ -118,15 +120,19 @@ struct applier {
  *             key fields in descriptor order. */
 static int prepare_live(applier *a, const kind_desc *k, fmt_error *err)
 {
-	char q[2048];
+	char q[2048], col[32];
 	size_t used = 0;
-	int rc, key = 0, fail = 0;
+	int rc, key = 0, fail = 0, params = 0;
 
 	fail |= db_sql_add(q, sizeof q, &used, "INSERT INTO %s(id, org_id", k->sql);
 	for (int i = 0; i < k->nfields; i++)
-		fail |= db_sql_add(q, sizeof q, &used, ", \"%s\"", k->fields[i].sql);
+		for (int j = 0; j < db_field_columns(&k->fields[i]); j++) {
+			db_field_column(&k->fields[i], j, col);
+			fail |= db_sql_add(q, sizeof q, &used, ", \"%s\"", col);
+			params++;
+		}
 	fail |= db_sql_add(q, sizeof q, &used, ", recorded_at) VALUES (?1, ?2");
-	for (int i = 0; i <= k->nfields; i++)
+	for (int i = 0; i <= params; i++)
 		fail |= db_sql_add(q, sizeof q, &used, ", ?%d", i + 3);
 	fail |= db_sql_add(q, sizeof q, &used, ")");
 	if (fail)
@@ -143,9 +149,12 @@ static int prepare_live(applier *a, const kind_desc *k, fmt_error *err)
 	fail |= db_sql_add(q, sizeof q, &used, "SELECT 1 FROM %s s JOIN record r ON r.id = s.id "
 			"WHERE s.org_id = ?1 AND r.collector <> ?2", k->sql);
 	for (int i = 0; i < k->nfields; i++)
-		if (k->fields[i].flags & FF_KEY)
-			fail |= db_sql_add(q, sizeof q, &used, " AND s.\"%s\" = ?%d",
-					k->fields[i].sql, 3 + key++);
+		for (int j = 0; (k->fields[i].flags & FF_KEY) &&
+				j < db_field_columns(&k->fields[i]); j++) {
+			db_field_column(&k->fields[i], j, col);
+			fail |= db_sql_add(q, sizeof q, &used, " AND s.\"%s\" IS ?%d", col,
+					   3 + key++);
+		}
 	fail |= db_sql_add(q, sizeof q, &used, " LIMIT 1");
 	if (fail)
 		return fmt_fail(err, FMT_E_DB, "the statements of %s do not fit", k->code);
@@ -167,6 +176,8 @@ int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 		rc = db_prepare(db, &a->st[i], sql[i], err);
 	for (int kind = REC_ORG; rc == FMT_OK && kind < KINDS; kind++)
 		rc = prepare_live(a, kind_desc_of(kind), err);
+	if (rc == FMT_OK && (rc = edition_latest(db, &a->qn, err)) == FMT_DONE)
+		rc = fmt_fail(err, FMT_E_NOT_SETUP, "no questionnaire was published");
 	for (int i = 0; rc == FMT_OK && i < 2; i++) {
 		a->jf[i] = fmemopen(a->json[i], JSON_CAP, "w");
 		if (!a->jf[i])
@@ -189,6 +200,7 @@ void applier_free(applier *a)
 	for (int k = 0; k < KINDS; k++)
 		for (int i = 0; i < L_COUNT; i++)
 			sqlite3_finalize(a->live[k][i]);
+	qn_free(a->qn);
 	for (int i = 0; i < 2; i++)
 		if (a->jf[i])
 			fclose(a->jf[i]);
@@ -353,15 +365,18 @@ static int insert_live(applier *a, const record *r, fmt_error *err)
 	const kind_desc *k = kind_desc_of(r->kind);
 	sqlite3_stmt *st;
 	char what[64];
+	int param = 3;
 
 	if (!k)
 		return fmt_fail(err, FMT_E_RECORD, "record of unknown kind %d", r->kind);
 	st = use_live(a, r->kind, L_INSERT);
 	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, a->from->org_id);
-	for (int i = 0; i < k->nfields; i++)
-		db_bind_field(st, 3 + i, r, &k->fields[i]);
-	sqlite3_bind_int64(st, 3 + k->nfields, r->recorded_at);
+	for (int i = 0; i < k->nfields; i++) {
+		db_bind_field(st, param, r, &k->fields[i]);
+		param += db_field_columns(&k->fields[i]);
+	}
+	sqlite3_bind_int64(st, param, r->recorded_at);
 	snprintf(what, sizeof what, "saving a record of kind %s", k->code);
 	return run(a, st, what, err);
 }
@@ -458,8 +473,10 @@ static int check_overlap(applier *a, const record *r, merge_stats *stats, fmt_er
 	sqlite3_bind_int64(st, 1, a->from->org_id);
 	sqlite3_bind_text(st, 2, a->from->key_id, -1, SQLITE_STATIC);
 	for (int i = 0; i < k->nfields; i++)
-		if (k->fields[i].flags & FF_KEY)
-			db_bind_field(st, 3 + key++, r, &k->fields[i]);
+		if (k->fields[i].flags & FF_KEY) {
+			db_bind_field(st, 3 + key, r, &k->fields[i]);
+			key += db_field_columns(&k->fields[i]);
+		}
 	found = row(a, st, "looking for overlapping counts", err);
 	if (found < 0)
 		return err ? err->code : FMT_E_DB;
@@ -622,8 +639,17 @@ static int get_known(applier *a, const uint8_t id[16], known *k, int *found,
 int applier_record(applier *a, const record *r, const uint8_t digest[16],
 		   merge_stats *stats, problems *pb, fmt_error *err)
 {
+	fmt_error why;
 	known k;
 	int rc, found = 0;
+
+	/* A count's table and codes must exist in a published edition: the
+	 * latest holds every code of the earlier ones. */
+	if (r->kind == REC_COUNT && !r->deleted &&
+	    edition_check_count(a->qn, r, &why) != FMT_OK) {
+		add_problem(pb, r, 0, "%s", fmt_error_bare(&why));
+		return FMT_OK;
+	}
 
 	/* Most records of a bundle are new: insert first (the insert does
 	 * nothing when the id is known), and look the record up only then. */

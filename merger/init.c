@@ -11,6 +11,7 @@
 #include "merger.h"
 #include "cli.h"
 #include "schema.h"
+#include "edition.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -91,6 +92,24 @@ static int write_meta(sqlite3 *db, const char *name, int64_t now, fmt_error *err
 	return rc;
 }
 
+/* The default questionnaire (the national survey's core and annex) as
+ * edition 1. */
+static int publish_default(sqlite3 *db, fmt_error *err)
+{
+	questionnaire *q = NULL;
+	int rc = edition_default(&q, err);
+
+	if (rc == FMT_OK && (rc = db_begin(db, err)) == FMT_OK) {
+		rc = edition_publish(db, q, merger_now(), NULL, NULL, err);
+		if (rc == FMT_OK)
+			rc = db_commit(db, err);
+		else
+			db_rollback(db);
+	}
+	qn_free(q);
+	return rc;
+}
+
 /* Fills the temporary folder dir with a complete home. */
 static int build_home(const char *dir, const char *name, identity **idp,
 		      fmt_error *err)
@@ -113,6 +132,8 @@ static int build_home(const char *dir, const char *name, identity **idp,
 	}
 	if (rc == FMT_OK)
 		rc = write_meta(db, name, merger_now(), err);
+	if (rc == FMT_OK)
+		rc = publish_default(db, err);
 	db_close(db);
 	for (int i = 0; rc == FMT_OK && i < 2; i++) {
 		rc = path_join(p, dir, home_entries[i], err);
@@ -290,7 +311,6 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 	sqlite3 *db = NULL;
 	uint8_t *bytes = NULL;
 	size_t len = 0;
-	atomic_file af = { .fd = -1 };
 	fmt_error err;
 	kit k;
 	int c, rc;
@@ -318,11 +338,15 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK)
 		rc = meta_get(db, "name", k.name, sizeof k.name, &err);
+	if (rc == FMT_OK && (rc = edition_latest(db, &k.qn, &err)) == FMT_DONE)
+		rc = fmt_fail(&err, FMT_E_NOT_SETUP, "no questionnaire was published");
 	db_close(db);
 	if (rc == FMT_OK)
 		rc = merger_load_identity(ctx, &id, &err);
-	if (rc)
+	if (rc) {
+		kit_free(&k);
 		return fail(&err, NULL);
+	}
 	if (!k.name[0])
 		snprintf(k.name, sizeof k.name, "%s", MERGER_DEFAULT_NAME);
 	k.coord = id->pub;
@@ -332,17 +356,15 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 	keys_fingerprint(&id->pub, fpr);
 	keys_free(id);
 	if (rc == FMT_OK)
-		rc = atomic_open(&af, out, 0644, 0, &err);
-	if (rc == FMT_OK)
-		rc = write_all(af.fd, bytes, len, &err);
-	if (rc == FMT_OK)
-		rc = atomic_commit(&af, &err);
-	else
-		atomic_abort(&af);
+		rc = atomic_write_file(out, bytes, len, 0644, 0, &err);
 	free(bytes);
-	if (rc)
+	if (rc) {
+		kit_free(&k);
 		return fail(&err, out);
+	}
 	if (strcmp(out, "-") != 0)
-		msg("%s: kit written (coordinator fingerprint %s)", out, fpr);
+		msg("%s: kit written (coordinator fingerprint %s, questionnaire edition %u)",
+		    out, fpr, (unsigned)k.qn->edition);
+	kit_free(&k);
 	return 0;
 }

@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"Commands:\n"
 	"  init [--name TEXT]                    create the home: national database, keys\n"
 	"  kit -o FILE                           write the kit for field collectors\n"
+	"  questionnaire check|publish DIR | show [--format text|csv|json]\n"
+	"                                        what the field counts (tables.csv, lists.csv)\n"
 	"  enroll [--yes] [--org ID | --new-org] REQUEST...\n"
 	"                                        register collectors from their requests\n"
 	"  revoke KEY-ID                         refuse every later bundle of that key\n"
@@ -57,6 +59,7 @@ static const struct command {
 	{ "report", cmd_report },
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
+	{ "questionnaire", cmd_questionnaire },
 };
 
 int main(int argc, char **argv)

@@ -51,5 +51,6 @@ int cmd_merge(merger_ctx *ctx, int argc, char **argv);
 int cmd_report(merger_ctx *ctx, int argc, char **argv);
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
 int cmd_directory(merger_ctx *ctx, int argc, char **argv);
+int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -80,7 +80,7 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
 	 * latest year. */
 	static const char sql[] =
 		"SELECT max(y) FROM ("
-		" SELECT max(substr(period, 1, 4)) AS y FROM support"
+		" SELECT max(substr(period, 1, 4)) AS y FROM count"
 		" UNION ALL SELECT max(substr(\"start\", 1, 4)) FROM action"
 		" UNION ALL SELECT max(substr(date, 1, 4)) FROM training)";
 	sqlite3_stmt *st;
@@ -380,9 +380,9 @@ static int load_support(sqlite3 *db, report *r, fmt_error *err)
 	 * an organisation's several collectors for the same natural key are
 	 * never summed, only the newest counts. */
 	static const char sql[] =
-		"SELECT org_id, period, dept, status, exploitation, sex, age, count"
-		" FROM support WHERE substr(period, 1, 4) = ?1"
-		" ORDER BY org_id, dept, status, exploitation, sex, age, period,"
+		"SELECT org_id, period, dept, dim1, dim2, dim3, dim4, count"
+		" FROM count WHERE \"table\" = 'victims' AND substr(period, 1, 4) = ?1"
+		" ORDER BY org_id, dept, dim1, dim2, dim3, dim4, period,"
 		"  recorded_at DESC, id DESC";
 	struct cell_acc a;
 	sqlite3_stmt *st;
@@ -451,7 +451,7 @@ static int load_support(sqlite3 *db, report *r, fmt_error *err)
 		}
 	}
 	cell_flush(r, &a, gran);
-	return rows_end(db, st, rc, "reading the support counts", err);
+	return rows_end(db, st, rc, "reading the victim counts", err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -73,6 +73,15 @@ static const char schema_1[] =
 	"  digest      BLOB NOT NULL,"        /* of the canonical encoding: conflict check */
 	"  bundle      BLOB NOT NULL) WITHOUT ROWID;"
 
+	/* Every published edition of the questionnaire, in its canonical
+	 * encoding (docs/QUESTIONNAIRE.md): the latest is what kits carry and
+	 * what counts are checked against (codes are never removed, so it
+	 * holds every code of the earlier ones). */
+	"CREATE TABLE questionnaire ("
+	"  edition   INTEGER PRIMARY KEY,"
+	"  published INTEGER NOT NULL,"
+	"  body      BLOB NOT NULL);"
+
 	/* Every replaced or deleted value: what it was, what it became, which
 	 * bundle did it and when.  A first insertion is not audited: the
 	 * record row names the bundle that brought it. */
@@ -105,10 +114,19 @@ static int live_tables(char *buf, size_t cap, size_t *used)
 			return -1;
 		for (int i = 0; i < k->nfields; i++) {
 			const field_desc *f = &k->fields[i];
+			int many = db_field_columns(f) > 1;
 
-			if (db_sql_add(buf, cap, used, ", \"%s\" %s%s", f->sql, db_field_type(f),
-				f->flags & FF_REQUIRED ? " NOT NULL" : ""))
-				return -1;
+			for (int j = 0; j < db_field_columns(f); j++) {
+				char col[32];
+
+				/* of several columns, only the first is always given */
+				db_field_column(f, j, col);
+				if (db_sql_add(buf, cap, used, ", \"%s\" %s%s", col,
+					       db_field_type(f),
+					       (f->flags & FF_REQUIRED) && (!many || j == 0) ?
+					       " NOT NULL" : ""))
+					return -1;
+			}
 			keyed |= (f->flags & FF_KEY) != 0;
 		}
 		if (db_sql_add(buf, cap, used, ", recorded_at INTEGER NOT NULL) WITHOUT ROWID;"))
@@ -117,10 +135,16 @@ static int live_tables(char *buf, size_t cap, size_t *used)
 			continue;
 		if (db_sql_add(buf, cap, used, "CREATE INDEX %s_key ON %s(org_id", k->sql, k->sql))
 			return -1;
-		for (int i = 0; i < k->nfields; i++)
-			if ((k->fields[i].flags & FF_KEY) &&
-			    db_sql_add(buf, cap, used, ", \"%s\"", k->fields[i].sql))
-				return -1;
+		for (int i = 0; i < k->nfields; i++) {
+			for (int j = 0; (k->fields[i].flags & FF_KEY) &&
+					j < db_field_columns(&k->fields[i]); j++) {
+				char col[32];
+
+				db_field_column(&k->fields[i], j, col);
+				if (db_sql_add(buf, cap, used, ", \"%s\"", col))
+					return -1;
+			}
+		}
 		if (db_sql_add(buf, cap, used, ");"))
 			return -1;
 	}

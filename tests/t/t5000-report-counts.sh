@@ -180,7 +180,7 @@ test_expect_success 'a report period spelled in words' '
 
 test_expect_success 'rows with unknown codes are left out, with one warning' '
 	cp "$MERGER_HOME/national.db" saved.db &&
-	sqlite3 "$MERGER_HOME/national.db" "INSERT INTO support VALUES (X'"'"'ff'"'"', 1, '"'"'2025'"'"', '"'"'20'"'"', '"'"'supported'"'"', '"'"'sexual'"'"', '"'"'f'"'"', '"'"'adult'"'"', 40, 1)" &&
+	sqlite3 "$MERGER_HOME/national.db" "INSERT INTO count VALUES (X'"'"'ff'"'"', 1, '"'"'victims'"'"', '"'"'2025'"'"', '"'"'20'"'"', '"'"'supported'"'"', '"'"'sexual'"'"', '"'"'f'"'"', '"'"'adult'"'"', NULL, 40, 1)" &&
 	merger report --format csv --table totals >t 2>err &&
 	test_one_line err "left out 1 row\\(s\\) whose codes this version does not know" &&
 	grep -q "^2025,total,all,Total,25," t &&

@@ -144,7 +144,8 @@ random_support() {
 	rand() < depts {
 		for (k = 0; k < 3; k++) {
 			n = rand() < small ? 1 + int(rand() * 4) : int(rand() * 60)
-			printf "INSERT INTO support VALUES (randomblob(16), 1, %s, %s, %s, %s, %s, %s, %d, 1);\n",
+			printf "INSERT INTO count VALUES (randomblob(16), 1, %s, %s, %s, %s, %s, %s, %s, NULL, %d, 1);\n",
+				q "victims" q,
 				q "2025" q, q $1 q, q (rand() < 0.5 ? "supported" : "spotted") q,
 				q e[1 + int(rand() * 5)] q, q x[1 + int(rand() * 4)] q,
 				q a[1 + int(rand() * 3)] q, n
@@ -156,24 +157,23 @@ random_support() {
 # 40 + 5 + 1 supported, 30 + 12 + 7 + 2 spotted.
 small_counts() {
 	cat <<-\EOF
-	INSERT INTO support(id, org_id, period, dept, status, exploitation, sex, age,
-	  count, recorded_at) VALUES
-	 (X'01', 1, '2025', '75', 'supported', 'sexual', 'f', 'adult', 40, 1),
-	 (X'02', 1, '2025', '93', 'supported', 'labour', 'm', 'adult', 5, 1),
-	 (X'03', 1, '2025', '13', 'supported', 'domestic-servitude', 'f', 'minor', 1, 1),
-	 (X'04', 1, '2025', '75', 'spotted', 'sexual', 'f', 'adult', 30, 1),
-	 (X'05', 1, '2025', '93', 'spotted', 'sexual', 'f', 'adult', 12, 1),
-	 (X'06', 1, '2025', '69', 'spotted', 'labour', 'm', 'adult', 7, 1),
-	 (X'07', 1, '2025', '13', 'spotted', 'forced-begging', 'f', 'minor', 2, 1);
+	INSERT INTO count VALUES
+	 (X'01', 1, 'victims', '2025', '75', 'supported', 'sexual', 'f', 'adult', NULL, 40, 1),
+	 (X'02', 1, 'victims', '2025', '93', 'supported', 'labour', 'm', 'adult', NULL, 5, 1),
+	 (X'03', 1, 'victims', '2025', '13', 'supported', 'domestic-servitude', 'f', 'minor', NULL, 1, 1),
+	 (X'04', 1, 'victims', '2025', '75', 'spotted', 'sexual', 'f', 'adult', NULL, 30, 1),
+	 (X'05', 1, 'victims', '2025', '93', 'spotted', 'sexual', 'f', 'adult', NULL, 12, 1),
+	 (X'06', 1, 'victims', '2025', '69', 'spotted', 'labour', 'm', 'adult', NULL, 7, 1),
+	 (X'07', 1, 'victims', '2025', '13', 'spotted', 'forced-begging', 'f', 'minor', NULL, 2, 1);
 	EOF
 }
 
 # 2 supported in all France: the total itself is small.
 small_total() {
 	cat <<-\EOF
-	INSERT INTO support VALUES
-	 (X'11', 1, '2025', '75', 'supported', 'sexual', 'f', 'adult', 2, 1),
-	 (X'12', 1, '2025', '93', 'spotted', 'labour', 'm', 'adult', 60, 1);
+	INSERT INTO count VALUES
+	 (X'11', 1, 'victims', '2025', '75', 'supported', 'sexual', 'f', 'adult', NULL, 2, 1),
+	 (X'12', 1, 'victims', '2025', '93', 'spotted', 'labour', 'm', 'adult', NULL, 60, 1);
 	EOF
 }
 

@@ -37,6 +37,7 @@
 #include "format.h"
 #include "keys.h"
 #include "model.h"
+#include "questionnaire.h"
 #include "record.h"
 #include "refdata.h"
 #include "signed.h"
@@ -204,6 +205,19 @@ SG void sg_render_kit(struct sg_text *t, const kit *k)
 	sg_printf(t, "reference data version: %u\ncreated: ", k->refdata_version);
 	sg_time(t, k->created);
 	sg_printf(t, "\nname: \"%s\"\n", k->name);
+	sg_printf(t, "questionnaire edition: %u\npublished: ", (unsigned)k->qn->edition);
+	sg_time(t, k->qn->published);
+	sg_printf(t, "\nlists: %d\n", k->qn->nlists);
+	for (int i = 0; i < k->qn->nlists; i++)
+		sg_printf(t, "  %s (%s): %d values\n", k->qn->lists[i].t.name,
+			  k->qn->lists[i].builtin ? "built in" : "defined", k->qn->lists[i].t.count);
+	sg_printf(t, "tables: %d\n", k->qn->ntables);
+	for (int i = 0; i < k->qn->ntables; i++) {
+		sg_printf(t, "  %s:", k->qn->tables[i].code);
+		for (int d = 0; d < k->qn->tables[i].ndims; d++)
+			sg_printf(t, " %s", k->qn->lists[k->qn->tables[i].dims[d]].t.name);
+		sg_printf(t, "\n");
+	}
 }
 
 SG void sg_render_request(struct sg_text *t, const request *q)
@@ -416,33 +430,67 @@ SG void sg_tombstone(record *r)
 	r->recorded_at = SG_T_RECORDS + 120;
 }
 
-SG void sg_support(record *r, int which)
+/* Counts of the sample questionnaire (SG_QN_TABLES): three of table
+ * victims, one of victims-origin. */
+SG void sg_count(record *r, int which)
 {
 	static const struct {
-		const char *period, *dept, *status, *expl, *sex, *age;
+		const char *table, *period, *dept;
+		int ndims;
+		const char *dims[4];
 		uint32_t count;
 	} s[] = {
-		{ "2026-Q1", "75", "supported", "sexual", "f", "adult", 17 },
-		{ "2026-03", "2A", "spotted", "labour", "m", "minor", 0 },
-		{ "2026", "971", "supported", "domestic-servitude", "unknown", "unknown", 3 },
-		{ "2026-Q2", "974", "supported", "forced-begging", "trans", "adult", 5 },
+		{ "victims", "2026-Q1", "75", 4, { "supported", "sexual", "f", "adult" }, 17 },
+		{ "victims", "2026-03", "2A", 4, { "spotted", "labour", "m", "minor" }, 0 },
+		{ "victims", "2026", "971", 4, { "supported", "domestic-servitude", "unknown",
+						  "unknown" }, 3 },
+		{ "victims-origin", "2026-Q2", "974", 2, { "supported", "NG" }, 5 },
 	};
-	rec_support *p = &r->u.support;
+	rec_count *p = &r->u.count;
 	char label[32];
 
 	memset(r, 0, sizeof *r);
-	r->kind = REC_SUPPORT;
+	r->kind = REC_COUNT;
 	snprintf(label, sizeof label, "sample support %d", which);
 	sg_id(r->id, label);
 	r->version = 1;
 	r->recorded_at = SG_T_RECORDS + 180 + which;
+	strcpy(p->table, s[which].table);
 	strcpy(p->period, s[which].period);
 	p->dept = (uint8_t)sg_dept(s[which].dept);
-	p->status = (uint8_t)sg_enum(&ENUM_STATUS, s[which].status);
-	p->exploitation = (uint8_t)sg_enum(&ENUM_EXPLOITATION, s[which].expl);
-	p->sex = (uint8_t)sg_enum(&ENUM_SEX, s[which].sex);
-	p->age = (uint8_t)sg_enum(&ENUM_AGE, s[which].age);
+	p->ndims = (uint8_t)s[which].ndims;
+	for (int i = 0; i < s[which].ndims; i++)
+		strcpy(p->dims[i], s[which].dims[i]);
 	p->count = s[which].count;
+}
+
+/* The questionnaire of the sample kit: small, so that the vectors stay
+ * readable; the default edition is in samples/questionnaire/. */
+#define SG_QN_TABLES \
+	"table,title_fr,title_en,help_fr,dim1,dim2,dim3,dim4,retired\r\n" \
+	"victims,Victimes repérées et accompagnées,Victims spotted and supported," \
+	"Comptez chaque victime une fois.,status,exploitation,sex,age,\r\n" \
+	"victims-origin,Victimes par pays d'origine,Victims by country of origin,," \
+	"status,country,,,\r\n"
+#define SG_QN_LISTS \
+	"list,value,label_fr,label_en,retired,rollup\r\n" \
+	"country,,Pays d'origine,Country of origin,,\r\n" \
+	"country,FR,France,France,,\r\n" \
+	"country,NG,Nigeria,Nigeria,,\r\n" \
+	"country,RO,Roumanie,Romania,,\r\n" \
+	"country,unknown,Inconnu,Unknown,,\r\n"
+
+SG questionnaire *sg_questionnaire(void)
+{
+	questionnaire *q = NULL;
+	fmt_error e;
+
+	if (qn_parse(SG_QN_TABLES, sizeof SG_QN_TABLES - 1, SG_QN_LISTS,
+		     sizeof SG_QN_LISTS - 1, &q, NULL, NULL, &e) != FMT_OK)
+		sg_die("qn_parse", &e);
+	q->edition = 1;
+	q->published = SG_T_KIT;
+	return q;
 }
 
 SG void sg_training(record *r)
@@ -470,10 +518,10 @@ SG void sg_records(record out[SG_RECORDS])
 	sg_org(&out[0]);
 	sg_action(&out[1]);
 	sg_tombstone(&out[2]);
-	sg_support(&out[3], 0);
-	sg_support(&out[4], 1);
-	sg_support(&out[5], 2);
-	sg_support(&out[6], 3);
+	sg_count(&out[3], 0);
+	sg_count(&out[4], 1);
+	sg_count(&out[5], 2);
+	sg_count(&out[6], 3);
 	sg_training(&out[7]);
 }
 
@@ -584,6 +632,7 @@ SG int sg_check(const char *name, const uint8_t *data, size_t len, const identit
 		rc = kit_read(data, len, &k, err);
 		if (rc == FMT_OK && out)
 			sg_render_kit(out, &k);
+		kit_free(&k);
 		return rc;
 	}
 	if (strcmp(ext, ".request") == 0) {
@@ -964,7 +1013,7 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 
 	/* Decompression bomb: a valid record, then 8 MiB of zeros that
 	 * compress to a few kilobytes, all declared as the record's length. */
-	sg_support(&one[0], 0);
+	sg_count(&one[0], 0);
 	if (record_encode(&one[0], raw, sizeof raw, &rl, NULL) != FMT_OK)
 		sg_die("record_encode", NULL);
 	ed = sg_edit_u64(176, 8, rl);
@@ -991,7 +1040,7 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 	s.nrecs = 1;                 /* the organisation */
 	s.raw = raw;
 	s.raw_records = 1;
-	sg_support(&one[1], 3);      /* département 974 */
+	sg_count(&one[1], 3);      /* département 974 */
 	s.raw_len = sg_patched(&one[1], "974", "975", raw);
 	s.seed = "dept-975";
 	b = sg_bundle(c, &s, &len, NULL);
@@ -1186,8 +1235,10 @@ SG int sg_generate(int (*sink)(void *, const char *, const uint8_t *, size_t), v
 	k.refdata_version = REFDATA_VERSION;
 	k.created = SG_T_KIT;
 	strcpy(k.name, "Coordination nationale (exemple)");
+	k.qn = sg_questionnaire();
 	if (kit_write(c.coord, &k, &kitb, &kitl, &e) != FMT_OK)
 		sg_die("kit_write", &e);
+	kit_free(&k);
 	sg_vector(&c, "coordinator.kit", kitb, kitl);
 
 	q = calloc(1, sizeof *q);

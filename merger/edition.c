@@ -1,0 +1,380 @@
+/*
+ * edition.c - the questionnaire's editions in the national database, and
+ * `merger questionnaire check|publish|show` (edition.h).
+ *
+ * The coordinator edits two sheets (docs/QUESTIONNAIRE.md); `check` says
+ * every problem at once, with its sheet, line and column; `publish` makes
+ * them the next edition, refusing one that would remove or redefine a code
+ * that an earlier edition had: records made under any edition must stay
+ * readable under every later one.  `merger init` publishes the default
+ * edition (samples/questionnaire/, carried inside the program), and
+ * `merger kit` carries the latest.
+ */
+#include "edition.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "merger.h"
+#include "record.h"
+#include "textout.h"
+
+/* tools/embed.c's output for samples/questionnaire (the Makefile). */
+extern const unsigned char default_qn_tables[], default_qn_lists[];
+extern const size_t default_qn_tables_len, default_qn_lists_len;
+
+int edition_default(questionnaire **q, fmt_error *err)
+{
+	return qn_parse((const char *)default_qn_tables, default_qn_tables_len,
+			(const char *)default_qn_lists, default_qn_lists_len, q, NULL, NULL, err);
+}
+
+int edition_latest(sqlite3 *db, questionnaire **q, fmt_error *err)
+{
+	static const char sql[] =
+		"SELECT body FROM questionnaire ORDER BY edition DESC LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	*q = NULL;
+	if ((rc = db_prepare(db, &st, sql, err)))
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = qn_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), q,
+			       err);
+		if (rc)
+			fmt_fail(err, rc, "the latest questionnaire edition in the database is "
+				 "damaged (%s)", fmt_error_message(err));
+	} else if (rc == SQLITE_DONE) {
+		rc = FMT_DONE;
+	} else {
+		rc = db_fail(db, rc, "reading the questionnaire", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int edition_publish(sqlite3 *db, questionnaire *q, int64_t now, qn_problem_fn fn,
+		    void *ctx, fmt_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO questionnaire(edition, published, body) VALUES (?1, ?2, ?3)";
+	questionnaire *prev = NULL;
+	sqlite3_stmt *st = NULL;
+	uint8_t *body = NULL;
+	size_t len;
+	int rc;
+
+	rc = edition_latest(db, &prev, err);
+	if (rc && rc != FMT_DONE)
+		return rc;
+	q->edition = prev ? prev->edition + 1 : 1;
+	q->published = now;
+	if (prev && (rc = qn_evolves(prev, q, fn, ctx, err)))
+		goto out;
+	if ((rc = qn_encode(q, &body, &len, err)) || (rc = db_prepare(db, &st, sql, err)))
+		goto out;
+	sqlite3_bind_int64(st, 1, q->edition);
+	sqlite3_bind_int64(st, 2, q->published);
+	sqlite3_bind_blob(st, 3, body, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? FMT_OK : db_fail(db, rc, "saving the questionnaire", err);
+out:
+	sqlite3_finalize(st);
+	free(body);
+	qn_free(prev);
+	return rc;
+}
+
+int edition_check_count(const questionnaire *q, const record *r, fmt_error *err)
+{
+	const rec_count *c = &r->u.count;
+	const qn_table *t = qn_table_find(q, c->table);
+
+	if (!t)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, "table",
+				      "table \"%s\" is in no published edition of the "
+				      "questionnaire", c->table);
+	if (c->ndims != t->ndims)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_RANGE, "dims",
+				      "%u values for table \"%s\", which has %d dimension%s",
+				      c->ndims, c->table, t->ndims, t->ndims > 1 ? "s" : "");
+	for (int i = 0; i < t->ndims; i++) {
+		const qn_list *l = &q->lists[t->dims[i]];
+
+		if (qn_value_find(l, c->dims[i]) < 0)
+			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, l->t.name,
+					      "\"%s\" is not a value of list \"%s\" (table \"%s\")",
+					      c->dims[i], l->t.name, c->table);
+	}
+	return FMT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* merger questionnaire                                                */
+
+/* Prints one problem of the sheets: "merger: tables.csv, line 3, column
+ * dim2: ...". */
+static void print_problem(void *ctx, const fmt_error *p)
+{
+	char where[96] = "", text[256];
+	size_t n = 0;
+	int *count = ctx;
+
+	(*count)++;
+	if (p->where[0])
+		n += (size_t)snprintf(where + n, sizeof where - n, "%s", p->where);
+	if (p->line && n < sizeof where)
+		n += (size_t)snprintf(where + n, sizeof where - n, "%sline %u", n ? ", " : "",
+				      p->line);
+	if (p->field[0] && n < sizeof where)
+		n += (size_t)snprintf(where + n, sizeof where - n, "%scolumn %s", n ? ", " : "",
+				      p->field);
+	term_text(fmt_error_bare(p), text, sizeof text);
+	if (where[0])
+		msg("%s: %s", where, text);
+	else
+		msg("%s", text);
+}
+
+/* Reads and checks the sheets of dir, printing every problem.  Returns 0
+ * with *q set, or an exit status. */
+static int read_sheets(const char *dir, questionnaire **q)
+{
+	fmt_error err = { 0 };
+	int problems = 0, rc;
+
+	rc = qn_read_dir(dir, q, print_problem, &problems, &err);
+	if (rc == FMT_OK)
+		return 0;
+	if (rc == FMT_E_NOMEM)
+		return fail(&err, NULL);
+	msg("%s: %d problem%s: the questionnaire was not %s", dir, problems,
+	    problems > 1 ? "s" : "", "accepted");
+	return fmt_exit_status(rc);
+}
+
+static void print_text(const questionnaire *q)
+{
+	char when[TIME_BUF], text[512];
+
+	time_format(q->published, TIME_DATE, when);
+	printf("Questionnaire, edition %u (published %s): %d table%s\n", (unsigned)q->edition,
+	       q->published ? when : "-", q->ntables, q->ntables > 1 ? "s" : "");
+	for (int i = 0; i < q->ntables; i++) {
+		const qn_table *t = &q->tables[i];
+
+		term_text(t->title_fr, text, sizeof text);
+		printf("\n%s%s: %s\n  dimensions:", t->code, t->retired ? " (retired)" : "", text);
+		for (int d = 0; d < t->ndims; d++) {
+			const qn_list *l = &q->lists[t->dims[d]];
+
+			printf("%s %s (%d value%s)", d ? "," : "", l->t.name, l->t.count,
+			       l->t.count > 1 ? "s" : "");
+		}
+		putchar('\n');
+		if (t->help_fr[0]) {
+			term_text(t->help_fr, text, sizeof text);
+			printf("  %s\n", text);
+		}
+	}
+}
+
+static void print_json(const questionnaire *q)
+{
+	printf("{\"edition\": %u, \"published\": %lld, \"lists\": [", (unsigned)q->edition,
+	       (long long)q->published);
+	for (int i = 0; i < q->nlists; i++) {
+		const qn_list *l = &q->lists[i];
+
+		printf("%s\n  {\"code\": ", i ? "," : "");
+		out_json_string(stdout, l->t.name);
+		printf(", \"label_fr\": ");
+		out_json_string(stdout, qn_list_label(l, 0));
+		printf(", \"builtin\": %s, \"rollup\": ", l->builtin ? "true" : "false");
+		if (l->rollup >= 0)
+			out_json_string(stdout, q->lists[l->rollup].t.name);
+		else
+			fputs("null", stdout);
+		fputs(", \"values\": [", stdout);
+		for (int v = 0; v < l->t.count; v++) {
+			printf("%s\n    {\"code\": ", v ? "," : "");
+			out_json_string(stdout, l->t.items[v].code);
+			fputs(", \"label_fr\": ", stdout);
+			out_json_string(stdout, l->t.items[v].fr);
+			fputs(", \"label_en\": ", stdout);
+			out_json_string(stdout, l->t.items[v].en);
+			printf(", \"retired\": %s", l->retired[v] ? "true" : "false");
+			if (l->rollup >= 0) {
+				fputs(", \"rollup\": ", stdout);
+				out_json_string(stdout,
+						q->lists[l->rollup].t.items[l->rollup_of[v]].code);
+			}
+			putchar('}');
+		}
+		fputs("]}", stdout);
+	}
+	fputs("],\n \"tables\": [", stdout);
+	for (int i = 0; i < q->ntables; i++) {
+		const qn_table *t = &q->tables[i];
+
+		printf("%s\n  {\"code\": ", i ? "," : "");
+		out_json_string(stdout, t->code);
+		fputs(", \"title_fr\": ", stdout);
+		out_json_string(stdout, t->title_fr);
+		fputs(", \"title_en\": ", stdout);
+		out_json_string(stdout, t->title_en);
+		fputs(", \"help_fr\": ", stdout);
+		out_json_string(stdout, t->help_fr);
+		printf(", \"retired\": %s, \"dimensions\": [", t->retired ? "true" : "false");
+		for (int d = 0; d < t->ndims; d++) {
+			printf("%s", d ? ", " : "");
+			out_json_string(stdout, q->lists[t->dims[d]].t.name);
+		}
+		fputs("]}", stdout);
+	}
+	fputs("]}\n", stdout);
+}
+
+static int qn_check(merger_ctx *ctx, int argc, char **argv, int publish)
+{
+	const char *cmd = publish ? "questionnaire publish" : "questionnaire check";
+	questionnaire *q = NULL, *prev = NULL;
+	fmt_error err = { 0 };
+	sqlite3 *db = NULL;
+	int problems = 0, rc;
+
+	if (argc != 2)
+		return usage_error("%s: give the folder holding tables.csv and lists.csv", cmd);
+	if ((rc = merger_open_db(ctx, &db, &err)))
+		return fail(&err, NULL);
+	if ((rc = read_sheets(argv[1], &q)))
+		goto out;
+	if (!publish) {
+		rc = edition_latest(db, &prev, &err);
+		if (rc == FMT_OK && qn_evolves(prev, q, print_problem, &problems, &err)) {
+			msg("%s: %d change%s that an edition may not make (codes are permanent: "
+			    "add or retire, never remove or redefine)", argv[1], problems,
+			    problems > 1 ? "s" : "");
+			rc = EXIT_REFUSED;
+			goto out;
+		}
+		if (rc && rc != FMT_DONE) {
+			rc = fail(&err, ctx->db_path);
+			goto out;
+		}
+		printf("%s: questionnaire valid: %d table%s, %d list%s\n", argv[1], q->ntables,
+		       q->ntables > 1 ? "s" : "", q->nlists, q->nlists > 1 ? "s" : "");
+		rc = 0;
+		goto out;
+	}
+	if ((rc = db_begin(db, &err))) {
+		rc = fail(&err, ctx->db_path);
+		goto out;
+	}
+	rc = edition_publish(db, q, merger_now(), print_problem, &problems, &err);
+	if (rc == FMT_OK)
+		rc = db_commit(db, &err);
+	else
+		db_rollback(db);
+	if (rc == FMT_E_FIELD) {
+		msg("%s: %d change%s that an edition may not make (codes are permanent: add or "
+		    "retire, never remove or redefine); nothing was published", argv[1],
+		    problems, problems > 1 ? "s" : "");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (rc) {
+		rc = fail(&err, ctx->db_path);
+		goto out;
+	}
+	msg("published edition %u: %d table%s; write a new kit (merger kit -o FILE) and send "
+	    "it to the collectors (collector update --kit FILE)", (unsigned)q->edition,
+	    q->ntables, q->ntables > 1 ? "s" : "");
+	rc = 0;
+out:
+	qn_free(q);
+	qn_free(prev);
+	db_close(db);
+	return rc;
+}
+
+static int qn_show(merger_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "sheet", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "text", *sheet = "tables";
+	questionnaire *q = NULL;
+	fmt_error err = { 0 };
+	sqlite3 *db = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 's':
+			sheet = optarg;
+			break;
+		case 'h':
+			printf("usage: merger questionnaire show [--format text|csv|json] "
+			       "[--sheet tables|lists]\n");
+			return 0;
+		default:
+			return option_error("questionnaire show", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("questionnaire show: unexpected argument \"%s\"", argv[optind]);
+	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
+		return usage_error("questionnaire show: unknown format \"%s\" (text, csv or json)",
+				   format);
+	if (strcmp(sheet, "tables") && strcmp(sheet, "lists"))
+		return usage_error("questionnaire show: unknown sheet \"%s\" (tables or lists)",
+				   sheet);
+	if ((rc = merger_open_db(ctx, &db, &err)) ||
+	    (rc = edition_latest(db, &q, &err)) == FMT_E_DB) {
+		db_close(db);
+		return fail(&err, NULL);
+	}
+	db_close(db);
+	if (rc == FMT_DONE) {
+		msg("no questionnaire was published: merger questionnaire publish DIR");
+		return 4;
+	}
+	if (rc)
+		return fail(&err, ctx->db_path);
+	if (strcmp(format, "json") == 0)
+		print_json(q);
+	else if (strcmp(format, "csv") == 0 && strcmp(sheet, "lists") == 0)
+		qn_write_lists_csv(stdout, q);
+	else if (strcmp(format, "csv") == 0)
+		qn_write_tables_csv(stdout, q);
+	else
+		print_text(q);
+	qn_free(q);
+	return 0;
+}
+
+int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "check") == 0)
+		return qn_check(ctx, argc - 1, argv + 1, 0);
+	if (argc >= 2 && strcmp(argv[1], "publish") == 0)
+		return qn_check(ctx, argc - 1, argv + 1, 1);
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return qn_show(ctx, argc - 1, argv + 1);
+	return usage_error("questionnaire: check DIR, publish DIR or show [--format "
+			   "text|csv|json]");
+}
