@@ -890,6 +890,43 @@ static void test_structure(void)
 	mutations(sample_org, "org");
 }
 
+/* Decoding a count changed by stmt fails with code, reason and field: the
+ * structure the programs word their messages from. */
+#define WIRE_WHY(stmt, want_code, want_reason, want_field) do { \
+	struct count_wire c_ = count_wire(); \
+	struct wb w_; \
+	record r_; \
+	fmt_error e_; \
+	int rc_; \
+	stmt; \
+	build_count(&w_, &c_); \
+	memset(&e_, 0, sizeof e_); \
+	rc_ = record_decode(w_.b, w_.n, &r_, &e_); \
+	if (!ok(rc_ == (want_code) && e_.reason == (want_reason) && \
+		strcmp(e_.field, want_field) == 0, "reason and field: " #stmt)) \
+		diag("rc %d reason %d field \"%s\": %s", rc_, e_.reason, e_.field, e_.detail); \
+} while (0)
+
+static void test_reasons(void)
+{
+	WIRE_WHY(c_.table = B("vict ms"), FMT_E_FIELD, FMT_R_CODE, "table");
+	WIRE_WHY(c_.table = B(""), FMT_E_FIELD, FMT_R_REQUIRED, "table");
+	WIRE_WHY(c_.table = B("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), FMT_E_FIELD, FMT_R_TOO_LONG,
+		 "table");
+	WIRE_WHY(c_.table = B("a\x01"), FMT_E_FIELD, FMT_R_TEXT, "table");
+	WIRE_WHY(c_.period = B("2026-5"), FMT_E_FIELD, FMT_R_PERIOD, "period");
+	WIRE_WHY(c_.period = B("2026-q1"), FMT_E_NONCANONICAL, FMT_R_PERIOD, "period");
+	WIRE_WHY(c_.dept = B("975"), FMT_E_FIELD, FMT_R_UNKNOWN, "dept");
+	WIRE_WHY(c_.dept = B("2a\0"), FMT_E_NONCANONICAL, FMT_R_CODE, "dept");
+	WIRE_WHY((c_.ndims = 5, c_.ncodes = 0), FMT_E_FIELD, FMT_R_RANGE, "dims");
+	WIRE_WHY((c_.ndims = c_.ncodes = 0), FMT_E_FIELD, FMT_R_RANGE, "dims");
+	WIRE_WHY(c_.codes[1] = B("sex ual"), FMT_E_FIELD, FMT_R_CODE, "dims");
+	WIRE_WHY(c_.codes[3] = B("fffffffffffffffffffffffffffffffff"), FMT_E_FIELD,
+		 FMT_R_TOO_LONG, "dims");
+	WIRE_WHY(c_.count = 100001, FMT_E_FIELD, FMT_R_RANGE, "count");
+	WIRE_WHY(c_.ncodes = 3, FMT_E_RECORD, FMT_R_NONE, "");
+}
+
 /* Offset of the first département code in the encoding of sample_org(). */
 static size_t org_depts_offset(void)
 {
@@ -1418,6 +1455,7 @@ int main(void)
 	test_validate();
 	test_structure();
 	test_fields_on_wire();
+	test_reasons();
 	test_dates();
 	test_periods();
 	test_text();
