@@ -115,16 +115,18 @@ int fmt_fail_field(fmt_error *err, int code, int reason, const char *field,
 int fmt_fail_in(fmt_error *err, const fmt_error *sub, const char *prefix)
 {
 	fmt_error copy = *sub;
-	int n;
+	size_t bare;
 
 	if (!err)
 		return copy.code;
 	*err = copy;
-	n = snprintf(err->detail, sizeof err->detail, "%s: %s", prefix, copy.detail);
-	if (n < 0 || (size_t)n >= sizeof err->detail || copy.bare >= sizeof copy.detail)
-		err->bare = 0;
-	else
-		err->bare = copy.bare + (unsigned)(n - (int)strlen(copy.detail));
+	if (snprintf(err->detail, sizeof err->detail, "%s: %s", prefix, copy.detail) < 0)
+		err->detail[0] = '\0';
+	/* The bare text starts after the prefix and the cause's own
+	 * "field <field>: ".  A detail cut at its end keeps it; when the cut
+	 * left none of it, bare is the whole detail. */
+	bare = strlen(prefix) + 2 + (copy.bare < sizeof copy.detail ? copy.bare : 0);
+	err->bare = bare <= strlen(err->detail) ? (unsigned)bare : 0;
 	return copy.code;
 }
 

@@ -1008,8 +1008,11 @@ void field_show(const record *r, const field_desc *f, int en, char *buf, size_t 
 	case FT_CODE: {
 		int k = f->list ? enum_find(f->list, AT_C(r, f, char)) : -1;
 
+		/* A list of the questionnaire may leave a value's English
+		 * label empty: the French one is shown then. */
 		if (k >= 0)
-			snprintf(buf, cap, "%s", en ? f->list->items[k].en : f->list->items[k].fr);
+			snprintf(buf, cap, "%s", en && f->list->items[k].en[0] ?
+				 f->list->items[k].en : f->list->items[k].fr);
 		else
 			field_text(r, f, buf, cap);
 		break;
@@ -1020,20 +1023,47 @@ void field_show(const record *r, const field_desc *f, int en, char *buf, size_t 
 	utf8_trim_end(buf);
 }
 
+/* Appends part to the key in buf[0..NATKEY_CAP), after a '|' unless it
+ * is the first; *used stops at the cap. */
+static void natkey_add(char *buf, size_t *used, int first, const char *part, int len)
+{
+	int w;
+
+	if (*used >= NATKEY_CAP - 1)
+		return;
+	w = snprintf(buf + *used, NATKEY_CAP - *used, "%s%.*s", first ? "" : "|", len, part);
+	if (w > 0)
+		*used += (size_t)w;
+	if (*used > NATKEY_CAP - 1)
+		*used = NATKEY_CAP - 1;
+}
+
 void record_natkey(const record *r, char buf[NATKEY_CAP])
 {
 	const kind_desc *k = kind_desc_of(r->kind);
 	size_t used = 0;
+	int first = 1;
 	char v[48];
 
 	buf[0] = '\0';
 	for (int i = 0; k && i < k->nfields; i++) {
-		if (!(k->fields[i].flags & FF_KEY))
+		const field_desc *f = &k->fields[i];
+
+		if (!(f->flags & FF_KEY))
 			continue;
-		field_text(r, &k->fields[i], v, sizeof v);
-		used += (size_t)snprintf(buf + used, NATKEY_CAP - used, "%s%s",
-					 used ? "|" : "", v);
-		if (used >= NATKEY_CAP)
-			break;
+		if (f->type == FT_CODES) {
+			/* Each code a part: a code holds no '|' (code_valid). */
+			const uint8_t *n = AT_C(r, f, uint8_t);
+
+			for (int j = 0; j < *n && j < REC_DIMS_MAX; j++, first = 0)
+				natkey_add(buf, &used, first, (const char *)(n + 1) + j * CODE_CAP,
+					   REC_CODE_MAX);
+			continue;
+		}
+		/* Every other key field's text is short: a code, a period, a
+		 * département. */
+		field_text(r, f, v, sizeof v);
+		natkey_add(buf, &used, first, v, (int)sizeof v);
+		first = 0;
 	}
 }

@@ -143,8 +143,13 @@ void field_show(const record *r, const field_desc *f, int en, char *buf, size_t 
 uint32_t field_number(const record *r, const field_desc *f);
 
 /* The natural key of r (fields flagged FF_KEY, canonical text joined by
- * '|') into buf; "" for a kind without one. */
-#define NATKEY_CAP 96
+ * '|', each code of a set of codes a part of its own: a count's key is
+ * "victims|2026-Q1|93|supported|sexual|f|adult") into buf; "" for a kind
+ * without one.  NATKEY_CAP holds the longest, a count's table, period,
+ * département and REC_DIMS_MAX codes, whole: two keys never share a
+ * prefix cut short. */
+#define NATKEY_CAP (REC_CODE_MAX + 1 + REC_PERIOD_MAX + 1 + 3 + \
+		    REC_DIMS_MAX * (1 + REC_CODE_MAX) + 1)
 void record_natkey(const record *r, char buf[NATKEY_CAP]);
 
 /* Validation of one field (record_validate() runs it over every field):

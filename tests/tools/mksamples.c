@@ -3,12 +3,12 @@
  *
  *   build/tools/mksamples samples
  *
- * makes samples/vectors/ (test identities, a kit, a request, a bundle, a
- * receipt, and the decoded content of each) and samples/broken/ (files
- * each reader must refuse, with EXPECTED and README.md), all of them
- * deterministic: running it again gives the same bytes.  What is made,
- * and how, is in samplegen.h; tests/unit/test_samples.c checks the
- * committed files against it.
+ * makes samples/vectors/ (test identities, a kit and its questionnaire, a
+ * request, bundles, a receipt, and the decoded content of each) and
+ * samples/broken/ (files each reader must refuse, with EXPECTED and
+ * README.md), all of them deterministic: running it again gives the same
+ * bytes.  What is made, and how, is in samplegen.h;
+ * tests/unit/test_samples.c checks the committed files against it.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -161,6 +161,8 @@ SG void sg_render_text(struct sg_text *t, const char *name, const char *s)
 	for (p = s; *p; p++) {
 		if (*p == '\n')
 			sg_printf(t, "\\n");
+		else if (*p == '\t')
+			sg_printf(t, "\\t");
 		else if (*p == '"' || *p == '\\')
 			sg_printf(t, "\\%c", *p);
 		else
@@ -170,8 +172,9 @@ SG void sg_render_text(struct sg_text *t, const char *name, const char *s)
 }
 
 /* One line per field, in descriptor order: its code, then its canonical
- * text; free text quoted and escaped; "(none)" for an empty set or an
- * absent date, "(not given)" for an absent number. */
+ * text; free text quoted, with line break, tab, quote and backslash
+ * escaped (\n \t \" \\); "(none)" for an empty set or an absent date,
+ * "(not given)" for an absent number. */
 SG void sg_render_record(struct sg_text *t, unsigned n, const record *r)
 {
 	const kind_desc *k = kind_desc_of(r->kind);
@@ -272,8 +275,9 @@ SG void sg_render_bundle_info(struct sg_text *t, const bundle_info *b)
 	sg_hex(t, b->bundle_id, 16);
 	sg_printf(t, "\nsequence: %llu\ncreated: ", (unsigned long long)b->seq);
 	sg_time(t, b->created);
-	sg_printf(t, "\nflags: 0x%08x\nrecord count: %u\nrecords length: %llu\n"
-		  "compressed length: %llu\n", b->flags, b->record_count,
+	sg_printf(t, "\nflags: 0x%08x%s\nrecord count: %u\nrecords length: %llu\n"
+		  "compressed length: %llu\n", b->flags,
+		  b->flags & BUNDLE_FLAG_FULL ? " (full export)" : "", b->record_count,
 		  (unsigned long long)b->plain_len, (unsigned long long)b->comp_len);
 }
 
@@ -451,7 +455,7 @@ SG void sg_count(record *r, int which)
 
 	memset(r, 0, sizeof *r);
 	r->kind = REC_COUNT;
-	snprintf(label, sizeof label, "sample support %d", which);
+	snprintf(label, sizeof label, "sample count %d", which);
 	sg_id(r->id, label);
 	r->version = 1;
 	r->recorded_at = SG_T_RECORDS + 180 + which;
@@ -542,6 +546,125 @@ SG void sg_filler(record *r, unsigned n)
 		x ^= x >> 17;
 		x ^= x << 5;
 		r->u.action.note[i] = letters[x % 27];
+	}
+	r->u.action.note[REC_NOTE_MAX] = '\0';
+}
+
+/* The records of samples/vectors/full.bundle: every optional value left
+ * out, every optional set empty, and tombstones of a count and of a
+ * training. */
+#define SG_SPARSE 6
+SG void sg_sparse(record out[SG_SPARSE])
+{
+	record *r;
+
+	r = &out[0];
+	record_blank(r, REC_ORG);
+	sg_id(r->id, "sparse organisation");
+	r->version = 1;
+	r->recorded_at = SG_T_RECORDS + 300;
+	strcpy(r->u.org.name, "Collectif");
+	r->u.org.kind = (uint8_t)sg_enum(&ENUM_ORG_KIND, "other");
+	r->u.org.ndepts = 1;
+	r->u.org.depts[0] = (uint8_t)sg_dept("01");
+
+	r = &out[1];
+	record_blank(r, REC_ACTION);
+	sg_id(r->id, "sparse action");
+	r->version = 1;
+	r->recorded_at = SG_T_RECORDS + 301;
+	r->u.action.dept = (uint8_t)sg_dept("2B");
+	r->u.action.type = (uint8_t)sg_enum(&ENUM_ACTION_TYPE, "advocacy");
+	r->u.action.start = 20260101;
+
+	r = &out[2];
+	record_blank(r, REC_TRAINING);
+	sg_id(r->id, "sparse training");
+	r->version = 1;
+	r->recorded_at = SG_T_RECORDS + 302;
+	r->u.training.date = 20260601;
+	r->u.training.dept = (uint8_t)sg_dept("976");
+	r->u.training.audiences = sg_set(&ENUM_AUDIENCE, "associations");
+	r->u.training.participants = 1;
+
+	/* A count of the least: a year, a count of 0. */
+	r = &out[3];
+	sg_count(r, 0);
+	sg_id(r->id, "sparse count");
+	r->recorded_at = SG_T_RECORDS + 303;
+	strcpy(r->u.count.period, "2026");
+	r->u.count.dept = (uint8_t)sg_dept("01");
+	r->u.count.count = 0;
+
+	r = &out[4];
+	memset(r, 0, sizeof *r);
+	r->kind = REC_COUNT;
+	r->deleted = 1;
+	sg_id(r->id, "sample count 1");
+	r->version = 2;
+	r->recorded_at = SG_T_RECORDS + 304;
+
+	r = &out[5];
+	memset(r, 0, sizeof *r);
+	r->kind = REC_TRAINING;
+	r->deleted = 1;
+	sg_id(r->id, "sample training");
+	r->version = 2;
+	r->recorded_at = SG_T_RECORDS + 305;
+}
+
+/* The records of samples/vectors/text.bundle: free text with tabs, line
+ * breaks, double quotes, backslashes and characters of two, three and
+ * four bytes, stored verbatim: every writer of CSV, JSON, HTML or a
+ * terminal line must escape them its own way. */
+#define SG_TEXTS 3
+SG void sg_texts(record out[SG_TEXTS])
+{
+	record *r;
+
+	r = &out[0];
+	sg_org(r);
+	sg_id(r->id, "text organisation");
+	strcpy(r->u.org.name, "Le \"Nid\"\tLyon \\ Villeurbanne");
+	strcpy(r->u.org.website, "https://exemple.org/a\\b\"c");
+	r->u.org.email[0] = r->u.org.phone[0] = r->u.org.national_id[0] = '\0';
+
+	r = &out[1];
+	sg_action(r);
+	sg_id(r->id, "text action");
+	strcpy(r->u.action.partners, "ASE\t93 \"urgence\" C:\\dossiers\\2026");
+	strcpy(r->u.action.note, "Ligne 1\n\tLigne 2, \"entre guillemets\" \\ barre\n"
+	       "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 fin\\");
+
+	r = &out[2];
+	sg_training(r);
+	sg_id(r->id, "text training");
+	strcpy(r->u.training.note, "\\\"\t\"\\");
+}
+
+/* The records of samples/vectors/blocks.bundle: actions whose notes are
+ * 2000 pseudo-random printable characters (no quote, no backslash), so
+ * that the records compress poorly and fill more than one block. */
+#define SG_BLOCKS 40
+SG void sg_noisy(record *r, unsigned n)
+{
+	uint32_t x = 2654435761u ^ (n * 40503u + 1);
+	char label[32];
+	int i;
+
+	sg_action(r);
+	snprintf(label, sizeof label, "noisy %u", n);
+	sg_id(r->id, label);
+	r->recorded_at = SG_T_RECORDS + 400 + n;
+	for (i = 0; i < REC_NOTE_MAX;) {
+		char ch;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		ch = (char)(' ' + x % 95);
+		if (ch != '"' && ch != '\\')
+			r->u.action.note[i++] = ch;
 	}
 	r->u.action.note[REC_NOTE_MAX] = '\0';
 }
@@ -785,10 +908,24 @@ SG size_t sg_patched(const record *r, const char *from, const char *to, uint8_t 
 	exit(2);
 }
 
-/* A signed file of any type, built by hand so that its body can be
- * wrong: header | u32 length | body | Ed25519ph signature by sk. */
-SG uint8_t *sg_signed(uint8_t type, const uint8_t *body, size_t blen, const uint8_t *sk,
-		      size_t *len)
+/* A copy of data[0..len) with extra bytes appended (malloc()ed). */
+SG uint8_t *sg_dup(const uint8_t *data, size_t len, const void *extra, size_t elen)
+{
+	uint8_t *p = malloc(len + elen + 1);
+
+	if (!p)
+		exit(2);
+	memcpy(p, data, len);
+	if (elen)
+		memcpy(p + len, extra, elen);
+	return p;
+}
+
+/* A signed file of any type and format version, built by hand so that
+ * its body can be wrong: header | u32 length | body | Ed25519ph signature
+ * by sk. */
+SG uint8_t *sg_signed_v(uint8_t type, uint8_t version, const uint8_t *body, size_t blen,
+			const uint8_t *sk, size_t *len)
 {
 	crypto_sign_state st;
 	uint8_t *p = malloc(blen + 76);
@@ -797,7 +934,7 @@ SG uint8_t *sg_signed(uint8_t type, const uint8_t *body, size_t blen, const uint
 		exit(2);
 	memcpy(p, "MLLG", 4);
 	p[4] = type;
-	p[5] = FORMAT_VERSION;
+	p[5] = version;
 	p[6] = FORMAT_SUITE;
 	p[7] = 0;
 	put_u32(p + 8, (uint32_t)blen);
@@ -807,6 +944,45 @@ SG uint8_t *sg_signed(uint8_t type, const uint8_t *body, size_t blen, const uint
 	crypto_sign_final_create(&st, p + 12 + blen, NULL, sk);
 	*len = blen + 76;
 	return p;
+}
+
+/* The same in the format version of this program. */
+SG uint8_t *sg_signed(uint8_t type, const uint8_t *body, size_t blen, const uint8_t *sk,
+		      size_t *len)
+{
+	return sg_signed_v(type, FORMAT_VERSION, body, blen, sk, len);
+}
+
+/* A kit put together by hand from the sample kit kitb: its keys,
+ * reference data version and time, then name[0..nlen), then the u32
+ * qlen and q[0..qn), validly signed by the coordinator, so that only
+ * what is wrong in the parts is refused.  kitb's questionnaire is found
+ * with sg_kit_qn(). */
+SG uint8_t *sg_kit_made(const struct sg_ctx *c, const uint8_t *kitb, const char *name,
+			size_t nlen, uint32_t qlen, const uint8_t *q, size_t qn, size_t *len)
+{
+	uint8_t *body = malloc(78 + nlen + 4 + qn + 1), *p;
+
+	if (!body)
+		exit(2);
+	memcpy(body, kitb + 12, 76);
+	put_u16(body + 76, (uint16_t)nlen);
+	memcpy(body + 78, name, nlen);
+	put_u32(body + 78 + nlen, qlen);
+	if (qn)
+		memcpy(body + 78 + nlen + 4, q, qn);
+	p = sg_signed('K', body, 78 + nlen + 4 + qn, c->coord->sign_sk, len);
+	free(body);
+	return p;
+}
+
+/* The questionnaire's encoding inside kit kitb (a copy, malloc()ed). */
+SG uint8_t *sg_kit_qn(const uint8_t *kitb, size_t *qlen)
+{
+	size_t n = get_u16(kitb + 12 + 76);
+
+	*qlen = get_u32(kitb + 12 + 78 + n);
+	return sg_dup(kitb + 12 + 78 + n + 4, *qlen, NULL, 0);
 }
 
 /* Emits name and name.expected.txt (the decoded content) in vectors/. */
@@ -850,19 +1026,6 @@ SG identity *sg_identity(const char *label)
 	return id;
 }
 
-/* A copy of data[0..len) with extra bytes appended (malloc()ed). */
-SG uint8_t *sg_dup(const uint8_t *data, size_t len, const void *extra, size_t elen)
-{
-	uint8_t *p = malloc(len + elen + 1);
-
-	if (!p)
-		exit(2);
-	memcpy(p, data, len);
-	if (elen)
-		memcpy(p + len, extra, elen);
-	return p;
-}
-
 /* Emits a copy of data with byte `at` XORed with mask. */
 SG void sg_broken_flip(struct sg_ctx *c, const char *name, const char *what, int code,
 		       const uint8_t *data, size_t len, size_t at, uint8_t mask)
@@ -898,16 +1061,42 @@ SG void sg_broken_edit(struct sg_ctx *c, const char *name, const char *what, int
 	free(b);
 }
 
-SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const bundle_info *bi,
-			  const uint8_t *kitb, size_t kitl)
+/* The encoding of sg_count(0) with a fifth code before its count: a
+ * record no writer makes (raw: REC_ENCODED_MAX bytes).  Returns its
+ * length. */
+SG size_t sg_count_5_dims(uint8_t *raw)
 {
-	record recs[SG_RECORDS], one[2], *fill;
+	uint8_t buf[REC_ENCODED_MAX];
+	size_t len, at;
+	record r;
+
+	sg_count(&r, 0);
+	if (record_encode(&r, buf, sizeof buf, &len, NULL) != FMT_OK)
+		sg_die("record_encode", NULL);
+	/* length, header, table, period, dept: then the number of codes */
+	at = 2 + 30 + 2 + strlen(r.u.count.table) + 2 + strlen(r.u.count.period) + 3;
+	if (buf[at] != 4) {
+		fprintf(stderr, "samplegen: no count of codes where expected\n");
+		exit(2);
+	}
+	memcpy(raw, buf, len - 4);
+	raw[at] = 5;
+	put_u16(raw + len - 4, 7);
+	memcpy(raw + len - 2, "unknown", 7);
+	memcpy(raw + len + 5, buf + len - 4, 4);
+	put_u16(raw, (uint16_t)(len + 9 - 2));
+	return len + 9;
+}
+
+SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const bundle_info *bi,
+			  const uint8_t *kitb, size_t kitl, const uint8_t *blocks)
+{
+	record recs[SG_RECORDS], one[2];
 	struct bundle_forge f;
 	struct sg_bundle_spec s;
 	struct sg_edit ed;
 	uint8_t raw[REC_ENCODED_MAX], *b;
 	size_t len, rl;
-	unsigned i;
 
 	sg_records(recs);
 	sg_broken(c, "empty.bundle", "empty file", FMT_E_TRUNCATED, B, 0);
@@ -917,9 +1106,9 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 	sg_broken(c, "trailing.bundle", "two bytes (CR LF) appended", FMT_E_TRAILING, b, BL + 2);
 	free(b);
 	b = sg_dup(B, BL, NULL, 0);
-	b[5] = 2;
-	sg_broken(c, "version-outer.bundle", "outer header says version 2", FMT_E_VERSION, b, BL);
-	b[5] = 1;
+	b[5] = FORMAT_VERSION + 1;
+	sg_broken(c, "version-outer.bundle", "outer header says version 3", FMT_E_VERSION, b, BL);
+	b[5] = FORMAT_VERSION;
 	b[6] = 2;
 	sg_broken(c, "suite-outer.bundle", "outer header says suite 2", FMT_E_SUITE, b, BL);
 	free(b);
@@ -987,8 +1176,8 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 	ed.n = 4;
 	memcpy(ed.bytes, "MLLX", 4);
 	sg_broken_edit(c, "inner-magic.bundle", "inner header magic \"MLLX\"", FMT_E_MAGIC, ed);
-	sg_broken_edit(c, "version-inner.bundle", "inner header says version 2", FMT_E_VERSION,
-		       sg_edit_u64(4, 1, 2));
+	sg_broken_edit(c, "version-inner.bundle", "inner header says version 3", FMT_E_VERSION,
+		       sg_edit_u64(4, 1, FORMAT_VERSION + 1));
 	sg_broken_edit(c, "suite-inner.bundle", "inner header says suite 2", FMT_E_SUITE,
 		       sg_edit_u64(5, 1, 2));
 	sg_broken_edit(c, "inner-reserved.bundle", "inner header reserved field is 1",
@@ -1040,12 +1229,25 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 	s.nrecs = 1;                 /* the organisation */
 	s.raw = raw;
 	s.raw_records = 1;
-	sg_count(&one[1], 3);      /* département 974 */
+	sg_count(&one[1], 3);        /* département 974 */
 	s.raw_len = sg_patched(&one[1], "974", "975", raw);
 	s.seed = "dept-975";
 	b = sg_bundle(c, &s, &len, NULL);
-	sg_broken(c, "dept-975.bundle", "a support count for département \"975\"", FMT_E_FIELD,
+	sg_broken(c, "dept-975.bundle", "a count for département \"975\"", FMT_E_FIELD,
 		  b, len);
+	free(b);
+	sg_count(&one[1], 0);
+	s.raw_len = sg_patched(&one[1], "victims", "vict ms", raw);
+	s.seed = "count-table-code";
+	b = sg_bundle(c, &s, &len, NULL);
+	sg_broken(c, "count-table-code.bundle", "a count whose table code holds a blank",
+		  FMT_E_FIELD, b, len);
+	free(b);
+	s.raw_len = sg_count_5_dims(raw);
+	s.seed = "count-5-dims";
+	b = sg_bundle(c, &s, &len, NULL);
+	sg_broken(c, "count-5-dims.bundle", "a count of five codes (a table has four at most)",
+		  FMT_E_FIELD, b, len);
 	free(b);
 	s.raw_len = sg_patched(&recs[1], "Maraudes", "\xff" "araudes", raw);
 	s.seed = "bad-utf8";
@@ -1057,40 +1259,24 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 	s.seed = "noncanonical";
 	b = sg_bundle(c, &s, &len, NULL);
 	sg_broken(c, "noncanonical-record.bundle",
-		  "a support count for département \"2a\" (must be written \"2A\")",
+		  "a count for département \"2a\" (must be written \"2A\")",
 		  FMT_E_NONCANONICAL, b, len);
 	free(b);
 
-	/* A bundle of more than one block, cut just after its first block. */
-	fill = calloc(64, sizeof *fill);
-	if (!fill)
-		exit(2);
-	for (i = 0; i < 64; i++)
-		sg_filler(&fill[i], i);
-	memset(&s, 0, sizeof s);
-	s.seed = "big";
-	s.recs = fill;
-	s.nrecs = 64;
-	b = sg_bundle(c, &s, &len, NULL);
-	if (len <= 112 + 65553) {
-		fprintf(stderr, "samplegen: the large bundle has a single block\n");
-		c->failed = 1;
-	} else {
-		sg_broken(c, "truncated-at-block.bundle",
-			  "a two-block bundle cut after its first block", FMT_E_NO_FINAL, b,
-			  112 + 65553);
-	}
-	free(b);
-	free(fill);
+	/* The bundle of several blocks of vectors/, cut just after its
+	 * first block. */
+	sg_broken(c, "truncated-at-block.bundle",
+		  "vectors/blocks.bundle cut after its first block", FMT_E_NO_FINAL, blocks,
+		  112 + 65553);
 }
 
 SG void sg_broken_signed(struct sg_ctx *c, const uint8_t *kitb, size_t kitl,
 			 const uint8_t *reqb, size_t reql, const uint8_t *recb, size_t recl,
 			 const uint8_t *B, size_t BL, const uint8_t *keyb, size_t keyl)
 {
-	uint8_t body[512 + REC_ENCODED_MAX], *p;
+	uint8_t body[512 + REC_ENCODED_MAX], *p, *q;
 	record r;
-	size_t len, rl;
+	size_t len, rl, qlen, nlen = get_u16(kitb + 12 + 76);
 
 	/* kits */
 	sg_broken(c, "kit-truncated.kit", "last byte cut off", FMT_E_TRUNCATED, kitb, kitl - 1);
@@ -1101,17 +1287,51 @@ SG void sg_broken_signed(struct sg_ctx *c, const uint8_t *kitb, size_t kitl,
 		       FMT_E_SIGNATURE, kitb, kitl, kitl - 5, 0x02);
 	sg_broken_flip(c, "kit-flip-name.kit", "one bit flipped in the coordination's name",
 		       FMT_E_SIGNATURE, kitb, kitl, 12 + 78 + 2, 0x20);
+	sg_broken_flip(c, "kit-flip-questionnaire.kit",
+		       "one bit flipped in the questionnaire (a table's title)", FMT_E_SIGNATURE,
+		       kitb, kitl, kitl - 64 - 40, 0x04);
 	sg_broken_flip(c, "kit-version.kit", "header says version 3", FMT_E_VERSION, kitb, kitl,
-		       5, 0x02);
+		       5, 0x01);
+	/* A kit as version 1 wrote them, validly signed: keys, reference
+	 * data version, time and name, no questionnaire. */
+	p = sg_signed_v('K', 1, kitb + 12, 78 + nlen, c->coord->sign_sk, &len);
+	sg_broken(c, "kit-v1.kit", "a kit of format version 1 (no questionnaire), validly signed",
+		  FMT_E_VERSION, p, len);
+	free(p);
 	sg_broken(c, "bundle-as-kit.kit", "a bundle given as a kit", FMT_E_MAGIC, B, BL < 4096 ?
 		  BL : 4096);
-	memcpy(body, kitb + 12, 78);
-	put_u16(body + 76, 5);
-	memcpy(body + 78, "Co\xc3(x", 5);
-	p = sg_signed('K', body, 83, c->coord->sign_sk, &len);
+
+	/* Validly signed kits, wrong inside. */
+	q = sg_kit_qn(kitb, &qlen);
+	p = sg_kit_made(c, kitb, "Co\xc3(x", 5, (uint32_t)qlen, q, qlen, &len);
 	sg_broken(c, "kit-bad-name.kit", "validly signed, name not valid UTF-8", FMT_E_FIELD, p,
 		  len);
 	free(p);
+	p = sg_kit_made(c, kitb, "Coordination\tnationale", 22, (uint32_t)qlen, q, qlen, &len);
+	sg_broken(c, "kit-name-tab.kit", "validly signed, a TAB in the coordination's name",
+		  FMT_E_FIELD, p, len);
+	free(p);
+	p = sg_kit_made(c, kitb, (const char *)kitb + 12 + 78, nlen, (uint32_t)qlen - 1, q, qlen - 1, &len);
+	sg_broken(c, "kit-qn-truncated.kit",
+		  "validly signed, its questionnaire's last byte cut (the length agrees)",
+		  FMT_E_TRUNCATED, p, len);
+	free(p);
+	put_u16(q + qlen - 2, 9);    /* the last table's last dimension: list 10 of 5 */
+	p = sg_kit_made(c, kitb, (const char *)kitb + 12 + 78, nlen, (uint32_t)qlen, q, qlen, &len);
+	sg_broken(c, "kit-qn-unknown-list.kit",
+		  "validly signed, its questionnaire's table victims-origin names a list that is "
+		  "not there", FMT_E_FIELD, p, len);
+	free(p);
+	free(q);
+	q = sg_kit_qn(kitb, &qlen);
+	put_u32(q, 0);
+	put_i64(q + 4, 0);
+	p = sg_kit_made(c, kitb, (const char *)kitb + 12 + 78, nlen, (uint32_t)qlen, q, qlen, &len);
+	sg_broken(c, "kit-qn-unpublished.kit",
+		  "validly signed, its questionnaire never published (edition 0)", FMT_E_FIELD, p,
+		  len);
+	free(p);
+	free(q);
 
 	/* requests */
 	sg_broken_flip(c, "request-flip.request", "one bit flipped in the organisation's name",
@@ -1178,17 +1398,28 @@ static const char SG_VECTORS_README[] =
 "|---|---|\n"
 "| `coordinator.key` | secret key file of the sample coordinator (label `coordinator`) |\n"
 "| `collector.key` | secret key file of the sample collector (label `collector`) |\n"
-"| `coordinator.kit` | kit of the sample coordinator |\n"
+"| `coordinator.kit` | kit of the sample coordinator, carrying a small questionnaire "
+"(edition 1: tables `victims` and `victims-origin`, list `country`) |\n"
 "| `collector.request` | enrollment request of the sample collector, for that coordinator |\n"
 "| `records.bundle` | bundle from the collector to the coordinator: an organisation, an "
-"action, a deleted action, four support counts, a training (label `records`) |\n"
-"| `records.receipt` | the coordinator's receipt for that bundle |\n";
+"action, a deleted action, three counts of table `victims` and one of `victims-origin`, a "
+"training (label `records`) |\n"
+"| `records.receipt` | the coordinator's receipt for that bundle |\n"
+"| `empty.bundle` | a bundle holding no record (label `empty`) |\n"
+"| `full.bundle` | a full export (flag FULL): an organisation, an action and a training "
+"with every optional value left out and every optional set empty, a count of 0 for a "
+"year, a deleted count and a deleted training (label `full`) |\n"
+"| `text.bundle` | free text with tabs, line breaks, double quotes, backslashes and "
+"characters of two to four bytes, stored verbatim (label `text`); `expected.txt` shows "
+"them escaped as `\\t`, `\\n`, `\\\"` and `\\\\` |\n"
+"| `blocks.bundle` | a bundle of more than one encrypted block: 40 actions whose notes "
+"are 2000 pseudo-random characters (label `blocks`) |\n";
 
 SG int sg_generate(int (*sink)(void *, const char *, const uint8_t *, size_t), void *arg)
 {
 	struct sg_ctx c;
 	const char *tmpenv = getenv("TMPDIR");
-	record recs[SG_RECORDS];
+	record recs[SG_RECORDS], sparse[SG_SPARSE], texts[SG_TEXTS], *noisy;
 	bundle_info bi;
 	struct sg_bundle_spec s;
 	receipt_writer *rw = NULL;
@@ -1196,8 +1427,8 @@ SG int sg_generate(int (*sink)(void *, const char *, const uint8_t *, size_t), v
 	request *q;
 	kit k;
 	fmt_error e;
-	uint8_t *kitb, *reqb, *B, *recb, *ckey, *lkey;
-	size_t kitl, reql, BL, recl, ckeyl, lkeyl;
+	uint8_t *kitb, *reqb, *B, *recb, *ckey, *lkey, *b, *blocks;
+	size_t kitl, reql, BL, recl, ckeyl, lkeyl, bl, blocksl;
 	struct sg_text t = { 0 };
 	char path[4200];
 	unsigned i;
@@ -1282,10 +1513,54 @@ SG int sg_generate(int (*sink)(void *, const char *, const uint8_t *, size_t), v
 	close(fd);
 	recb = sg_slurp(path, &recl);
 	sg_vector(&c, "records.receipt", recb, recl);
+	/* More bundles, each for what it shows. */
+	memset(&s, 0, sizeof s);
+	s.seed = "empty";
+	b = sg_bundle(&c, &s, &bl, NULL);
+	sg_vector(&c, "empty.bundle", b, bl);
+	free(b);
+	sg_sparse(sparse);
+	memset(&s, 0, sizeof s);
+	s.seed = "full";
+	s.recs = sparse;
+	s.nrecs = SG_SPARSE;
+	s.flags = BUNDLE_FLAG_FULL;
+	b = sg_bundle(&c, &s, &bl, NULL);
+	sg_vector(&c, "full.bundle", b, bl);
+	free(b);
+	sg_texts(texts);
+	memset(&s, 0, sizeof s);
+	s.seed = "text";
+	s.recs = texts;
+	s.nrecs = SG_TEXTS;
+	b = sg_bundle(&c, &s, &bl, NULL);
+	sg_vector(&c, "text.bundle", b, bl);
+	free(b);
+	noisy = calloc(SG_BLOCKS, sizeof *noisy);
+	if (!noisy)
+		exit(2);
+	for (i = 0; i < SG_BLOCKS; i++)
+		sg_noisy(&noisy[i], i);
+	memset(&s, 0, sizeof s);
+	s.seed = "blocks";
+	s.recs = noisy;
+	s.nrecs = SG_BLOCKS;
+	blocks = sg_bundle(&c, &s, &blocksl, NULL);
+	free(noisy);
+	if (blocksl <= 112 + 65553) {
+		fprintf(stderr, "samplegen: vectors/blocks.bundle has a single block\n");
+		c.failed = 1;
+		blocks = realloc(blocks, 112 + 65553);
+		if (!blocks)
+			exit(2);
+	}
+	sg_vector(&c, "blocks.bundle", blocks, blocksl);
+
 	sg_printf(&t, "%s", SG_VECTORS_README);
 	sg_emit_text(&c, "vectors/README.md", &t);
 
-	sg_broken_bundles(&c, B, BL, &bi, kitb, kitl);
+	sg_broken_bundles(&c, B, BL, &bi, kitb, kitl, blocks);
+	free(blocks);
 	sg_broken_signed(&c, kitb, kitl, reqb, reql, recb, recl, B, BL, ckey, ckeyl);
 
 	sg_emit_text(&c, "broken/EXPECTED", &c.expected);

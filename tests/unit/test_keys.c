@@ -87,7 +87,7 @@ static void test_generate_save_load(void)
 	is_int(st.st_size, 168, "key file is 168 bytes");
 	is_int(scratch_entries(), 1, "no temporary file left behind");
 	is_int(read_bytes(scratch_path("id.key"), img, sizeof img), 168, "read the key file back");
-	ok(memcmp(img, "MLLGS\x01\x01\x00", 8) == 0, "header MLLG S 1 1 0");
+	ok(memcmp(img, "MLLGS\x02\x01\x00", 8) == 0, "header MLLG S 2 1 0");
 	ok(memcmp(img + 8, a->sign_sk, 64) == 0, "Ed25519 secret key at offset 8");
 	ok(memcmp(img + 72, a->box_sk, 32) == 0, "X25519 secret key at offset 72");
 	ok(memcmp(img + 104, a->pub.box_pk, 32) == 0, "X25519 public key at offset 104");
@@ -207,10 +207,10 @@ static void test_damaged(void)
 
 	/* Header checks behind a valid checksum. */
 	memcpy(img, good, 168);
-	img[5] = 2;
+	img[5] = 3;
 	fix_checksum(img);
-	write_bytes(scratch_path("v2.key"), img, 168, 0600);
-	ok(load_fails(scratch_path("v2.key"), FMT_E_VERSION), "key file of version 2");
+	write_bytes(scratch_path("v3.key"), img, 168, 0600);
+	ok(load_fails(scratch_path("v3.key"), FMT_E_VERSION), "key file of version 3");
 	memcpy(img, good, 168);
 	img[6] = 9;
 	fix_checksum(img);

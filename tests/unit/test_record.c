@@ -1,8 +1,9 @@
 /*
  * test_record.c - records of format/record.h: validation of every field,
- * the canonical encoding (round trips, a known-answer vector that
- * docs/FORMAT.md, Part II shows byte for byte), refusal of every broken or
- * non-canonical buffer, and the date, period, text and id functions.
+ * the canonical encoding (round trips, a known-answer vector of a count
+ * that docs/FORMAT.md, Part II shows byte for byte), refusal of every
+ * broken or non-canonical buffer, and the date, period, text, code and id
+ * functions.
  *
  * Broken buffers are built byte by byte with a small writer below, or by
  * patching a real encoding, so each refusal is of a buffer a hostile or
@@ -71,18 +72,36 @@ static record sample_action(void)
 	return r;
 }
 
-static record sample_support(void)
+/* A cell of the questionnaire's table victims. */
+static record sample_count(void)
 {
 	record r;
 
-	header(&r, REC_SUPPORT);
-	strcpy(r.u.support.period, "2026-Q1");
-	r.u.support.dept = (uint8_t)dept_find("93");
-	r.u.support.status = 1;
-	r.u.support.exploitation = 0;
-	r.u.support.sex = 0;
-	r.u.support.age = 1;
-	r.u.support.count = 12;
+	header(&r, REC_COUNT);
+	strcpy(r.u.count.table, "victims");
+	strcpy(r.u.count.period, "2026-Q1");
+	r.u.count.dept = (uint8_t)dept_find("93");
+	r.u.count.ndims = 4;
+	strcpy(r.u.count.dims[0], "supported");
+	strcpy(r.u.count.dims[1], "sexual");
+	strcpy(r.u.count.dims[2], "f");
+	strcpy(r.u.count.dims[3], "adult");
+	r.u.count.count = 12;
+	return r;
+}
+
+/* A cell of a table of one dimension, whose codes are at their cap. */
+static record sample_count_long(void)
+{
+	record r;
+
+	header(&r, REC_COUNT);
+	memset(r.u.count.table, 't', REC_CODE_MAX);
+	strcpy(r.u.count.period, "2026-05");
+	r.u.count.dept = (uint8_t)dept_find("976");
+	r.u.count.ndims = 1;
+	memset(r.u.count.dims[0], 'C', REC_CODE_MAX);
+	r.u.count.count = REC_COUNT_MAX;
 	return r;
 }
 
@@ -111,20 +130,26 @@ static record sample_tombstone(void)
 	return r;
 }
 
-/* The known-answer vector of docs/FORMAT.md, Part II: sample_support(). */
-static const uint8_t SUPPORT_VECTOR[] = {
-	0x32, 0x00,                                     /* length 50 */
-	0x03,                                           /* kind support */
+/* The known-answer vector of docs/FORMAT.md, Part II: sample_count(). */
+static const uint8_t COUNT_VECTOR[] = {
+	0x55, 0x00,                                     /* length 85 */
+	0x03,                                           /* kind count */
 	0x00,                                           /* flags */
 	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, /* id */
 	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
 	0x01, 0x00, 0x00, 0x00,                         /* version 1 */
 	0x00, 0xb9, 0x55, 0x69, 0x00, 0x00, 0x00, 0x00, /* 2026-01-01T00:00:00Z */
+	0x07, 0x00, 'v', 'i', 'c', 't', 'i', 'm', 's',  /* table */
 	0x07, 0x00, '2', '0', '2', '6', '-', 'Q', '1',  /* period */
 	'9', '3', 0x00,                                 /* dept */
-	0x01, 0x00, 0x00, 0x01,                         /* supported sexual f adult */
+	0x04,                                           /* 4 codes */
+	0x09, 0x00, 's', 'u', 'p', 'p', 'o', 'r', 't', 'e', 'd',
+	0x06, 0x00, 's', 'e', 'x', 'u', 'a', 'l',
+	0x01, 0x00, 'f',
+	0x05, 0x00, 'a', 'd', 'u', 'l', 't',
 	0x0c, 0x00, 0x00, 0x00,                         /* count 12 */
 };
+#define COUNT_BODY (sizeof COUNT_VECTOR - 32)       /* 55 bytes after the header */
 
 /* ------------------------------------------------------------------ */
 /* A byte writer for hand-made buffers                                 */
@@ -189,18 +214,59 @@ static void w_end(struct wb *w)
 	w->b[1] = (uint8_t)((w->n - 2) >> 8);
 }
 
-static void build_support(struct wb *w, const char *period, size_t plen, const char dept[3],
-			  unsigned status, unsigned expl, unsigned sex, unsigned age,
-			  uint32_t count)
+/* The fields of a count as they go on the wire, each byte string with
+ * its length so that a NUL or a length over the cap can be written.
+ * count_wire() gives sample_count(); a test changes one thing. */
+struct bstr {
+	const char *p;
+	size_t n;
+	int lie;                /* 1: the length written is `declared`, not n */
+	unsigned declared;
+};
+#define B(s) ((struct bstr){ (s), sizeof(s) - 1, 0, 0 })
+#define LIE(b, d) ((b).lie = 1, (b).declared = (d))
+
+struct count_wire {
+	struct bstr table, period, dept;    /* dept: its 3 bytes */
+	unsigned ndims;                     /* the count byte as written */
+	unsigned ncodes;                    /* how many codes follow it */
+	struct bstr codes[8];
+	uint32_t count;
+};
+
+static struct count_wire count_wire(void)
 {
-	w_head(w, REC_SUPPORT, 0, 1, T2026);
-	w_str(w, period, plen);
-	w_bytes(w, dept, 3);
-	w_u8(w, status);
-	w_u8(w, expl);
-	w_u8(w, sex);
-	w_u8(w, age);
-	w_u32(w, count);
+	struct count_wire c;
+
+	memset(&c, 0, sizeof c);
+	c.table = B("victims");
+	c.period = B("2026-Q1");
+	c.dept = B("93\0");
+	c.ndims = c.ncodes = 4;
+	c.codes[0] = B("supported");
+	c.codes[1] = B("sexual");
+	c.codes[2] = B("f");
+	c.codes[3] = B("adult");
+	c.count = 12;
+	return c;
+}
+
+static void w_bstr(struct wb *w, struct bstr b)
+{
+	w_u16(w, b.lie ? b.declared : (unsigned)b.n);
+	w_bytes(w, b.p, b.n);
+}
+
+static void build_count(struct wb *w, const struct count_wire *c)
+{
+	w_head(w, REC_COUNT, 0, 1, T2026);
+	w_bstr(w, c->table);
+	w_bstr(w, c->period);
+	w_bytes(w, c->dept.p, 3);
+	w_u8(w, c->ndims);
+	for (unsigned i = 0; i < c->ncodes; i++)
+		w_bstr(w, c->codes[i]);
+	w_u32(w, c->count);
 	w_end(w);
 }
 
@@ -309,6 +375,24 @@ static void valid(const record *r, const char *name)
 	valid(&r_, #sample ": " #stmt); \
 } while (0)
 
+/* A count on the wire with one change from count_wire(), refused with
+ * code and a detail containing part, or accepted. */
+#define WIRE_BAD(stmt, code, part) do { \
+	struct count_wire c_ = count_wire(); \
+	struct wb w_; \
+	stmt; \
+	build_count(&w_, &c_); \
+	refused(w_.b, w_.n, code, part, "count on the wire: " #stmt); \
+} while (0)
+
+#define WIRE_GOOD(stmt) do { \
+	struct count_wire c_ = count_wire(); \
+	struct wb w_; \
+	stmt; \
+	build_count(&w_, &c_); \
+	accepted(w_.b, w_.n, "count on the wire: " #stmt); \
+} while (0)
+
 /* ------------------------------------------------------------------ */
 /* Round trips                                                         */
 
@@ -342,24 +426,41 @@ static void test_round_trips(void)
 
 	round_trip(sample_org, "org");
 	round_trip(sample_action, "action");
-	round_trip(sample_support, "support");
+	round_trip(sample_count, "count");
+	round_trip(sample_count_long, "count of one dimension, codes at their cap");
 	round_trip(sample_training, "training");
 	round_trip(sample_tombstone, "tombstone");
 
-	r = sample_support();
+	r = sample_count();
 	ok(record_encode(&r, buf, sizeof buf, &len, &err) == FMT_OK &&
-	   len == sizeof SUPPORT_VECTOR && memcmp(buf, SUPPORT_VECTOR, len) == 0,
-	   "support record encodes to the documented vector");
+	   len == sizeof COUNT_VECTOR && memcmp(buf, COUNT_VECTOR, len) == 0,
+	   "count record encodes to the documented vector");
+	ok(record_decode(COUNT_VECTOR, sizeof COUNT_VECTOR, &t, &err) == FMT_OK &&
+	   memcmp(&t, &r, sizeof r) == 0, "and the vector decodes to it");
+	r = sample_count_long();
+	ok(record_encode(&r, buf, sizeof buf, &len, &err) == FMT_OK &&
+	   len == 32 + 2 + 32 + 2 + 7 + 3 + 1 + 2 + 32 + 4, "count of one dimension: %zu bytes",
+	   len);
+
+	/* Two records equal in every field have equal bytes in memory too:
+	 * the codes' unused slots are empty. */
+	r = sample_count();
+	r.u.count.ndims = 2;
+	memset(r.u.count.dims[2], 0, sizeof r.u.count.dims[2]);
+	memset(r.u.count.dims[3], 0, sizeof r.u.count.dims[3]);
+	ok(record_encode(&r, buf, sizeof buf, &len, &err) == FMT_OK &&
+	   record_decode(buf, len, &t, &err) == FMT_OK && memcmp(&t, &r, sizeof r) == 0,
+	   "a count of two codes round trips, slots 3 and 4 empty");
 
 	/* the tombstone example of docs/FORMAT.md, Part II */
-	r = sample_support();
+	r = sample_count();
 	r.deleted = 1;
 	r.version = 2;
 	memset(&r.u, 0, sizeof r.u);
 	ok(record_encode(&r, buf, sizeof buf, &len, &err) == FMT_OK && len == 32 &&
 	   memcmp(buf, "\x1e\x00\x03\x01", 4) == 0 && memcmp(buf + 4, ID, 16) == 0 &&
 	   memcmp(buf + 20, "\x02\x00\x00\x00", 4) == 0 &&
-	   memcmp(buf + 24, SUPPORT_VECTOR + 24, 8) == 0, "documented tombstone bytes");
+	   memcmp(buf + 24, COUNT_VECTOR + 24, 8) == 0, "documented tombstone bytes");
 
 	r = sample_tombstone();
 	ok(record_encode(&r, buf, sizeof buf, &len, &err) == FMT_OK && len == 32 &&
@@ -396,19 +497,23 @@ static void test_round_trips(void)
 static void test_encode_errors(void)
 {
 	uint8_t buf[REC_ENCODED_MAX];
-	record r = sample_support();
+	record r = sample_count();
 	fmt_error err;
 	size_t len = 7;
 	int rc;
 
 	memset(buf, 0xEE, sizeof buf);
-	rc = record_encode(&r, buf, sizeof SUPPORT_VECTOR - 1, &len, &err);
+	rc = record_encode(&r, buf, sizeof COUNT_VECTOR - 1, &len, &err);
 	is_int(rc, FMT_E_LENGTH, "buffer one byte short: FMT_E_LENGTH");
-	ok(buf[sizeof SUPPORT_VECTOR - 1] == 0xEE, "nothing written past cap");
-	ok(strstr(err.detail, "needs 52 bytes") != NULL, "detail: %s", err.detail);
+	ok(buf[sizeof COUNT_VECTOR - 1] == 0xEE, "nothing written past cap");
+	ok(strstr(err.detail, "needs 87 bytes") != NULL, "detail: %s", err.detail);
 	is_int(len, 0, "len 0 on failure");
-	rc = record_encode(&r, buf, sizeof SUPPORT_VECTOR, &len, &err);
-	ok(rc == FMT_OK && len == sizeof SUPPORT_VECTOR, "exact buffer suffices");
+	rc = record_encode(&r, buf, sizeof COUNT_VECTOR, &len, &err);
+	ok(rc == FMT_OK && len == sizeof COUNT_VECTOR, "exact buffer suffices");
+	memset(buf, 0xEE, sizeof buf);
+	rc = record_encode(&r, buf, 10, &len, &err);
+	ok(rc == FMT_E_LENGTH && buf[10] == 0xEE && len == 0, "a buffer of 10 bytes: refused, "
+	   "nothing past it");
 }
 
 static void test_digest(void)
@@ -439,15 +544,15 @@ static void test_digest(void)
 
 static void test_validate(void)
 {
-	BAD(sample_support, r_.version = 0, "field version: must be at least 1");
-	BAD(sample_support, r_.recorded_at = 946684799, "field recorded-at");
-	GOOD(sample_support, r_.recorded_at = 946684800);
-	GOOD(sample_support, r_.recorded_at = 4102444799LL);
-	BAD(sample_support, r_.recorded_at = 4102444800LL, "field recorded-at");
-	BAD(sample_support, r_.recorded_at = -1, "field recorded-at");
-	BAD(sample_support, r_.kind = 0, "record kind 0 unknown");
-	BAD(sample_support, r_.kind = 5, "record kind 5 unknown");
-	BAD(sample_support, r_.deleted = 2, "deleted flag");
+	BAD(sample_count, r_.version = 0, "field version: must be at least 1");
+	BAD(sample_count, r_.recorded_at = 946684799, "field recorded-at");
+	GOOD(sample_count, r_.recorded_at = 946684800);
+	GOOD(sample_count, r_.recorded_at = 4102444799LL);
+	BAD(sample_count, r_.recorded_at = 4102444800LL, "field recorded-at");
+	BAD(sample_count, r_.recorded_at = -1, "field recorded-at");
+	BAD(sample_count, r_.kind = 0, "record kind 0 unknown");
+	BAD(sample_count, r_.kind = 5, "record kind 5 unknown");
+	BAD(sample_count, r_.deleted = 2, "deleted flag");
 
 	BAD(sample_org, r_.u.org.name[0] = 0, "field name: empty");
 	BAD(sample_org, strcpy(r_.u.org.name, "a\nb"), "field name: line break");
@@ -523,27 +628,71 @@ static void test_validate(void)
 	BAD(sample_action, strcpy(r_.u.action.note, "a\r\nb"), "field note: control character");
 	BAD(sample_action, strcpy(r_.u.action.note, "a\x7f"), "field note: control character");
 
-	BAD(sample_support, strcpy(r_.u.support.period, "2026-q3"), "field period");
-	BAD(sample_support, strcpy(r_.u.support.period, "2026-Q5"), "field period");
-	BAD(sample_support, strcpy(r_.u.support.period, "1999"), "field period");
-	BAD(sample_support, strcpy(r_.u.support.period, "2026-13"), "field period");
-	BAD(sample_support, strcpy(r_.u.support.period, "2026-00"), "field period");
-	BAD(sample_support, strcpy(r_.u.support.period, ""), "field period");
-	GOOD(sample_support, strcpy(r_.u.support.period, "2026"));
-	GOOD(sample_support, strcpy(r_.u.support.period, "2026-12"));
-	BAD(sample_support, r_.u.support.dept = 255, "field dept");
-	BAD(sample_support, r_.u.support.status = 2, "field status: unknown value 2 (allowed: "
-	    "spotted, supported)");
-	BAD(sample_support, r_.u.support.exploitation = 9, "field exploitation: unknown value 9");
-	BAD(sample_support, r_.u.support.sex = 4, "field sex: unknown value 4 (allowed: f, m, "
-	    "trans, unknown)");
-	BAD(sample_support, r_.u.support.age = 3, "field age: unknown value 3 (allowed: minor, "
-	    "adult, unknown)");
-	GOOD(sample_support, r_.u.support.count = 0);
-	GOOD(sample_support, r_.u.support.count = REC_COUNT_MAX);
-	BAD(sample_support, r_.u.support.count = REC_COUNT_MAX + 1,
+	BAD(sample_count, strcpy(r_.u.count.period, "2026-q3"), "field period");
+	BAD(sample_count, strcpy(r_.u.count.period, "2026-Q5"), "field period");
+	BAD(sample_count, strcpy(r_.u.count.period, "1999"), "field period");
+	BAD(sample_count, strcpy(r_.u.count.period, "2026-13"), "field period");
+	BAD(sample_count, strcpy(r_.u.count.period, "2026-00"), "field period");
+	BAD(sample_count, strcpy(r_.u.count.period, ""), "field period");
+	GOOD(sample_count, strcpy(r_.u.count.period, "2026"));
+	GOOD(sample_count, strcpy(r_.u.count.period, "2026-12"));
+	BAD(sample_count, r_.u.count.dept = 101, "field dept: no département with index 101");
+	BAD(sample_count, r_.u.count.dept = 255, "field dept");
+
+	/* The table: a code, spelled as codes are (the questionnaire says
+	 * which tables exist). */
+	BAD(sample_count, r_.u.count.table[0] = 0,
+	    "field table: \"\" is not a code (1 to 32 letters, digits, - or _)");
+	BAD(sample_count, strcpy(r_.u.count.table, "vict ms"), "field table: \"vict ms\" is not a code");
+	BAD(sample_count, strcpy(r_.u.count.table, "-victims"), "field table: \"-victims\"");
+	BAD(sample_count, strcpy(r_.u.count.table, "_victims"), "field table");
+	BAD(sample_count, strcpy(r_.u.count.table, "vict/ms"), "field table");
+	BAD(sample_count, strcpy(r_.u.count.table, "vict|ms"), "field table");
+	BAD(sample_count, strcpy(r_.u.count.table, "vict,ms"), "field table");
+	BAD(sample_count, strcpy(r_.u.count.table, "vict.ms"), "field table");
+	BAD(sample_count, strcpy(r_.u.count.table, "victimes\xc3\xa9"),
+	    "field table: \"victimes\xc3\xa9\" is not a code");
+	BAD(sample_count, strcpy(r_.u.count.table, "vic\"ms"), "field table: \"vic\\x22ms\"");
+	BAD(sample_count, strcpy(r_.u.count.table, "vic\tms"), "field table: \"vic\\x09ms\"");
+	BAD(sample_count, strcpy(r_.u.count.table, "vic\x1b[2Jms"), "field table: \"vic\\x1b[2Jms\"");
+	BAD(sample_count, memset(r_.u.count.table, 'a', REC_CODE_MAX + 1),
+	    "field table: not terminated");
+	GOOD(sample_count, memset(r_.u.count.table, 'a', REC_CODE_MAX));
+	GOOD(sample_count, strcpy(r_.u.count.table, "Victims_2-b"));
+	GOOD(sample_count, strcpy(r_.u.count.table, "9"));
+	GOOD(sample_count, strcpy(r_.u.count.table, "victims-"));
+	GOOD(sample_count, strcpy(r_.u.count.table, "no-such-table"));
+
+	/* The codes: 1 to 4, each spelled as a code, unused slots empty. */
+	BAD(sample_count, r_.u.count.ndims = 0, "field dims: 0 codes (must be 1 to 4)");
+	BAD(sample_count, r_.u.count.ndims = 5, "field dims: 5 codes (must be 1 to 4)");
+	BAD(sample_count, r_.u.count.ndims = 255, "field dims: 255 codes");
+	GOOD(sample_count, (r_.u.count.ndims = 3, r_.u.count.dims[3][0] = 0));
+	GOOD(sample_count, (r_.u.count.ndims = 1, memset(&r_.u.count.dims[1], 0,
+							  3 * sizeof r_.u.count.dims[1])));
+	BAD(sample_count, r_.u.count.ndims = 3, "field dims: code 4 given beyond the 3 declared");
+	BAD(sample_count, r_.u.count.ndims = 1, "field dims: code 2 given beyond the 1 declared");
+	BAD(sample_count, (r_.u.count.ndims = 2, r_.u.count.dims[2][0] = 0),
+	    "field dims: code 4 given beyond the 2 declared");
+	BAD(sample_count, r_.u.count.dims[0][0] = 0, "field dims: \"\" is not a code");
+	BAD(sample_count, r_.u.count.dims[3][0] = 0, "field dims: \"\" is not a code");
+	BAD(sample_count, strcpy(r_.u.count.dims[1], "sex ual"), "field dims: \"sex ual\" is not a code");
+	BAD(sample_count, strcpy(r_.u.count.dims[2], "-f"), "field dims: \"-f\"");
+	BAD(sample_count, strcpy(r_.u.count.dims[3], "ad\xc3\xa9lt"), "field dims");
+	BAD(sample_count, strcpy(r_.u.count.dims[0], "a\nb"), "field dims: \"a\\x0ab\"");
+	BAD(sample_count, memset(r_.u.count.dims[1], 'x', REC_CODE_MAX + 1),
+	    "field dims: not terminated");
+	BAD(sample_count, memset(r_.u.count.dims[3], 'x', REC_CODE_MAX + 1),
+	    "field dims: not terminated");
+	GOOD(sample_count, memset(r_.u.count.dims[3], 'x', REC_CODE_MAX));
+	GOOD(sample_count, strcpy(r_.u.count.dims[0], "Supported"));
+	GOOD(sample_count, strcpy(r_.u.count.dims[1], "NG"));
+
+	GOOD(sample_count, r_.u.count.count = 0);
+	GOOD(sample_count, r_.u.count.count = REC_COUNT_MAX);
+	BAD(sample_count, r_.u.count.count = REC_COUNT_MAX + 1,
 	    "field count: 100001 outside 0..100000");
-	BAD(sample_support, r_.u.support.count = REC_NONE, "field count");
+	BAD(sample_count, r_.u.count.count = REC_NONE, "field count");
 
 	BAD(sample_training, r_.u.training.date = 20260229, "field date");
 	GOOD(sample_training, r_.u.training.date = 20280229);
@@ -647,23 +796,24 @@ static void test_structure(void)
 
 	truncations(sample_org, "org");
 	truncations(sample_action, "action");
-	truncations(sample_support, "support");
+	truncations(sample_count, "count");
+	truncations(sample_count_long, "count of one dimension");
 	truncations(sample_training, "training");
 	truncations(sample_tombstone, "tombstone");
 
 	refused(NULL, 0, FMT_E_RECORD, "no room for its length", "empty buffer");
-	refused(SUPPORT_VECTOR, 1, FMT_E_RECORD, "no room for its length", "one byte");
+	refused(COUNT_VECTOR, 1, FMT_E_RECORD, "no room for its length", "one byte");
 
-	memcpy(buf, SUPPORT_VECTOR, sizeof SUPPORT_VECTOR);
-	buf[sizeof SUPPORT_VECTOR] = 0;
-	refused(buf, sizeof SUPPORT_VECTOR + 1, FMT_E_RECORD, "1 byte after the end of the record",
+	memcpy(buf, COUNT_VECTOR, sizeof COUNT_VECTOR);
+	buf[sizeof COUNT_VECTOR] = 0;
+	refused(buf, sizeof COUNT_VECTOR + 1, FMT_E_RECORD, "1 byte after the end of the record",
 		"a trailing byte after the record");
 	buf[0]++;
-	refused(buf, sizeof SUPPORT_VECTOR + 1, FMT_E_RECORD, "1 byte after the last field",
+	refused(buf, sizeof COUNT_VECTOR + 1, FMT_E_RECORD, "1 byte after the last field",
 		"a trailing byte inside the declared length");
 	buf[0] = 0xFF;
 	buf[1] = 0xFF;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "declares 65535 bytes",
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "declares 65535 bytes",
 		"length prefix larger than the data");
 
 	/* A buffer larger than any record: its prefix cannot describe it. */
@@ -672,59 +822,109 @@ static void test_structure(void)
 	big[1] = 0x1F;
 	refused(big, sizeof big, FMT_E_RECORD, NULL, "8 KiB of zeros");
 
-	w_head(&w, REC_SUPPORT, 0, 1, T2026);
+	w_head(&w, REC_COUNT, 0, 1, T2026);
 	w.n = 12;
 	w_end(&w);
 	refused(w.b, w.n, FMT_E_RECORD, "less than its 30-byte header", "header cut short");
 
-	memcpy(buf, SUPPORT_VECTOR, sizeof SUPPORT_VECTOR);
+	memcpy(buf, COUNT_VECTOR, sizeof COUNT_VECTOR);
 	buf[3] = 0x02;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "reserved flag bits set (flags 0x02)",
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "reserved flag bits set (flags 0x02)",
 		"flag bit 1");
 	buf[3] = 0x80;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "reserved flag", "flag bit 7");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "reserved flag", "flag bit 7");
 	buf[3] = 0x03;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "reserved flag", "deleted plus bit 1");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "reserved flag", "deleted plus bit 1");
 	buf[3] = 0x01;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "deleted record carries 20 bytes",
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "deleted record carries 55 bytes",
 		"tombstone with a body");
 
-	memcpy(buf, SUPPORT_VECTOR, sizeof SUPPORT_VECTOR);
+	/* A count's body under the other kinds, and theirs under a count's. */
+	memcpy(buf, COUNT_VECTOR, sizeof COUNT_VECTOR);
 	buf[2] = 0;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "unknown record kind 0", "kind 0");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "unknown record kind 0", "kind 0");
 	buf[2] = 5;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "unknown record kind 5", "kind 5");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "unknown record kind 5", "kind 5");
 	buf[2] = 0xFF;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_RECORD, "unknown record kind 255", "kind 255");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_RECORD, "unknown record kind 255", "kind 255");
 	buf[2] = REC_TRAINING;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_FIELD, "field dept: unknown département code "
-		"\"26-\"", "support body under kind training");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_FIELD, "field dept: unknown département code "
+		"\"cti\"", "count body under kind training");
 	buf[2] = REC_ORG;
-	refused(buf, sizeof SUPPORT_VECTOR, FMT_E_FIELD, "field", "support body under kind org");
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_FIELD, "field dept: 0 départements",
+		"count body under kind org");
+	buf[2] = REC_ACTION;
+	refused(buf, sizeof COUNT_VECTOR, FMT_E_FIELD, "field dept: malformed code",
+		"count body under kind action");
+	len = encode(sample_training, buf);
+	buf[2] = REC_COUNT;
+	refused(buf, len, FMT_E_FIELD, "field table", "training body under kind count");
+	len = encode(sample_action, buf);
+	buf[2] = REC_COUNT;
+	refused(buf, len, FMT_E_FIELD, "field table: 13113 bytes, more than 32",
+		"action body under kind count");
 
-	w_head(&w, REC_SUPPORT, 1, 1, T2026);
+	w_head(&w, REC_COUNT, 1, 1, T2026);
 	w_end(&w);
-	accepted(w.b, w.n, "tombstone of a support record");
-	w_head(&w, REC_SUPPORT, 1, 0, T2026);
+	accepted(w.b, w.n, "tombstone of a count");
+	w_head(&w, REC_COUNT, 1, 0, T2026);
 	w_end(&w);
 	refused(w.b, w.n, FMT_E_FIELD, "field version: must be at least 1", "version 0");
-	w_head(&w, REC_SUPPORT, 1, 1, 946684799);
+	w_head(&w, REC_COUNT, 1, 1, 946684799);
 	w_end(&w);
 	refused(w.b, w.n, FMT_E_FIELD, "field recorded-at", "recorded before 2000");
-	w_head(&w, REC_SUPPORT, 1, 1, -1);
+	w_head(&w, REC_COUNT, 1, 1, -1);
 	w_end(&w);
 	refused(w.b, w.n, FMT_E_FIELD, "field recorded-at", "negative time");
-	w_head(&w, REC_SUPPORT, 1, 1, 4102444800LL);
+	w_head(&w, REC_COUNT, 1, 1, 4102444800LL);
 	w_end(&w);
 	refused(w.b, w.n, FMT_E_FIELD, "field recorded-at", "recorded in 2100");
 
 	len = encode(sample_org, buf);
 	accepted(buf, len, "org sample");
-	mutations(sample_support, "support");
+	mutations(sample_count, "count");
+	mutations(sample_count_long, "count of one dimension");
 	mutations(sample_tombstone, "tombstone");
 	mutations(sample_training, "training");
 	mutations(sample_action, "action");
 	mutations(sample_org, "org");
+}
+
+/* Decoding a count changed by stmt fails with code, reason and field: the
+ * structure the programs word their messages from. */
+#define WIRE_WHY(stmt, want_code, want_reason, want_field) do { \
+	struct count_wire c_ = count_wire(); \
+	struct wb w_; \
+	record r_; \
+	fmt_error e_; \
+	int rc_; \
+	stmt; \
+	build_count(&w_, &c_); \
+	memset(&e_, 0, sizeof e_); \
+	rc_ = record_decode(w_.b, w_.n, &r_, &e_); \
+	if (!ok(rc_ == (want_code) && e_.reason == (want_reason) && \
+		strcmp(e_.field, want_field) == 0, "reason and field: " #stmt)) \
+		diag("rc %d reason %d field \"%s\": %s", rc_, e_.reason, e_.field, e_.detail); \
+} while (0)
+
+static void test_reasons(void)
+{
+	WIRE_WHY(c_.table = B("vict ms"), FMT_E_FIELD, FMT_R_CODE, "table");
+	WIRE_WHY(c_.table = B(""), FMT_E_FIELD, FMT_R_REQUIRED, "table");
+	WIRE_WHY(c_.table = B("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), FMT_E_FIELD, FMT_R_TOO_LONG,
+		 "table");
+	WIRE_WHY(c_.table = B("a\x01"), FMT_E_FIELD, FMT_R_TEXT, "table");
+	WIRE_WHY(c_.period = B("2026-5"), FMT_E_FIELD, FMT_R_PERIOD, "period");
+	WIRE_WHY(c_.period = B("2026-q1"), FMT_E_NONCANONICAL, FMT_R_PERIOD, "period");
+	WIRE_WHY(c_.dept = B("975"), FMT_E_FIELD, FMT_R_UNKNOWN, "dept");
+	WIRE_WHY(c_.dept = B("2a\0"), FMT_E_NONCANONICAL, FMT_R_CODE, "dept");
+	WIRE_WHY((c_.ndims = 5, c_.ncodes = 0), FMT_E_FIELD, FMT_R_RANGE, "dims");
+	WIRE_WHY((c_.ndims = c_.ncodes = 0), FMT_E_FIELD, FMT_R_RANGE, "dims");
+	WIRE_WHY(c_.codes[1] = B("sex ual"), FMT_E_FIELD, FMT_R_CODE, "dims");
+	WIRE_WHY(c_.codes[3] = B("fffffffffffffffffffffffffffffffff"), FMT_E_FIELD,
+		 FMT_R_TOO_LONG, "dims");
+	WIRE_WHY(c_.count = 100001, FMT_E_FIELD, FMT_R_RANGE, "count");
+	WIRE_WHY(c_.ncodes = 3, FMT_E_RECORD, FMT_R_NONE, "");
 }
 
 /* Offset of the first département code in the encoding of sample_org(). */
@@ -740,35 +940,24 @@ static void test_fields_on_wire(void)
 	struct wb w;
 	size_t len, off;
 
-	build_support(&w, "2026-Q1", 7, "93\0", 1, 0, 0, 1, 12);
-	ok(w.n == sizeof SUPPORT_VECTOR && memcmp(w.b, SUPPORT_VECTOR, w.n) == 0,
+	struct count_wire cw = count_wire();
+
+	build_count(&w, &cw);
+	ok(w.n == sizeof COUNT_VECTOR && memcmp(w.b, COUNT_VECTOR, w.n) == 0,
 	   "the hand-made writer agrees with the vector");
 
 	/* départements */
-	build_support(&w, "2026-Q1", 7, "975", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field dept: unknown département code \"975\"", "dept 975");
-	build_support(&w, "2026-Q1", 7, "20\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "unknown département code \"20\"", "dept 20");
-	build_support(&w, "2026-Q1", 7, "2a\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_NONCANONICAL, "field dept: code \"2a\" must be written in capitals",
-		"dept 2a in lower case");
-	build_support(&w, "2026-Q1", 7, "2b\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_NONCANONICAL, "field dept", "dept 2b in lower case");
-	build_support(&w, "2026-Q1", 7, "2A\0", 1, 0, 0, 1, 12);
-	accepted(w.b, w.n, "dept 2A");
-	build_support(&w, "2026-Q1", 7, "976", 1, 0, 0, 1, 12);
-	accepted(w.b, w.n, "dept 976");
-	build_support(&w, "2026-Q1", 7, "7\0" "5", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field dept: malformed code \"7\\x005\"",
-		"dept with a byte after its padding");
-	build_support(&w, "2026-Q1", 7, "\0\0\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "unknown département code \"\"", "empty dept");
-	build_support(&w, "2026-Q1", 7, "75 ", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "unknown département code \"75 \"",
-		"dept padded with a blank");
-	build_support(&w, "2026-Q1", 7, "\x1b[H", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "unknown département code \"\\x1b[H\"",
-		"dept bytes shown escaped");
+	WIRE_BAD(c_.dept = B("975"), FMT_E_FIELD, "field dept: unknown département code \"975\"");
+	WIRE_BAD(c_.dept = B("20\0"), FMT_E_FIELD, "unknown département code \"20\"");
+	WIRE_BAD(c_.dept = B("2a\0"), FMT_E_NONCANONICAL,
+		 "field dept: code \"2a\" must be written in capitals");
+	WIRE_BAD(c_.dept = B("2b\0"), FMT_E_NONCANONICAL, "field dept");
+	WIRE_GOOD(c_.dept = B("2A\0"));
+	WIRE_GOOD(c_.dept = B("976"));
+	WIRE_BAD(c_.dept = B("7\0" "5"), FMT_E_FIELD, "field dept: malformed code \"7\\x005\"");
+	WIRE_BAD(c_.dept = B("\0\0\0"), FMT_E_FIELD, "unknown département code \"\"");
+	WIRE_BAD(c_.dept = B("75 "), FMT_E_FIELD, "unknown département code \"75 \"");
+	WIRE_BAD(c_.dept = B("\x1b[H"), FMT_E_FIELD, "unknown département code \"\\x1b[H\"");
 
 	/* lists of départements */
 	len = encode(sample_org, buf);
@@ -789,38 +978,70 @@ static void test_fields_on_wire(void)
 	refused(buf, len, FMT_E_FIELD, "field email", "one département fewer than the data holds");
 
 	/* periods */
-	build_support(&w, "2026-q3", 7, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_NONCANONICAL,
-		"field period: \"2026-q3\" must be written \"2026-Q3\"", "period 2026-q3");
-	build_support(&w, "2026-5", 6, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field period: \"2026-5\" is not a period", "period 2026-5");
-	build_support(&w, "2026-Q3 ", 8, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field period: 8 bytes, more than 7", "period too long");
-	build_support(&w, "2026-Q\0", 7, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field period: NUL byte", "period with a NUL");
-	build_support(&w, "", 0, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field period", "empty period");
-	build_support(&w, "2100", 4, "93\0", 1, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field period", "period 2100");
-	build_support(&w, "2026", 4, "93\0", 1, 0, 0, 1, 12);
-	accepted(w.b, w.n, "period 2026");
-	build_support(&w, "2026-05", 7, "93\0", 1, 0, 0, 1, 12);
-	accepted(w.b, w.n, "period 2026-05");
+	WIRE_BAD(c_.period = B("2026-q3"), FMT_E_NONCANONICAL,
+		 "field period: \"2026-q3\" must be written \"2026-Q3\"");
+	WIRE_BAD(c_.period = B("2026-5"), FMT_E_FIELD, "field period: \"2026-5\" is not a period");
+	WIRE_BAD(c_.period = B("2026-Q3 "), FMT_E_FIELD, "field period: 8 bytes, more than 7");
+	WIRE_BAD(c_.period = B("2026-Q\0"), FMT_E_FIELD, "field period: NUL byte");
+	WIRE_BAD(c_.period = B(""), FMT_E_FIELD, "field period");
+	WIRE_BAD(c_.period = B("2100"), FMT_E_FIELD, "field period");
+	WIRE_GOOD(c_.period = B("2026"));
+	WIRE_GOOD(c_.period = B("2026-05"));
 
-	/* enumerations and numbers */
-	build_support(&w, "2026", 4, "93\0", 2, 0, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field status: unknown value 2", "status 2");
-	build_support(&w, "2026", 4, "93\0", 1, 9, 0, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field exploitation: unknown value 9", "exploitation 9");
-	build_support(&w, "2026", 4, "93\0", 1, 0, 4, 1, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field sex: unknown value 4 (allowed: f, m, trans, unknown)",
-		"sex 4");
-	build_support(&w, "2026", 4, "93\0", 1, 0, 0, 3, 12);
-	refused(w.b, w.n, FMT_E_FIELD, "field age", "age 3");
-	build_support(&w, "2026", 4, "93\0", 1, 0, 0, 1, 100001);
-	refused(w.b, w.n, FMT_E_FIELD, "field count: 100001 outside 0..100000", "count 100001");
-	build_support(&w, "2026", 4, "93\0", 1, 0, 0, 1, 100000);
-	accepted(w.b, w.n, "count 100000");
+	/* the table: a code, at most 32 bytes */
+	WIRE_BAD(c_.table = B(""), FMT_E_FIELD, "field table: \"\" is not a code");
+	WIRE_BAD(c_.table = B("vict ms"), FMT_E_FIELD, "field table: \"vict ms\" is not a code");
+	WIRE_BAD(c_.table = B("vict/ms"), FMT_E_FIELD, "field table: \"vict/ms\" is not a code");
+	WIRE_BAD(c_.table = B("-victims"), FMT_E_FIELD, "field table: \"-victims\" is not a code");
+	WIRE_BAD(c_.table = B("victimes\xc3\xa9"), FMT_E_FIELD, "field table: \"victimes\xc3\xa9\"");
+	WIRE_BAD(c_.table = B("vic\tms"), FMT_E_FIELD, "field table: \"vic\\x09ms\" is not a code");
+	WIRE_BAD(c_.table = B("vict\x01ms"), FMT_E_FIELD, "field table: control character at byte 5");
+	WIRE_BAD(c_.table = B("vict\nms"), FMT_E_FIELD, "field table: line break not allowed here");
+	WIRE_BAD(c_.table = B("vict\0ms"), FMT_E_FIELD, "field table: NUL byte at byte 5");
+	WIRE_BAD(c_.table = B("\xff"), FMT_E_FIELD, "field table: invalid UTF-8 at byte 1");
+	WIRE_BAD(c_.table = B("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), FMT_E_FIELD,
+		 "field table: 33 bytes, more than 32");
+	WIRE_GOOD(c_.table = B("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	WIRE_GOOD(c_.table = B("victims-origin"));
+	WIRE_BAD(LIE(c_.table, 0xFFFF), FMT_E_FIELD, "field table: 65535 bytes, more than 32");
+	WIRE_BAD(LIE(c_.table, 20), FMT_E_FIELD, NULL);
+	WIRE_BAD(LIE(c_.table, 6), FMT_E_FIELD, NULL);
+
+	/* the codes: 1 to 4, the count checked before a code is read */
+	WIRE_BAD((c_.ndims = c_.ncodes = 0), FMT_E_FIELD, "field dims: 0 codes (must be 1 to 4)");
+	WIRE_BAD((c_.ndims = 5, c_.ncodes = 5, c_.codes[4] = B("x")), FMT_E_FIELD,
+		 "field dims: 5 codes (must be 1 to 4)");
+	WIRE_BAD((c_.ndims = 5, c_.ncodes = 0, c_.count = 0x41414141), FMT_E_FIELD,
+		 "field dims: 5 codes (must be 1 to 4)");
+	WIRE_BAD((c_.ndims = 255, c_.ncodes = 0), FMT_E_FIELD, "field dims: 255 codes");
+	WIRE_GOOD((c_.ndims = c_.ncodes = 1));
+	WIRE_GOOD((c_.ndims = c_.ncodes = 2, c_.codes[1] = B("NG")));
+	WIRE_GOOD(c_.codes[1] = B("Sexual"));
+	WIRE_BAD(c_.ncodes = 3, FMT_E_RECORD, "record truncated in field dims");
+	WIRE_BAD(c_.ndims = 3, FMT_E_RECORD, "bytes after the last field");
+	WIRE_BAD(c_.codes[0] = B(""), FMT_E_FIELD, "field dims: \"\" is not a code");
+	WIRE_BAD(c_.codes[2] = B("sex ual"), FMT_E_FIELD, "field dims: \"sex ual\" is not a code");
+	WIRE_BAD(c_.codes[3] = B("a,b"), FMT_E_FIELD, "field dims: \"a,b\" is not a code");
+	WIRE_BAD(c_.codes[3] = B("_adult"), FMT_E_FIELD, "field dims: \"_adult\"");
+	WIRE_BAD(c_.codes[1] = B("sex\tual"), FMT_E_FIELD, "field dims: \"sex\\x09ual\"");
+	WIRE_BAD(c_.codes[1] = B("sex\x1bual"), FMT_E_FIELD, "field dims: control character at byte 4");
+	WIRE_BAD(c_.codes[1] = B("se\0ual"), FMT_E_FIELD, "field dims: NUL byte at byte 3");
+	WIRE_BAD(c_.codes[0] = B("\xc3("), FMT_E_FIELD, "field dims: invalid UTF-8 at byte 1");
+	WIRE_BAD(c_.codes[2] = B("fffffffffffffffffffffffffffffffff"), FMT_E_FIELD,
+		 "field dims: 33 bytes, more than 32");
+	WIRE_GOOD(c_.codes[2] = B("ffffffffffffffffffffffffffffffff"));
+	WIRE_BAD(LIE(c_.codes[3], 0x8000), FMT_E_FIELD, "field dims: 32768 bytes, more than 32");
+	WIRE_BAD(LIE(c_.codes[3], 30), FMT_E_RECORD, "record truncated in field dims");
+	WIRE_BAD(LIE(c_.codes[3], 9), FMT_E_FIELD, "field dims: control character at byte 6");
+	WIRE_BAD((LIE(c_.codes[3], 9), c_.count = 0x41414141), FMT_E_RECORD,
+		 "record truncated in field count");
+	WIRE_BAD(LIE(c_.codes[3], 4), FMT_E_RECORD, "1 byte after the last field");
+
+	/* the count */
+	WIRE_BAD(c_.count = 100001, FMT_E_FIELD, "field count: 100001 outside 0..100000");
+	WIRE_BAD(c_.count = REC_NONE, FMT_E_FIELD, "field count: 4294967295 outside 0..100000");
+	WIRE_GOOD(c_.count = 100000);
+	WIRE_GOOD(c_.count = 0);
 
 	build_action(&w, "93\0", 20260315, 20260314, 0x5, 40, "", 0, "", 0);
 	refused(w.b, w.n, FMT_E_FIELD, "field end: 2026-03-14 is before", "end before start");
@@ -1020,6 +1241,42 @@ static void test_text(void)
 	ok(text_valid("ab\n", 2, 0), "only len bytes looked at");
 }
 
+/* code_valid(): 1 to 32 ASCII letters, digits, '-' and '_', the first a
+ * letter or a digit; exactly those, whatever byte comes. */
+static void test_code_valid(void)
+{
+	char s[40];
+	int first_ok = 1, next_ok = 1;
+
+	ok(code_valid("victims", 7) && code_valid("a", 1) && code_valid("9", 1) &&
+	   code_valid("NG", 2) && code_valid("A-b_9", 5) && code_valid("a-", 2) &&
+	   code_valid("a__--b", 6), "codes");
+	ok(!code_valid("", 0) && !code_valid(NULL, 0) && !code_valid(NULL, 3), "empty or NULL");
+	ok(!code_valid("-a", 2) && !code_valid("_a", 2), "'-' or '_' first");
+	ok(!code_valid("a b", 3) && !code_valid("a\tb", 3) && !code_valid("a.b", 3) &&
+	   !code_valid("a|b", 3) && !code_valid("a,b", 3) && !code_valid("a/b", 3) &&
+	   !code_valid("a:b", 3), "blank, tab, dot, bar, comma, slash, colon");
+	ok(!code_valid("\xc3\xa9", 2) && !code_valid("a\xc3\xa9", 3), "a letter with an accent");
+	ok(!code_valid("a\0b", 3), "a NUL inside");
+	ok(code_valid("ab cd", 2), "only len bytes looked at");
+	memset(s, 'x', sizeof s);
+	ok(code_valid(s, REC_CODE_MAX) && !code_valid(s, REC_CODE_MAX + 1), "32 bytes, not 33");
+	for (int c = 0; c < 256; c++) {
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		s[0] = (char)c;
+		s[1] = 'x';
+		if (code_valid(s, 2) != alnum)
+			first_ok = 0;
+		s[0] = 'x';
+		s[1] = (char)c;
+		if (code_valid(s, 2) != (alnum || c == '-' || c == '_'))
+			next_ok = 0;
+	}
+	ok(first_ok, "first byte: a letter or a digit, nothing else of the 256");
+	ok(next_ok, "next bytes: also '-' and '_', nothing else of the 256");
+}
+
 /* The creation time an id made by record_new_id() carries, in ms. */
 static uint64_t id_time_ms(const uint8_t id[16])
 {
@@ -1139,34 +1396,46 @@ static int same_key(const record *a, const record *b)
 	return ka[0] && strcmp(ka, kb) == 0;
 }
 
-static void test_support_key(void)
+static void test_count_key(void)
 {
-	record a = sample_support(), b = sample_support();
+	record a = sample_count(), b = sample_count();
 	char key[NATKEY_CAP];
 
-	b.u.support.count = 99;
+	b.u.count.count = 99;
 	b.version = 7;
-	ok(same_key(&a, &b), "count and version not in key");
+	b.recorded_at++;
+	b.id[0] ^= 1;
+	ok(same_key(&a, &b), "count, version, time and id not in key");
 	b = a;
-	strcpy(b.u.support.period, "2026-Q2");
+	strcpy(b.u.count.table, "victims-origin");
+	ok(!same_key(&a, &b), "table in key");
+	b = a;
+	strcpy(b.u.count.period, "2026-Q2");
 	ok(!same_key(&a, &b), "period in key");
 	b = a;
-	b.u.support.dept++;
+	b.u.count.dept++;
 	ok(!same_key(&a, &b), "dept in key");
 	b = a;
-	b.u.support.status = 0;
-	ok(!same_key(&a, &b), "status in key");
+	strcpy(b.u.count.dims[0], "spotted");
+	ok(!same_key(&a, &b), "first code (status) in key");
 	b = a;
-	b.u.support.exploitation = 1;
-	ok(!same_key(&a, &b), "exploitation in key");
+	strcpy(b.u.count.dims[1], "labour");
+	ok(!same_key(&a, &b), "second code (exploitation) in key");
 	b = a;
-	b.u.support.sex = 1;
-	ok(!same_key(&a, &b), "sex in key");
+	strcpy(b.u.count.dims[2], "m");
+	ok(!same_key(&a, &b), "third code (sex) in key");
 	b = a;
-	b.u.support.age = 0;
-	ok(!same_key(&a, &b), "age in key");
+	strcpy(b.u.count.dims[3], "minor");
+	ok(!same_key(&a, &b), "fourth code (age) in key");
+	b = a;
+	strcpy(b.u.count.dims[3], "Adult");
+	ok(!same_key(&a, &b), "codes are case-sensitive in the key");
+	b = a;
+	b.u.count.ndims = 3;
+	b.u.count.dims[3][0] = '\0';
+	ok(!same_key(&a, &b), "one code fewer: another key");
 	record_natkey(&a, key);
-	is_str(key, "2026-Q1|93|supported|sexual|f|adult", "natural key in codes");
+	is_str(key, "victims|2026-Q1|93|supported|sexual|f|adult", "natural key in codes");
 	a = sample_action();
 	record_natkey(&a, key);
 	is_str(key, "", "an action has no natural key");
@@ -1186,10 +1455,12 @@ int main(void)
 	test_validate();
 	test_structure();
 	test_fields_on_wire();
+	test_reasons();
 	test_dates();
 	test_periods();
 	test_text();
+	test_code_valid();
 	test_ids();
-	test_support_key();
+	test_count_key();
 	return done_testing();
 }
