@@ -217,7 +217,8 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	/* Ask only on a terminal: in a pipe or a script, nobody answers. */
 	if (nmissing && !ctx->interactive) {
 		rc = usage_error("add %s : option%s obligatoire%s manquante%s : %s",
-				 k->code, nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
+				 used == 2 ? k->code : argv[1], nmissing > 1 ? "s" : "",
+				 nmissing > 1 ? "s" : "",
 				 nmissing > 1 ? "s" : "", missing);
 		goto out;
 	}

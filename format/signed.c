@@ -137,12 +137,15 @@ static int envelope_open(const uint8_t *data, size_t len, uint8_t type,
 	uint32_t declared;
 	int rc;
 
-	if (len > cap)
-		return fmt_fail(err, FMT_E_TOO_BIG, "%s is too large: %zu bytes, at most %zu",
-				name, len, cap);
+	/* The header first, over its 8 bytes only: a file of another type
+	 * is named as such ("this is a kit, not an enrollment request")
+	 * rather than as too large for the type it is not. */
 	rc = envelope_check_header(data, len, type, err);
 	if (rc != FMT_OK)
 		return rc;
+	if (len > cap)
+		return fmt_fail(err, FMT_E_TOO_BIG, "%s is too large: %zu bytes, at most %zu",
+				name, len, cap);
 	if (len < ENVELOPE_MIN)
 		return fmt_fail(err, FMT_E_TRUNCATED,
 				"truncated %s: %zu bytes, shorter than the smallest possible (%d)",
@@ -198,12 +201,12 @@ static int kit_name_check(const char *name, size_t n, fmt_error *err)
 		return fmt_fail(err, FMT_E_LENGTH, "kit name is %zu bytes long; expected 1 to %d",
 				n, REC_NAME_MAX);
 	if (!text_valid(name, n, 0))
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "name",
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, NULL,
 				      "kit name is not valid UTF-8 text on one line");
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '\t' || (p[i] == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
 				     p[i + 1] <= 0x9F))
-			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "name",
+			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, NULL,
 					      "kit name holds a control character at byte %zu",
 					      i + 1);
 	return FMT_OK;
@@ -267,6 +270,7 @@ int kit_write(const identity *coord, const kit *k, uint8_t **out, size_t *len,
  * trailing bytes, and the questionnaire itself. */
 int kit_read(const uint8_t *data, size_t len, kit *k, fmt_error *err)
 {
+	fmt_error sub;
 	const uint8_t *body;
 	struct cursor c;
 	uint16_t n;
@@ -315,7 +319,11 @@ int kit_read(const uint8_t *data, size_t len, kit *k, fmt_error *err)
 			      cursor_left(&c) - qlen == 1 ? "" : "s");
 		goto fail;
 	}
-	rc = qn_decode(body + c.pos, qlen, &k->qn, err);
+	/* The questionnaire's faults are the file's, not a field someone
+	 * typed: its detail is kept, its structure is not. */
+	rc = qn_decode(body + c.pos, qlen, &k->qn, &sub);
+	if (rc != FMT_OK)
+		fmt_fail(err, rc, "kit questionnaire: %s", fmt_error_message(&sub));
 	if (rc == FMT_OK && k->qn->edition < 1)
 		rc = fmt_fail(err, FMT_E_FIELD, "kit questionnaire has no edition number");
 	if (rc != FMT_OK)

@@ -29,7 +29,7 @@
 #define FILE_TYPE_SECRET  'S'
 
 /* Caps: a kit is its keys and the questionnaire (the default edition
- * encodes in about 30 KiB; a kit of 4 MiB still travels by e-mail); a
+ * encodes in about 15 KiB; a kit of 4 MiB still travels by e-mail); a
  * request is a few hundred bytes; a receipt lists 20 bytes per record of
  * one bundle (BUNDLE_MAX_RECORDS). */
 #define KIT_MAX_BYTES      (4u << 20)

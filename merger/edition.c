@@ -21,7 +21,12 @@
 #include "db.h"
 #include "merger.h"
 #include "record.h"
+#include "signed.h"
 #include "textout.h"
+
+/* What a kit holds beside its questionnaire: keys, name, lengths, header
+ * and signature, with room to spare. */
+#define KIT_ROOM 1024u
 
 /* tools/embed.c's output for samples/questionnaire (the Makefile). */
 extern const unsigned char default_qn_tables[], default_qn_lists[];
@@ -77,7 +82,16 @@ int edition_publish(sqlite3 *db, questionnaire *q, int64_t now, qn_problem_fn fn
 	q->published = now;
 	if (prev && (rc = qn_evolves(prev, q, fn, ctx, err)))
 		goto out;
-	if ((rc = qn_encode(q, &body, &len, err)) || (rc = db_prepare(db, &st, sql, err)))
+	if ((rc = qn_encode(q, &body, &len, err)))
+		goto out;
+	/* Every edition must travel in a kit: refused here rather than by
+	 * `merger kit` once published. */
+	if (len > KIT_MAX_BYTES - KIT_ROOM) {
+		rc = fmt_fail(err, FMT_E_TOO_BIG, "the questionnaire encodes in %zu bytes; a kit "
+			      "holds at most %u", len, KIT_MAX_BYTES - KIT_ROOM);
+		goto out;
+	}
+	if ((rc = db_prepare(db, &st, sql, err)))
 		goto out;
 	sqlite3_bind_int64(st, 1, q->edition);
 	sqlite3_bind_int64(st, 2, q->published);

@@ -407,7 +407,9 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 	int rc, found, changed;
 
 	fmt_error_clear(&err);
-	rc = read_file_capped(path, REQUEST_MAX_BYTES, &data, &len, &err);
+	/* Read as far as the largest of the small signed files, so that a kit
+	 * given by mistake is named as one (request_read refuses the size). */
+	rc = read_file_capped(path, KIT_MAX_BYTES, &data, &len, &err);
 	if (rc == FMT_OK)
 		rc = request_read(data, len, &q, &err);
 	free(data);

@@ -151,6 +151,14 @@ static int live_tables(char *buf, size_t cap, size_t *used)
 	return 0;
 }
 
+/* The counts of table `victims` (the questionnaire's first table: status,
+ * form of exploitation, sex, age) under the names of its dimensions, for
+ * people who read the database with the sqlite3 shell. */
+static const char victims_view[] =
+	"CREATE VIEW support AS SELECT id, org_id, period, dept, dim1 AS status,"
+	" dim2 AS exploitation, dim3 AS sex, dim4 AS age, count, recorded_at"
+	" FROM count WHERE \"table\" = 'victims';";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
@@ -159,7 +167,8 @@ const db_migration *merger_migrations(int *n)
 
 	if (!migrations[0].sql) {
 		if (db_sql_add(sql, sizeof sql, &used, "%s", schema_1) ||
-		    live_tables(sql, sizeof sql, &used))
+		    live_tables(sql, sizeof sql, &used) ||
+		    db_sql_add(sql, sizeof sql, &used, "%s", victims_view))
 			abort();        /* the buffer is sized for the model */
 		migrations[0].sql = sql;
 	}

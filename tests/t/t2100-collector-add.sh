@@ -95,8 +95,8 @@ test_expect_success 'list text: French labels, dates in French order' '
 test_expect_success 'list json: valid, with kinds, versions and typed fields' '
 	collector list --format json >all.json &&
 	json_ok all.json &&
-	m="\"record\": \"support\", \"version\": 1," &&
-	grep -q "$m \"recorded_at\": \"2026-03-15T10:00:00Z\"" all.json &&
+	m="\"record\": \"count\", \"version\": 1," &&
+	grep -q "$m \"recorded_at\": \"2026-03-15T10:00:00Z\", \"table\": \"victims\"" all.json &&
 	grep -q "\"count\": 12}" all.json &&
 	grep -q "\"hours\": 3.5," all.json &&
 	grep -q "\"public\": \\[\"minors\", \"adults\"\\]" all.json &&
@@ -107,7 +107,7 @@ test_expect_success 'list json: valid, with kinds, versions and typed fields' '
 
 test_expect_success 'list: unknown kind or format, csv without a kind: usage errors' '
 	test_exit_code 2 collector list things 2>err &&
-	test_one_line err "« things » n.est pas un type" &&
+	test_one_line err "« things » n.est ni un type d.enregistrement" &&
 	test_exit_code 2 collector list --format xml 2>err &&
 	test_one_line err "format inconnu « xml »" &&
 	test_exit_code 2 collector list --format csv 2>err &&

@@ -71,7 +71,7 @@ test_expect_success 'edit: refused values are validated like add' '
 
 test_expect_success 'edit: unknown field for the kind, no field, no id: usage errors' '
 	test_exit_code 2 collector edit $(cat f.id) --note hello 2>err &&
-	m="champ --note inconnu pour un enregistrement de type support " &&
+	m="champ --note inconnu pour un enregistrement de type victims " &&
 	m="$m\(champs possibles : --period, --dept, --status, --exploitation, " &&
 	test_one_line err "$m--sex, --age, --count\)" &&
 	test_exit_code 2 collector edit $(cat f.id) 2>err &&

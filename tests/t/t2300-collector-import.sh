@@ -25,7 +25,7 @@ test_expect_success 'setup: coordinator kit, collector home' '
 
 test_expect_success 'the three templates import' '
 	collector import "$T/support.csv" 2>err &&
-	m="4 lignes importées \(comptages de victimes\)" &&
+	m="4 lignes importées \(Victimes repérées et accompagnées\)" &&
 	test_one_line err "$m : 4 nouveaux, 0 mis à jour, 0 inchangé$" &&
 	collector import "$T/action.csv" 2>err &&
 	test_one_line err "3 lignes importées \(actions\)" &&
@@ -85,7 +85,7 @@ test_expect_success 'more or fewer cells than columns, broken quoting' '
 test_expect_success 'headers: unknown column, missing required column, duplicate' '
 	printf "period,dept,status,exploitation,sex,age,count,colour\n" >h1.csv &&
 	test_exit_code 1 collector import h1.csv 2>err &&
-	test_one_line err "ligne 1 : colonne « colour » inconnue pour un fichier de type support" &&
+	test_one_line err "ligne 1 : colonne « colour » inconnue pour un fichier de type victims" &&
 	printf "dept,type,note\n75,prevention,x\n" >h2.csv &&
 	test_exit_code 1 collector import h2.csv 2>err &&
 	m="ligne 1 : colonnes obligatoires manquantes" &&
@@ -156,7 +156,7 @@ test_expect_success 'import: an id that is not in the store is refused' '
 	ghost=0123456789abcdef0123456789abcdef &&
 	printf "id,$H\n$ghost,2026,75,spotted,sexual,f,adult,1\n" >ghost.csv &&
 	test_exit_code 1 collector import ghost.csv 2>err &&
-	test_one_line err "ligne 2 : aucun comptage de victimes n.a l.identifiant $ghost" &&
+	test_one_line err "ligne 2 : aucun comptage n.a l.identifiant $ghost" &&
 	printf "id,$H\nnot-an-id,2026,75,spotted,sexual,f,adult,1\n" >ghost2.csv &&
 	test_exit_code 1 collector import ghost2.csv 2>err &&
 	test_one_line err "ligne 2 : identifiant invalide « not-an-id »"

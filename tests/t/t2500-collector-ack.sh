@@ -162,7 +162,7 @@ test_expect_success 'an edit after the export stays pending after its receipt' '
 	merger merge --receipts rcpt a3.bundle >/dev/null &&
 	collector --home "$A" ack rcpt/*.receipt 2>/dev/null &&
 	collector --home "$A" status >out &&
-	grep -q "^  comptages de victimes : 1$" out &&
+	grep -q "^  comptages : 1$" out &&
 	grep -q "^1 modification en attente d.accusé de réception.$" out
 '
 

@@ -27,13 +27,14 @@ test_expect_success 'status right after init: the profile waits for its receipt'
 	Organisation : Hors la Rue
 	Ce poste : clé $keyid (empreinte $fp)
 	Coordinateur : Coordination nationale (empreinte $cfp)
+	Questionnaire : édition 1 du $(date -u -d @$MAILLAGE_NOW +%d/%m/%Y) (13 tableaux)
 	Dossier de travail : $COLLECTOR_HOME
 	Dernier envoi : aucun
 	Dernier accusé de réception : aucun
 	En attente d'\''accusé de réception :
 	  profil de l'\''organisation : 1
 	  actions : 0
-	  comptages de victimes : 0
+	  comptages : 0
 	  formations : 0
 	1 modification en attente d'\''accusé de réception.
 	EOT
@@ -52,7 +53,7 @@ test_expect_success 'pending changes counted by kind' '
 	En attente d'\''accusé de réception :
 	  profil de l'\''organisation : 1
 	  actions : 2
-	  comptages de victimes : 1
+	  comptages : 1
 	  formations : 1
 	5 modifications en attente d'\''accusé de réception.
 	EOT

@@ -40,7 +40,7 @@ test_expect_success 'only the missing flags are asked' '
 	flags="--period 2026 --dept 75 --status spotted --exploitation labour --sex m" &&
 	printf "3\n" | on_tty "collector add support $flags --age adult" >out &&
 	! grep -q "Période" out &&
-	grep -q "Nombre de victimes : " out &&
+	grep -q "Nombre : " out &&
 	collector list support --format csv | grep -q ",2026,75,spotted,labour,m,adult,3"
 '
 

@@ -138,14 +138,14 @@ test_expect_success 'a conflict: a copied collector home edits the same record' 
 	export_bundle a-clone second.bundle &&
 	merger merge first.bundle >/dev/null &&
 	test "$(sql "SELECT count FROM support WHERE period = '\''2026'\'' AND dept = '\''75'\''")" = 13 &&
-	refused second.bundle "conflict: record $(cat s.id) \(support, version 2\) was already merged at this version with different content" &&
-	grep -q "^conflict: record $(cat s.id) (support, version 2) was already merged" "$Q/$TS-second.bundle.reason" &&
+	refused second.bundle "conflict: record $(cat s.id) \(count, version 2\) was already merged at this version with different content" &&
+	grep -q "^conflict: record $(cat s.id) (count, version 2) was already merged" "$Q/$TS-second.bundle.reason" &&
 	test "$(sql "SELECT count FROM support WHERE period = '\''2026'\'' AND dept = '\''75'\''")" = 13
 '
 
 test_expect_success 'verify reports the conflict too' '
 	test_exit_code 1 merger verify second.bundle >out &&
-	grep -q "^second.bundle: refused: conflict: record $(cat s.id) (support, version 2)" out
+	grep -q "^second.bundle: refused: conflict: record $(cat s.id) (count, version 2)" out
 '
 
 test_expect_success 'a record claimed by another collector refuses the whole bundle' '
@@ -158,7 +158,7 @@ test_expect_success 'a record claimed by another collector refuses the whole bun
 		--exploitation labour --sex m --age adult --count 4 >/dev/null &&
 	export_bundle thief thief.bundle &&
 	owner=$(sql "SELECT key_id FROM collector c JOIN organisation o ON o.id = c.org_id WHERE o.name = '\''Alpha'\''") &&
-	refused thief.bundle "record $(cat s.id) \(support, version 3\) belongs to another collector \(key $owner\)" &&
+	refused thief.bundle "record $(cat s.id) \(count, version 3\) belongs to another collector \(key $owner\)" &&
 	test "$(sql "SELECT count(*) FROM support WHERE dept = '\''31'\''")" = 0
 '
 

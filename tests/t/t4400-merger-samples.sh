@@ -85,7 +85,7 @@ test_expect_success 'the sample bundle merges; its receipt is the committed one'
 	grep -q "merged 8 records from \"Association Exemple — Hors les murs\" (7 inserted, 0 updated, 0 unchanged, 1 deleted)$" out &&
 	cmp "$V/records.receipt" "$MERGER_HOME"/receipts/association-exemple-hors-les-murs-4da8543f841d6ce3-1.receipt &&
 	test "$(sql "SELECT count(*) FROM record WHERE deleted = 1")" = 1 &&
-	test "$(sql "SELECT count(*) FROM support")" = 4 &&
+	test "$(sql "SELECT count(*) FROM count")" = 4 &&
 	test "$(sql "SELECT group_concat(dept) FROM (SELECT dept FROM organisation_dept ORDER BY dept)")" = "2A,75,93,971"
 '
 

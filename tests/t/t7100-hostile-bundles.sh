@@ -40,7 +40,7 @@ refused_all() {
 reason_of() {
 	if [ "$1" -lt 4 ]; then echo "not a Maillage bundle"
 	elif [ "$1" = 4 ]; then echo "not a bundle|not a Maillage bundle"
-	elif [ "$1" = 5 ]; then echo "of format version [0-9]+; this program reads version 1"
+	elif [ "$1" = 5 ]; then echo "of format version [0-9]+; this program reads version 2"
 	elif [ "$1" = 6 ]; then echo "uses algorithm suite [0-9]+; this program knows suite 1"
 	elif [ "$1" = 7 ]; then echo "reserved byte is 0x[0-9a-f]+, not 0"
 	elif [ "$1" -lt 88 ]; then echo "cannot be opened with this coordinator's key"

@@ -98,9 +98,12 @@ test_expect_success 'no secret key in any output or any file written' '
 '
 
 test_expect_success 'bundles, receipts, kits: no clear text of the records' '
+	# A kit carries the questionnaire, whose codes ("sexual") are public:
+	# only what a field worker typed must not be in it.
 	for f in z1.bundle z2.bundle z3.bundle rc/*.receipt coord.kit; do
-		for s in "$ORG" "Zorglub" "$NOTE" "$PARTNERS" "$EMAIL" "2026-Q1" "2026-03-01" \
-			 "outreach" "sexual"; do
+		codes="2026-Q1 2026-03-01 outreach sexual"
+		test "$f" = coord.kit && codes=
+		for s in "$ORG" "Zorglub" "$NOTE" "$PARTNERS" "$EMAIL" $codes; do
 			if grep -a -q -F -- "$s" "$f"; then
 				echo "$f holds \"$s\" in clear"
 				exit 1
