@@ -66,7 +66,7 @@ static const char schema_1[] =
 	"  id          BLOB PRIMARY KEY,"
 	"  collector   TEXT NOT NULL REFERENCES collector(key_id),"
 	"  org_id      INTEGER NOT NULL REFERENCES organisation(id),"
-	"  kind        TEXT NOT NULL,"        /* organisation, action, support, training */
+	"  kind        TEXT NOT NULL,"        /* organisation, action, count, training */
 	"  version     INTEGER NOT NULL,"
 	"  recorded_at INTEGER NOT NULL,"
 	"  deleted     INTEGER NOT NULL,"

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/test-lib.sh"
 
 T="$SAMPLES/templates"
+X="$MAILLAGE_SRC/tests/data/examples"     # example rows: test data, never shipped
 H="period,dept,status,exploitation,sex,age,count"   # a support header
 CR=$(printf "\r")
 
@@ -23,13 +24,22 @@ test_expect_success 'setup: coordinator kit, collector home' '
 		--dept 75 >/dev/null
 '
 
-test_expect_success 'the three templates import' '
-	collector import "$T/support.csv" 2>err &&
+test_expect_success 'the templates are headers only: importing one adds nothing' '
+	for t in victims action training; do
+		collector import "$T/$t.csv" 2>err || return 1
+		test_one_line err "aucune ligne à importer" || return 1
+		collector template $t >tpl.csv && cmp tpl.csv "$T/$t.csv" || return 1
+	done &&
+	test $(count support) = 0 && test $(count action) = 0
+'
+
+test_expect_success 'the example spreadsheets import' '
+	collector import "$X/victims.csv" 2>err &&
 	m="4 lignes importées \(Victimes repérées et accompagnées\)" &&
 	test_one_line err "$m : 4 nouveaux, 0 mis à jour, 0 inchangé$" &&
-	collector import "$T/action.csv" 2>err &&
+	collector import "$X/action.csv" 2>err &&
 	test_one_line err "3 lignes importées \(actions\)" &&
-	collector import "$T/training.csv" 2>err &&
+	collector import "$X/training.csv" 2>err &&
 	test_one_line err "3 lignes importées \(formations\)" &&
 	test $(count support) = 4 && test $(count action) = 3 && test $(count training) = 3
 '
@@ -43,8 +53,8 @@ test_expect_success 'imported values: quoted lists, notes on two lines, hours' '
 		grep -q ",2026-02-10,75,\"police,gendarmerie\",25,3.5,\"sexual,labour\",Module"
 '
 
-test_expect_success 'importing a template again: support rows replace, counted unchanged' '
-	collector import "$T/support.csv" 2>err &&
+test_expect_success 'importing the counts again: rows replace, counted unchanged' '
+	collector import "$X/victims.csv" 2>err &&
 	test_one_line err "4 lignes importées .* 0 nouveau, 0 mis à jour, 4 inchangés$" &&
 	test $(count support) = 4
 '

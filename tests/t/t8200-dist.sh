@@ -41,7 +41,7 @@ test_expect_success 'it holds exactly what a field office needs' '
 	tar tzf "out/$NAME.tar.gz" | grep -v "/$" | LC_ALL=C sort >list &&
 	for f in README.md SHA256SUMS collector docs/collector.1 docs/guide-terrain.md \
 		docs/merger.1 merger samples/templates/action.csv \
-		samples/templates/support.csv samples/templates/training.csv; do
+		samples/templates/victims.csv samples/templates/training.csv; do
 		echo "$NAME/$f"
 	done | LC_ALL=C sort >expect &&
 	test_cmp expect list &&
@@ -58,7 +58,7 @@ test_expect_success 'unpacked: SHA256SUMS checks, files are the sources and the 
 	cmp "$NAME/collector" "$STATIC/collector" &&
 	cmp "$NAME/merger" "$STATIC/merger" &&
 	cmp "$NAME/docs/guide-terrain.md" "$MAILLAGE_SRC/docs/guide-terrain.md" &&
-	cmp "$NAME/samples/templates/support.csv" "$MAILLAGE_SRC/samples/templates/support.csv" &&
+	cmp "$NAME/samples/templates/victims.csv" "$MAILLAGE_SRC/samples/templates/victims.csv" &&
 	cmp "$NAME/README.md" "$MAILLAGE_SRC/README.md"
 '
 
