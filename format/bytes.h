@@ -153,4 +153,61 @@ static inline int cursor_view(struct cursor *c, const uint8_t **out, size_t n)
 	return 0;
 }
 
+/* The writing side: output that counts what it could not write, so that
+ * a first pass with no buffer (cap 0) gives the size, and a short buffer
+ * is reported with the size it needed.  Shared by the record and the
+ * questionnaire encoders. */
+struct enc {
+	uint8_t *p;
+	size_t cap, n;
+};
+
+static inline void enc_bytes(struct enc *e, const void *src, size_t n)
+{
+	if (e->n + n <= e->cap && n)
+		memcpy(e->p + e->n, src, n);
+	e->n += n;
+}
+
+static inline void enc_u8(struct enc *e, unsigned v)
+{
+	uint8_t b = (uint8_t)v;
+
+	enc_bytes(e, &b, 1);
+}
+
+static inline void enc_u16(struct enc *e, unsigned v)
+{
+	uint8_t b[2];
+
+	put_u16(b, (uint16_t)v);
+	enc_bytes(e, b, 2);
+}
+
+static inline void enc_u32(struct enc *e, uint32_t v)
+{
+	uint8_t b[4];
+
+	put_u32(b, v);
+	enc_bytes(e, b, 4);
+}
+
+static inline void enc_i64(struct enc *e, int64_t v)
+{
+	uint8_t b[8];
+
+	put_i64(b, v);
+	enc_bytes(e, b, 8);
+}
+
+/* A u16 length, then the string's bytes (no NUL).  The caller checked
+ * that the length fits. */
+static inline void enc_str(struct enc *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	enc_u16(e, (unsigned)n);
+	enc_bytes(e, s, n);
+}
+
 #endif

@@ -37,43 +37,6 @@ _Static_assert(4 + 8 + 2 + (size_t)QN_ALL_LISTS * QN_LIST_WIRE_MAX + 2 +
 /* ------------------------------------------------------------------ */
 /* Binary encoding                                                     */
 
-/* Output that counts what it could not write: a first pass with no
- * buffer gives the size. */
-struct enc {
-	uint8_t *p;
-	size_t cap, n;
-};
-
-static void enc_bytes(struct enc *e, const void *src, size_t n)
-{
-	if (e->n + n <= e->cap && n)
-		memcpy(e->p + e->n, src, n);
-	e->n += n;
-}
-
-static void enc_u8(struct enc *e, unsigned v)
-{
-	uint8_t b = (uint8_t)v;
-
-	enc_bytes(e, &b, 1);
-}
-
-static void enc_u16(struct enc *e, unsigned v)
-{
-	uint8_t b[2];
-
-	put_u16(b, (uint16_t)v);
-	enc_bytes(e, b, 2);
-}
-
-static void enc_str(struct enc *e, const char *s)
-{
-	size_t n = strlen(s);
-
-	enc_u16(e, (unsigned)n);
-	enc_bytes(e, s, n);
-}
-
 /* q was validated: every count and length fits its field. */
 static void encode(struct enc *e, const questionnaire *q)
 {

@@ -119,60 +119,6 @@ int record_validate(const record *r, fmt_error *err)
 /* ------------------------------------------------------------------ */
 /* Encoding                                                            */
 
-/* Output that counts what it could not write, so that a short buffer is
- * reported with the size it needed. */
-struct enc {
-	uint8_t *p;
-	size_t cap, n;
-};
-
-static void enc_bytes(struct enc *e, const void *src, size_t n)
-{
-	if (e->n + n <= e->cap && n)
-		memcpy(e->p + e->n, src, n);
-	e->n += n;
-}
-
-static void enc_u8(struct enc *e, unsigned v)
-{
-	uint8_t b = (uint8_t)v;
-
-	enc_bytes(e, &b, 1);
-}
-
-static void enc_u16(struct enc *e, unsigned v)
-{
-	uint8_t b[2];
-
-	put_u16(b, (uint16_t)v);
-	enc_bytes(e, b, 2);
-}
-
-static void enc_u32(struct enc *e, uint32_t v)
-{
-	uint8_t b[4];
-
-	put_u32(b, v);
-	enc_bytes(e, b, 4);
-}
-
-static void enc_i64(struct enc *e, int64_t v)
-{
-	uint8_t b[8];
-
-	put_i64(b, v);
-	enc_bytes(e, b, 8);
-}
-
-/* Strings were validated: their length fits the u16 and their cap. */
-static void enc_str(struct enc *e, const char *s)
-{
-	size_t n = strlen(s);
-
-	enc_u16(e, (unsigned)n);
-	enc_bytes(e, s, n);
-}
-
 /* The 3-byte code, NUL-padded: "75\0", "2A\0", "971". */
 static void enc_dept(struct enc *e, unsigned d)
 {
