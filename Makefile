@@ -35,10 +35,11 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread \
             -DMAILLAGE_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
-            -Iformat $(PKG_CFLAGS)
+            -Iformat -Ishell $(PKG_CFLAGS)
 LDLIBS   := $(PKG_LIBS) -lm
 
 FORMAT_SRC    := $(sort $(wildcard format/*.c))
+SHELL_SRC     := $(sort $(wildcard shell/*.c))
 COLLECTOR_SRC := $(sort $(wildcard collector/*.c))
 MERGER_SRC    := $(sort $(wildcard merger/*.c))
 UNIT_SRC      := $(sort $(wildcard tests/unit/test_*.c))
@@ -46,10 +47,12 @@ TOOL_SRC      := $(sort $(wildcard tests/tools/*.c))
 FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
-COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
+SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ)
 # The default questionnaire edition, carried inside the merger.
 DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
-MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o
+MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o \
+                 $(SHELL_OBJ)
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 REPLAY_BIN    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
@@ -60,7 +63,7 @@ SHIM_BIN      := $(BUILD)/tools/libfailio.so
 
 all: $(BUILD)/collector $(BUILD)/merger
 
-$(BUILD)/obj/%.o: %.c $(wildcard format/*.h collector/*.h merger/*.h) VERSION
+$(BUILD)/obj/%.o: %.c $(wildcard format/*.h shell/*.h collector/*.h merger/*.h) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c $< -o $@
 
@@ -88,9 +91,9 @@ $(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/scratch.h tests/tools/samplegen.h \
-		$(BUILD)/libformat.a
+		$(BUILD)/libformat.a $(SHELL_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(SHELL_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c tests/tools/samplegen.h $(BUILD)/libformat.a
 	@mkdir -p $(dir $@)

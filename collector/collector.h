@@ -16,15 +16,11 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "shell.h"
 #include "keys.h"
 #include "paths.h"
 #include "signed.h"
 
-#define EXIT_REFUSED  1
-#define EXIT_USAGE    2
-#define EXIT_IO       3
-#define EXIT_ENV      4
-#define EXIT_INTERNAL 5
 
 typedef struct cctx {
 	char home[PATH_CAP];         /* the home folder (may not exist yet) */
@@ -36,47 +32,11 @@ typedef struct cctx {
 	char portable[PATH_CAP];     /* <program's folder>/maillage-data, or "" */
 } cctx;
 
-/* "collector: <message>\n" on stderr. */
-void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints err in French, prefixed with what (a file or an operation) when
  * not NULL, and returns the exit status for its code. */
 int fail(const fmt_error *err, const char *what);
-/* Prints a usage error and returns EXIT_USAGE. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* French wording of err, without prefix, into buf (one line). */
 void french_error(const fmt_error *err, char *buf, size_t cap);
-
-/* A copy of s safe to print on a terminal (control characters shown as
- * \xNN), cut to fit.  Points into one of a few static buffers reused in
- * turn, so that a message can quote several names. */
-const char *esc(const char *s);
-
-/* Current time in unix seconds.  The environment variable MAILLAGE_NOW
- * (unix seconds) replaces the clock, for tests; it is read here and
- * nowhere else.  Returns -1 (after a message) when it is malformed. */
-int64_t collector_now(void);
-
-/* Local date and time "14/03/2026 à 10:32" (or the date alone when
- * with_time is 0) into buf. */
-void format_when(int64_t t, int with_time, char *buf, size_t cap);
-
-/* Command-line options of one command.  Each command fills a table of
- * these; args_parse() sets value (the last argument of a flag taking one,
- * "1" for a switch) and collects the other arguments as positionals.
- * "--name value", "--name=value" and "-o value" are accepted; "--" ends
- * the options; "-" alone is a positional (standard input/output). */
-typedef struct opt {
-	const char *name;            /* without the dashes: "org", "o" */
-	int has_arg;
-	const char *value;           /* NULL when absent */
-} opt;
-
-/* Returns 0, or EXIT_USAGE after printing which option is wrong.  pos
- * receives at most max_pos arguments (more is a usage error). */
-int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
-	       char **pos, int max_pos, int *npos);
-/* The option named name in opts (which must hold it). */
-const char *opt_value(const opt *opts, int nopts, const char *name);
 
 /* Reads the kit pinned in the home.  Fails with a French message already
  * printed; returns the exit status. */

@@ -396,7 +396,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	name = strcmp(path, "-") == 0 ? "entrée standard" : path;
 	if ((rc = check_home(ctx)))
 		return rc;
-	if ((now = collector_now()) < 0)
+	if ((now = shell_now()) < 0)
 		return EXIT_USAGE;
 	if ((rc = catalogue_load(ctx, &cat)))
 		return rc;
@@ -467,7 +467,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			store_rollback(s);
 			french_error(&err, fr, sizeof fr);
 			msg("%s : %s ; rien n'a été importé", esc(name), fr);
-			rc = fmt_exit_status(err.code);
+			rc = shell_exit_status(err.code);
 			goto out;
 		}
 		line = cr->line;

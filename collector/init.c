@@ -201,7 +201,7 @@ int cmd_init(cctx *ctx, int argc, char **argv)
 				   nmissing > 1 ? "s" : "", nmissing > 1 ? "s" : "",
 				   nmissing > 1 ? "s" : "", list);
 	}
-	if ((now = collector_now()) < 0)
+	if ((now = shell_now()) < 0)
 		return EXIT_USAGE;
 	if (opt_value(opts, nopts, "portable") && (rc = portable_use(ctx)))
 		return rc;

@@ -44,19 +44,6 @@ typedef struct listing {
 	char *value, *cell;          /* VALUE_CAP scratch buffers */
 } listing;
 
-/* s escaped for a terminal into out. */
-static void term_text(const char *s, char *out, size_t cap)
-{
-	FILE *f = fmemopen(out, cap, "w");
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	out_term(f, s, 0);
-	fclose(f);
-	out[cap - 1] = '\0';
-}
-
 /* Cuts s (already escaped) to at most maxw columns, "…" marking the cut. */
 static void fit(char *s, int maxw)
 {

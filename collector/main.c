@@ -101,6 +101,7 @@ int main(int argc, char **argv)
 	/* Secret keys live in this process's memory: no core dump may ever
 	 * write them to disk (the hard limit too, so nothing raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	shell_init("collector", "voir collector --help");
 	memset(&ctx, 0, sizeof ctx);
 	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		const char *a = argv[i];
@@ -141,6 +142,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* A malformed MAILLAGE_NOW is said once, here. */
+	if (shell_now() < 0)
+		return EXIT_USAGE;
 	if (format_init(&err) != FMT_OK)
 		return fail(&err, NULL);
 	home_flag = portable_resolve(&ctx, argv[0], home_flag);

@@ -184,7 +184,7 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	}
 	if ((rc = args_parse("add", argc - used, argv + used, opts, n, pos, 0, &npos)))
 		goto out;
-	if ((now = collector_now()) < 0) {
+	if ((now = shell_now()) < 0) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -322,7 +322,7 @@ static int begin_on_record(cctx *ctx, const char *target, int64_t *now, store **
 
 	if ((rc = check_home(ctx)))
 		return rc;
-	if ((*now = collector_now()) < 0)
+	if ((*now = shell_now()) < 0)
 		return EXIT_USAGE;
 	*old = malloc(sizeof **old);
 	*r = malloc(sizeof **r);

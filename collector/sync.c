@@ -199,7 +199,7 @@ static int ack_one(store *s, const identity *id, const kit *k, const char *path,
 	rc = store_find_receipt(s, rcpt.bundle_id, row, &err);
 	if (rc == FMT_OK) {
 		store_rollback(s);
-		format_when(row->applied_at, 1, when, sizeof when);
+		time_format(row->applied_at, TIME_FR, when);
 		msg("%s : accusé de réception de l'envoi n° %llu déjà appliqué le %s : rien n'a "
 		    "changé", esc(name), (unsigned long long)rcpt.seq, when);
 		rc = 0;
@@ -225,7 +225,7 @@ static int ack_one(store *s, const identity *id, const kit *k, const char *path,
 	snprintf(row->file, sizeof row->file, "%s", name);
 	if ((rc = store_add_receipt(s, row, &err)) || (rc = store_commit(s, &err)))
 		goto fail;
-	format_when(rcpt.merged_at, 1, when, sizeof when);
+	time_format(rcpt.merged_at, TIME_FR, when);
 	if (known == rcpt.count)
 		msg("%s : envoi n° %llu reçu par le coordinateur le %s ; %u enregistrement%s "
 		    "confirmé%s", esc(name), (unsigned long long)rcpt.seq, when, known,
@@ -327,14 +327,14 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	printf("Ce poste : clé %s (empreinte %s)\n", keyid, fp);
 	keys_fingerprint(&kt.coord, fp);
 	printf("Coordinateur : %s (empreinte %s)\n", esc(kt.name), fp);
-	format_when(kt.qn->published, 0, when, sizeof when);
+	time_format(kt.qn->published, TIME_FR_DATE, when);
 	printf("Questionnaire : édition %u du %s (%d tableau%s)\n", (unsigned)kt.qn->edition,
 	       when, kt.qn->ntables, kt.qn->ntables > 1 ? "x" : "");
 	printf("Dossier de travail : %s\n", esc(ctx->home));
 
 	rc = store_last_export(s, e, &err);
 	if (rc == FMT_OK) {
-		format_when(e->created, 1, when, sizeof when);
+		time_format(e->created, TIME_FR, when);
 		printf("Dernier envoi : %s (n° %llu, %u enregistrement%s%s)\n", when,
 		       (unsigned long long)e->seq, e->records, e->records > 1 ? "s" : "",
 		       e->full ? ", complet" : "");
@@ -345,7 +345,7 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	}
 	rc = store_last_receipt(s, r, &err);
 	if (rc == FMT_OK) {
-		format_when(r->applied_at, 1, when, sizeof when);
+		time_format(r->applied_at, TIME_FR, when);
 		printf("Dernier accusé de réception : appliqué le %s (envoi n° %llu)\n", when,
 		       (unsigned long long)r->seq);
 	} else if (rc == FMT_DONE) {

@@ -33,7 +33,7 @@ int cmd_tables(cctx *ctx, int argc, char **argv)
 	if ((rc = check_home(ctx)) || (rc = catalogue_load(ctx, &cat)))
 		return rc;
 	q = catalogue_questionnaire(cat);
-	format_when(q->published, 0, when, sizeof when);
+	time_format(q->published, TIME_FR_DATE, when);
 	printf("Questionnaire : édition %u du %s\n", (unsigned)q->edition, when);
 	for (int i = 0; (k = catalogue_nth(cat, i, &t)); i++) {
 		if (t->retired)

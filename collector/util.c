@@ -23,50 +23,6 @@
 #include "fileio.h"
 #include "textout.h"
 
-void msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("collector: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("collector: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (voir collector --help)\n", stderr);
-	return EXIT_USAGE;
-}
-
-const char *esc(const char *s)
-{
-	/* Four buffers: the most any one message quotes. */
-	static char bufs[4][512];
-	static int next;
-	char *b = bufs[next];
-	FILE *f;
-
-	next = (next + 1) % 4;
-	b[0] = '\0';
-	if (!s)
-		return b;
-	f = fmemopen(b, sizeof bufs[0], "w");
-	if (!f)
-		return "?";
-	out_term(f, s, 0);
-	fclose(f);
-	b[sizeof bufs[0] - 1] = '\0';
-	return b;
-}
-
 /* The system's reasons for a failed open, read or write, in French. */
 static const char *errno_french(int e)
 {
@@ -198,109 +154,7 @@ int fail(const fmt_error *err, const char *what)
 		msg("%s : %s", esc(what), fr);
 	else
 		msg("%s", fr);
-	return fmt_exit_status(err->code);
-}
-
-int64_t collector_now(void)
-{
-	const char *v = getenv("MAILLAGE_NOW");
-	char *end;
-	long long t;
-
-	if (!v || !*v)
-		return (int64_t)time(NULL);
-	errno = 0;
-	t = strtoll(v, &end, 10);
-	/* The range every record accepts (record.h): 2000-01-01 .. 2099. */
-	if (errno || *end || t < 946684800LL || t >= 4102444800LL) {
-		msg("MAILLAGE_NOW : « %s » n'est pas une date valide en secondes "
-		    "depuis 1970 (entre 2000 et 2099)", esc(v));
-		return -1;
-	}
-	return (int64_t)t;
-}
-
-void format_when(int64_t t, int with_time, char *buf, size_t cap)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm)) {
-		snprintf(buf, cap, "?");
-		return;
-	}
-	if (with_time)
-		strftime(buf, cap, "%d/%m/%Y à %H:%M", &tm);
-	else
-		strftime(buf, cap, "%d/%m/%Y", &tm);
-}
-
-static opt *opt_find(opt *opts, int nopts, const char *name, size_t len)
-{
-	int i;
-
-	for (i = 0; i < nopts; i++)
-		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
-			return &opts[i];
-	return NULL;
-}
-
-int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
-	       char **pos, int max_pos, int *npos)
-{
-	int i, only_pos = 0;
-
-	*npos = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *name, *eq;
-		size_t len;
-		opt *o;
-
-		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (*npos >= max_pos)
-				return usage_error("%s : argument en trop « %s »", cmd, esc(a));
-			pos[(*npos)++] = argv[i];
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		name = a + (a[1] == '-' ? 2 : 1);
-		eq = strchr(name, '=');
-		len = eq ? (size_t)(eq - name) : strlen(name);
-		o = opt_find(opts, nopts, name, len);
-		if (!o)
-			return usage_error("%s : option inconnue « %s »", cmd, esc(a));
-		if (!o->has_arg) {
-			if (eq)
-				return usage_error("%s : l'option --%s ne prend pas de valeur",
-						   cmd, o->name);
-			o->value = "1";
-			continue;
-		}
-		if (o->value)
-			return usage_error("%s : option --%s donnée deux fois", cmd, o->name);
-		if (eq) {
-			o->value = eq + 1;
-		} else {
-			if (i + 1 >= argc)
-				return usage_error("%s : il manque la valeur de l'option --%s",
-						   cmd, o->name);
-			o->value = argv[++i];
-		}
-	}
-	return 0;
-}
-
-const char *opt_value(const opt *opts, int nopts, const char *name)
-{
-	int i;
-
-	for (i = 0; i < nopts; i++)
-		if (strcmp(opts[i].name, name) == 0)
-			return opts[i].value;
-	return NULL;
+	return shell_exit_status(err->code);
 }
 
 int check_home(const cctx *ctx)
@@ -355,7 +209,7 @@ int home_ready(const cctx *ctx, int64_t *now, kit *k)
 
 	if ((rc = check_home(ctx)))
 		return rc;
-	if ((*now = collector_now()) < 0)
+	if ((*now = shell_now()) < 0)
 		return EXIT_USAGE;
 	return load_kit(ctx, k);
 }

@@ -147,11 +147,6 @@ int fmt_fail_in(fmt_error *err, const fmt_error *sub, const char *prefix);
 /* The detail without its "field <field>: " prefix.  Never NULL. */
 const char *fmt_error_bare(const fmt_error *err);
 
-/* Exit status the programs use for a failure with this code (see the
- * man pages): 1 input refused, 3 I/O, 4 environment (busy, schema, home),
- * 5 internal (out of memory).  Usage errors (2) are the programs' own. */
-int fmt_exit_status(int code);
-
 /* Clears err (when non-NULL) to FMT_OK with an empty detail. */
 void fmt_error_clear(fmt_error *err);
 

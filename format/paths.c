@@ -1,5 +1,5 @@
 /*
- * paths.c - home folder resolution and small path helpers (paths.h).
+ * paths.c - small path helpers (paths.h).
  */
 #include "paths.h"
 
@@ -20,40 +20,6 @@ int path_join(char out[PATH_CAP], const char *dir, const char *name,
 		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
 				      "path too long: %s/%s", dir, name);
 	}
-	return FMT_OK;
-}
-
-int home_resolve(const char *flag, const char *envname, const char *program,
-		 char out[PATH_CAP], fmt_error *err)
-{
-	const char *v;
-	int n;
-
-	if (flag && *flag)
-		v = flag;
-	else if ((v = getenv(envname)) && *v)
-		;
-	else if ((v = getenv("XDG_DATA_HOME")) && *v && v[0] == '/') {
-		n = snprintf(out, PATH_CAP, "%s/maillage/%s", v, program);
-		goto done;
-	} else if ((v = getenv("HOME")) && *v) {
-		n = snprintf(out, PATH_CAP, "%s/.local/share/maillage/%s", v, program);
-		goto done;
-	} else {
-		out[0] = '\0';
-		return fmt_fail(err, FMT_E_IO,
-				"no home folder: use --home DIR or set %s", envname);
-	}
-	n = snprintf(out, PATH_CAP, "%s", v);
-done:
-	if (n < 0 || n >= PATH_CAP) {
-		out[0] = '\0';
-		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
-				      "home folder path too long");
-	}
-	/* "dir/" and "dir" are the same home: drop trailing slashes. */
-	while (n > 1 && out[n - 1] == '/')
-		out[--n] = '\0';
 	return FMT_OK;
 }
 

@@ -15,13 +15,6 @@
 
 #define PATH_CAP 4096
 
-/* Resolves the home folder into out[PATH_CAP].  flag may be NULL;
- * envname is e.g. "MERGER_HOME"; program is "merger" or "collector".
- * Fails with FMT_E_IO when no candidate exists (no HOME either) or the
- * path is too long.  Does not create anything. */
-int home_resolve(const char *flag, const char *envname, const char *program,
-		 char out[PATH_CAP], fmt_error *err);
-
 /* out = dir "/" name; FMT_E_LENGTH when it does not fit in PATH_CAP. */
 int path_join(char out[PATH_CAP], const char *dir, const char *name,
 	      fmt_error *err);

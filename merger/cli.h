@@ -12,28 +12,10 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "shell.h"
 
 /* Default name of the coordination, written into the kits. */
 #define MERGER_DEFAULT_NAME "Coordination nationale"
-
-/* The current time in unix seconds.  MAILLAGE_NOW (unix seconds) replaces
- * the clock, so that tests get the same dates, receipts and quarantine
- * names on every run; it is read here and nowhere else. */
-int64_t merger_now(void);
-
-/* Time t (unix seconds, UTC) into buf:
- *   TIME_HUMAN   "2026-03-15 14:02 UTC"
- *   TIME_ISO     "2026-03-15T14:02:11Z"
- *   TIME_COMPACT "20260315T140211Z" (for file names)
- *   TIME_DATE    "2026-03-15"
- * A time out of the calendar's range gives "?".  Can't fail. */
-enum time_style { TIME_HUMAN, TIME_ISO, TIME_COMPACT, TIME_DATE };
-#define TIME_BUF 32
-void time_format(int64_t t, enum time_style style, char buf[TIME_BUF]);
-
-/* s escaped for a terminal (out_term) into buf[0..cap), cut when too long.
- * Returns buf.  Used for collector-supplied text inside messages. */
-const char *term_text(const char *s, char *buf, size_t cap);
 
 /* err's message without a leading "<path>: " (library details often name
  * their file; messages name it once, in front).  Never NULL. */

@@ -170,7 +170,7 @@ static int read_sheets(const char *dir, questionnaire **q)
 		return fail(&err, NULL);
 	msg("%s: %d problem%s: the questionnaire was not %s", dir, problems,
 	    problems > 1 ? "s" : "", "accepted");
-	return fmt_exit_status(rc);
+	return shell_exit_status(rc);
 }
 
 static void print_text(const questionnaire *q)
@@ -291,7 +291,7 @@ static int qn_check(merger_ctx *ctx, int argc, char **argv, int publish)
 		rc = fail(&err, ctx->db_path);
 		goto out;
 	}
-	rc = edition_publish(db, q, merger_now(), print_problem, &problems, &err);
+	rc = edition_publish(db, q, shell_now(), print_problem, &problems, &err);
 	if (rc == FMT_OK)
 		rc = db_commit(db, &err);
 	else

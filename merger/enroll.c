@@ -354,7 +354,7 @@ static int apply_plan(sqlite3 *db, const request *q, const char *keyid,
 	static const char ins[] =
 		"INSERT INTO collector(key_id, sign_pk, box_pk, org_id, enrolled_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)";
-	int64_t now = merger_now();
+	int64_t now = shell_now();
 	sqlite3_int64 org;
 	sqlite3_stmt *st;
 	int rc;
@@ -580,7 +580,7 @@ int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
 		rc = db_prepare(db, &st, "UPDATE collector SET revoked_at = ?1 "
 				"WHERE key_id = ?2 AND revoked_at IS NULL", &err);
 		if (rc == FMT_OK) {
-			revoked_at = merger_now();
+			revoked_at = shell_now();
 			sqlite3_bind_int64(st, 1, revoked_at);
 			sqlite3_bind_text(st, 2, keyid, -1, SQLITE_STATIC);
 			s = sqlite3_step(st);

@@ -100,7 +100,7 @@ static int publish_default(sqlite3 *db, fmt_error *err)
 	int rc = edition_default(&q, err);
 
 	if (rc == FMT_OK && (rc = db_begin(db, err)) == FMT_OK) {
-		rc = edition_publish(db, q, merger_now(), NULL, NULL, err);
+		rc = edition_publish(db, q, shell_now(), NULL, NULL, err);
 		if (rc == FMT_OK)
 			rc = db_commit(db, err);
 		else
@@ -131,7 +131,7 @@ static int build_home(const char *dir, const char *name, identity **idp,
 		rc = db_open(&db, p, 1, m, n, err);
 	}
 	if (rc == FMT_OK)
-		rc = write_meta(db, name, merger_now(), err);
+		rc = write_meta(db, name, shell_now(), err);
 	if (rc == FMT_OK)
 		rc = publish_default(db, err);
 	db_close(db);
@@ -351,7 +351,7 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 		snprintf(k.name, sizeof k.name, "%s", MERGER_DEFAULT_NAME);
 	k.coord = id->pub;
 	k.refdata_version = REFDATA_VERSION;
-	k.created = merger_now();
+	k.created = shell_now();
 	rc = kit_write(id, &k, &bytes, &len, &err);
 	keys_fingerprint(&id->pub, fpr);
 	keys_free(id);

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	 * core dump may ever write it to disk (the hard limit too, so nothing
 	 * raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	shell_init("merger", "see merger --help");
 	fmt_error_clear(&err);
 	/* Global options come before the command; the command's own options
 	 * after it belong to the command. */
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
 		    path_join(ctx.key_path, ctx.home, "coordinator.key", &err))
 			return fail(&err, NULL);
 		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+		/* A malformed MAILLAGE_NOW is said once, here. */
+		if (shell_now() < 0)
+			return EXIT_USAGE;
 		if (format_init(&err))
 			return fail(&err, NULL);
 		rc = commands[c].run(&ctx, argc - i, argv + i);

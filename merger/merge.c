@@ -218,7 +218,7 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 	fprintf(out, "%s\n", reason);
 	fputs("file: ", out);
 	out_term(out, j->path, 0);
-	time_format(merger_now(), TIME_ISO, t);
+	time_format(shell_now(), TIME_ISO, t);
 	fprintf(out, "\nrefused at: %s\n", t);
 	if (copied) {
 		/* The copy is named after the input: as hostile as its name. */
@@ -271,7 +271,7 @@ static int quarantine(run *R, job *j, const char *reason, char name[PATH_CAP],
 
 	if (!*base)
 		base = "bundle";
-	time_format(merger_now(), TIME_COMPACT, ts);
+	time_format(shell_now(), TIME_COMPACT, ts);
 	/* The same file refused twice in one second gets a second name. */
 	for (int n = 1; ; n++) {
 		if (n == 1)
@@ -340,7 +340,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	} else {
 		msg("%s: %s (refused; no copy in quarantine: %s)", shown, reason,
 		    fmt_error_message(&qerr));
-		worse(R, fmt_exit_status(qerr.code));
+		worse(R, shell_exit_status(qerr.code));
 	}
 	printf("%s: refused: %s\n", shown, reason);
 	return OUT_REFUSED;
@@ -350,7 +350,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
  * fault (refused), an unreadable file, or the environment (stop). */
 static enum outcome read_failed(run *R, job *j)
 {
-	int status = fmt_exit_status(j->err.code);
+	int status = shell_exit_status(j->err.code);
 	char shown[1024];
 
 	feed_end(R->feed);
@@ -376,7 +376,7 @@ static enum outcome fatal(run *R, job *j)
 	db_rollback(R->db);
 	progress_clear(R);
 	msg("%s: %s", term_text(j->path, shown, sizeof shown), err_detail(&j->err, j->path));
-	worse(R, fmt_exit_status(j->err.code) ? fmt_exit_status(j->err.code) : 5);
+	worse(R, shell_exit_status(j->err.code) ? shell_exit_status(j->err.code) : 5);
 	return OUT_FATAL;
 }
 
@@ -425,7 +425,7 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 	if (rc) {
 		msg("%s: already merged on %s, but its receipt could not be written "
 		    "again: %s", shown, when, fmt_error_message(&j->err));
-		worse(R, fmt_exit_status(j->err.code));
+		worse(R, shell_exit_status(j->err.code));
 		return OUT_ALREADY;
 	}
 	printf("%s: already merged on %s; receipt %s written again\n", shown, when,
@@ -441,7 +441,7 @@ static enum outcome merge_steps(run *R, job *j)
 	const char *path = j->path;
 	fmt_error *err = &j->err;
 	merged_bundle m;
-	int64_t now = merger_now();
+	int64_t now = shell_now();
 	const record *rec;
 	const uint8_t *digest;
 	int rc, in_receipt;
@@ -489,7 +489,7 @@ static enum outcome merge_steps(run *R, job *j)
 		return fatal(R, j);
 	while ((rc = feed_next(R->feed, &rec, &digest, &in_receipt, err)) == FMT_OK) {
 		rc = applier_record(R->ap, rec, digest, &j->stats, &R->pb, err);
-		if (rc && fmt_exit_status(rc) == EXIT_REFUSED)
+		if (rc && shell_exit_status(rc) == EXIT_REFUSED)
 			return refuse(R, j, "%s", err_detail(err, path));
 		if (rc)
 			return fatal(R, j);
@@ -535,7 +535,7 @@ static enum outcome merge_steps(run *R, job *j)
 	if (atomic_commit(&j->rf, err)) {
 		msg("%s: merged, but the receipt could not be written: %s (merge the "
 		    "same file again to write it)", shown, fmt_error_message(err));
-		worse(R, fmt_exit_status(err->code));
+		worse(R, shell_exit_status(err->code));
 	} else {
 		printf("%s: receipt %s\n", shown, j->receipt_name);
 	}

@@ -13,11 +13,10 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "shell.h"
 #include "keys.h"
 #include "paths.h"
 
-#define EXIT_REFUSED 1
-#define EXIT_USAGE   2
 
 typedef struct merger_ctx {
 	char home[PATH_CAP];         /* the home folder (may not exist yet) */
@@ -26,14 +25,9 @@ typedef struct merger_ctx {
 	int interactive;             /* stdin and stderr are terminals */
 } merger_ctx;
 
-/* "merger: <message>\n" on stderr. */
-void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints err's message (prefixed with what, when not NULL) and returns
  * the exit status for its code. */
 int fail(const fmt_error *err, const char *what);
-/* Prints a usage error and returns EXIT_USAGE. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Opens the national database of an initialised home (FMT_E_IO "not
  * initialised: run merger init" otherwise).  Close with db_close(). */
 int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err);

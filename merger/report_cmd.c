@@ -76,7 +76,7 @@ static int load(const merger_ctx *ctx, const char *period, report *r)
 	char p[REC_PERIOD_MAX + 1];
 	sqlite3 *db = NULL;
 	fmt_error err;
-	int64_t now = merger_now();
+	int64_t now = shell_now();
 	int rc;
 
 	fmt_error_clear(&err);

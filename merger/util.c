@@ -19,18 +19,6 @@
 #include "db.h"
 #include "textout.h"
 
-void msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);     /* keep the order of data and messages on a terminal */
-	fputs("merger: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 const char *err_detail(const fmt_error *err, const char *path)
 {
 	const char *m = fmt_error_message(err);
@@ -51,22 +39,9 @@ int fail(const fmt_error *err, const char *what)
 		msg("%s: %s", what, err_detail(err, what));
 	else
 		msg("%s", fmt_error_message(err));
-	status = err ? fmt_exit_status(err->code) : 5;
+	status = err ? shell_exit_status(err->code) : 5;
 	/* A failure reported without a code is still a failure. */
 	return status ? status : 5;
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("merger: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (see merger --help)\n", stderr);
-	return EXIT_USAGE;
 }
 
 int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err)
@@ -91,73 +66,6 @@ int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
 		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
 				ctx->home);
 	return keys_load(id, ctx->key_path, err);
-}
-
-int64_t merger_now(void)
-{
-	const char *s = getenv("MAILLAGE_NOW");
-	char *end;
-	long long v;
-
-	if (s && *s) {
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (errno == 0 && *end == '\0' && v >= 0)
-			return (int64_t)v;
-	}
-	return (int64_t)time(NULL);
-}
-
-void time_format(int64_t t, enum time_style style, char buf[TIME_BUF])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	size_t n = 0;
-
-	/* Times come from our database or from signed bundles; years beyond
-	 * 9999 would not fit the formats, so they show as "?".  Literal
-	 * formats, so that the compiler checks each one. */
-	if (t >= 0 && t <= 253402300799 && gmtime_r(&tt, &tm)) {
-		switch (style) {
-		case TIME_HUMAN:
-			n = strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M UTC", &tm);
-			break;
-		case TIME_ISO:
-			n = strftime(buf, TIME_BUF, "%Y-%m-%dT%H:%M:%SZ", &tm);
-			break;
-		case TIME_COMPACT:
-			n = strftime(buf, TIME_BUF, "%Y%m%dT%H%M%SZ", &tm);
-			break;
-		case TIME_DATE:
-			n = strftime(buf, TIME_BUF, "%Y-%m-%d", &tm);
-			break;
-		}
-	}
-	if (n == 0)
-		strcpy(buf, "?");
-}
-
-const char *term_text(const char *s, char *buf, size_t cap)
-{
-	FILE *f;
-	long n;
-
-	buf[0] = '\0';
-	if (cap < 2)
-		return buf;
-	/* fmemopen writes at most cap-1 bytes and keeps the NUL. */
-	f = fmemopen(buf, cap, "w");
-	if (!f)
-		return buf;
-	setvbuf(f, NULL, _IONBF, 0);
-	out_term(f, s, 0);
-	n = ftell(f);
-	fclose(f);
-	if (n >= 0 && (size_t)n < cap)
-		buf[n] = '\0';
-	else
-		buf[cap - 1] = '\0';
-	return buf;
 }
 
 int option_error(const char *command, int c, char **argv)

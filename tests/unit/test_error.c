@@ -200,15 +200,6 @@ static void test_codes(void)
 	is_str(fmt_strerror(999), "unknown error", "an unknown code");
 	is_str(fmt_strerror(FMT_E_CSV), "CSV syntax error", "FMT_E_CSV");
 
-	is_int(fmt_exit_status(FMT_OK), 0, "exit 0 on success");
-	is_int(fmt_exit_status(FMT_DONE), 0, "and at the end of an iteration");
-	is_int(fmt_exit_status(FMT_E_FIELD), 1, "input refused: 1");
-	is_int(fmt_exit_status(FMT_E_SIGNATURE), 1, "a bad signature: 1");
-	is_int(fmt_exit_status(FMT_E_IO), 3, "I/O: 3");
-	is_int(fmt_exit_status(FMT_E_EXISTS), 3, "existing file: 3");
-	is_int(fmt_exit_status(FMT_E_BUSY), 4, "busy database: 4");
-	is_int(fmt_exit_status(FMT_E_KEYFILE), 4, "damaged key file: 4");
-	is_int(fmt_exit_status(FMT_E_NOMEM), 5, "out of memory: 5");
 }
 
 int main(void)

@@ -1,0 +1,287 @@
+/*
+ * shell.c - the program shell both programs share (shell.h).
+ *
+ * Everything here is about the edge of a program: what it prints, how it
+ * exits, what it reads from its environment and command line.  The
+ * collector speaks French, the merger still English: the few words this
+ * file writes itself come in both, chosen by shell_init().
+ */
+#include "shell.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "textout.h"
+
+static const char *program = "maillage";
+static const char *help_hint = "";
+static int english;
+
+void shell_init(const char *name, const char *hint)
+{
+	program = name;
+	help_hint = hint;
+	/* The merger's messages are English until it has a catalogue. */
+	english = strcmp(name, "merger") == 0;
+}
+
+/* The words of this file, in the program's language (both formats are
+ * checked against the arguments by the compiler). */
+static const char *say(const char *fr, const char *en)
+	__attribute__((format_arg(1), format_arg(2)));
+static const char *say(const char *fr, const char *en)
+{
+	return english ? en : fr;
+}
+
+static void vline(const char *fmt, va_list ap, const char *tail)
+	__attribute__((format(printf, 1, 0)));
+static void vline(const char *fmt, va_list ap, const char *tail)
+{
+	fflush(stdout);     /* keep the order of data and messages on a terminal */
+	fprintf(stderr, "%s: ", program);
+	vfprintf(stderr, fmt, ap);
+	fputs(tail, stderr);
+}
+
+void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(fmt, ap, "\n");
+	va_end(ap);
+}
+
+int usage_error(const char *fmt, ...)
+{
+	char tail[128];
+	va_list ap;
+
+	snprintf(tail, sizeof tail, " (%s)\n", help_hint);
+	va_start(ap, fmt);
+	vline(fmt, ap, tail);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int shell_exit_status(int code)
+{
+	switch (code) {
+	case FMT_OK:
+	case FMT_DONE:
+		return 0;
+	case FMT_E_NOMEM:
+	case FMT_E_CRYPTO_INIT:
+		return EXIT_INTERNAL;
+	case FMT_E_IO:
+	case FMT_E_EXISTS:
+		return EXIT_IO;
+	case FMT_E_BUSY:
+	case FMT_E_DB:
+	case FMT_E_SCHEMA:
+	case FMT_E_NOT_SETUP:
+	case FMT_E_KEYFILE:
+		return EXIT_ENV;
+	default:
+		return EXIT_REFUSED;
+	}
+}
+
+int64_t shell_now(void)
+{
+	const char *v = getenv("MAILLAGE_NOW");
+	char *end;
+	long long t;
+
+	if (!v || !*v)
+		return (int64_t)time(NULL);
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	/* The range every record accepts (record.h): 2000-01-01 .. 2099. */
+	if (errno || *end || t < 946684800LL || t >= 4102444800LL) {
+		msg(say("MAILLAGE_NOW : « %s » n'est pas une date valide en secondes depuis "
+			"1970 (entre 2000 et 2099)",
+			"MAILLAGE_NOW: \"%s\" is not a time in seconds since 1970 (2000 to 2099)"),
+		    esc(v));
+		return -1;
+	}
+	return (int64_t)t;
+}
+
+void time_format(int64_t t, enum time_style style, char buf[TIME_BUF])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	size_t n = 0;
+	int local = style == TIME_FR || style == TIME_FR_DATE;
+
+	/* Times come from our databases or from signed files; years beyond
+	 * 9999 would not fit the formats, so they show as "?".  Literal
+	 * formats, so that the compiler checks each one. */
+	if (t >= 0 && t <= 253402300799 && (local ? localtime_r(&tt, &tm) : gmtime_r(&tt, &tm))) {
+		switch (style) {
+		case TIME_HUMAN:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M UTC", &tm);
+			break;
+		case TIME_ISO:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			break;
+		case TIME_COMPACT:
+			n = strftime(buf, TIME_BUF, "%Y%m%dT%H%M%SZ", &tm);
+			break;
+		case TIME_DATE:
+			n = strftime(buf, TIME_BUF, "%Y-%m-%d", &tm);
+			break;
+		case TIME_FR:
+			n = strftime(buf, TIME_BUF, "%d/%m/%Y à %H:%M", &tm);
+			break;
+		case TIME_FR_DATE:
+			n = strftime(buf, TIME_BUF, "%d/%m/%Y", &tm);
+			break;
+		}
+	}
+	if (n == 0)
+		strcpy(buf, "?");
+}
+
+const char *term_text(const char *s, char *buf, size_t cap)
+{
+	FILE *f;
+	long n;
+
+	buf[0] = '\0';
+	if (cap < 2 || !s)
+		return buf;
+	/* fmemopen writes at most cap-1 bytes and keeps the NUL. */
+	f = fmemopen(buf, cap, "w");
+	if (!f)
+		return buf;
+	setvbuf(f, NULL, _IONBF, 0);
+	out_term(f, s, 0);
+	n = ftell(f);
+	fclose(f);
+	if (n >= 0 && (size_t)n < cap)
+		buf[n] = '\0';
+	else
+		buf[cap - 1] = '\0';
+	return buf;
+}
+
+const char *esc(const char *s)
+{
+	/* Four buffers: the most any one message quotes. */
+	static char bufs[4][512];
+	static int next;
+	char *b = bufs[next];
+
+	next = (next + 1) % 4;
+	return term_text(s, b, sizeof bufs[0]);
+}
+
+int home_resolve(const char *flag, const char *envname, const char *prog,
+		 char out[PATH_CAP], fmt_error *err)
+{
+	const char *v;
+	int n;
+
+	if (flag && *flag)
+		v = flag;
+	else if ((v = getenv(envname)) && *v)
+		;
+	else if ((v = getenv("XDG_DATA_HOME")) && *v && v[0] == '/') {
+		n = snprintf(out, PATH_CAP, "%s/maillage/%s", v, prog);
+		goto done;
+	} else if ((v = getenv("HOME")) && *v) {
+		n = snprintf(out, PATH_CAP, "%s/.local/share/maillage/%s", v, prog);
+		goto done;
+	} else {
+		out[0] = '\0';
+		return fmt_fail(err, FMT_E_IO,
+				"no home folder: use --home DIR or set %s", envname);
+	}
+	n = snprintf(out, PATH_CAP, "%s", v);
+done:
+	if (n < 0 || n >= PATH_CAP) {
+		out[0] = '\0';
+		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
+				      "home folder path too long");
+	}
+	/* "dir/" and "dir" are the same home: drop trailing slashes. */
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return FMT_OK;
+}
+
+static opt *opt_find(opt *opts, int nopts, const char *name, size_t len)
+{
+	for (int i = 0; i < nopts; i++)
+		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
+	       char **pos, int max_pos, int *npos)
+{
+	int i, only_pos = 0;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *name, *eq;
+		size_t len;
+		opt *o;
+
+		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+			if (*npos >= max_pos)
+				return usage_error(say("%s : argument en trop « %s »",
+						       "%s: unexpected argument \"%s\""), cmd, esc(a));
+			pos[(*npos)++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		name = a + (a[1] == '-' ? 2 : 1);
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		o = opt_find(opts, nopts, name, len);
+		if (!o)
+			return usage_error(say("%s : option inconnue « %s »",
+					       "%s: unknown option %s"), cmd, esc(a));
+		if (!o->has_arg) {
+			if (eq)
+				return usage_error(say("%s : l'option --%s ne prend pas de valeur",
+						       "%s: option --%s takes no value"),
+						   cmd, o->name);
+			o->value = "1";
+			continue;
+		}
+		if (o->value)
+			return usage_error(say("%s : option --%s donnée deux fois",
+					       "%s: option --%s given twice"), cmd, o->name);
+		if (eq) {
+			o->value = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return usage_error(say("%s : il manque la valeur de l'option --%s",
+						       "%s: option --%s needs a value"),
+						   cmd, o->name);
+			o->value = argv[++i];
+		}
+	}
+	return 0;
+}
+
+const char *opt_value(const opt *opts, int nopts, const char *name)
+{
+	for (int i = 0; i < nopts; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return opts[i].value;
+	return NULL;
+}
