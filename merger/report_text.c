@@ -283,7 +283,7 @@ int directory_write_text(FILE *f, const report *r, int dept)
 	return ferror(f) ? EOF : 0;
 }
 
-int report_write_text(FILE *f, const report *r, enum report_table t)
+int report_write_text(FILE *f, const report *r, enum report_table t, const char *code)
 {
 	header(f, r);
 	if (t == TABLE_ALL || t == TABLE_TOTALS)
