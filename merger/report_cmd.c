@@ -90,8 +90,10 @@ static int parse_period(const char *command, const char *s, char out[REC_PERIOD_
 }
 
 /* Opens the database and computes the diagnostic for period ("" for the
- * default).  On failure prints the message and returns the exit status. */
-static int load(const merger_ctx *ctx, const char *period, report *r)
+ * default).  table is the code given to --table, or NULL: it must name a
+ * table of the questionnaire.  On failure prints the message and returns
+ * the exit status. */
+static int load(const merger_ctx *ctx, const char *period, const char *table, report *r)
 {
 	char p[REC_PERIOD_MAX + 1];
 	sqlite3 *db = NULL;
@@ -113,6 +115,8 @@ static int load(const merger_ctx *ctx, const char *period, report *r)
 	db_close(db);
 	if (rc)
 		return fail(&err, ctx->db_path);
+	if (check_table(r, table))
+		return EXIT_USAGE;
 	if (r->ignored)
 		msg("%s: left out %lld row(s) whose codes this version does not know",
 		    ctx->db_path, r->ignored);
@@ -260,9 +264,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if (format == FORMAT_CSV && table == TABLE_ALL)
 		table = TABLE_DEPTS;    /* one table per CSV file */
 
-	rc = load(ctx, period, &r);
-	if (!rc && check_table(&r, code))
-		rc = EXIT_USAGE;
+	rc = load(ctx, period, code, &r);
 	if (!rc && public_mode &&
 	    report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT, &err))
 		rc = fail(&err, NULL);
@@ -325,7 +327,7 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("gaps: unexpected argument \"%s\"", argv[optind]);
-	rc = load(ctx, period, &r);
+	rc = load(ctx, period, NULL, &r);
 	if (!rc) {
 		/* Nothing but the lines on stdout: meant for scripts. */
 		for (d = 0; d < DEPT_COUNT; d++)
@@ -385,7 +387,7 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 			return EXIT_REFUSED;
 		}
 	}
-	rc = load(ctx, period, &r);
+	rc = load(ctx, period, NULL, &r);
 	if (!rc) {
 		if (format == FORMAT_CSV)
 			w = directory_write_csv(stdout, &r, dept);
