@@ -513,6 +513,7 @@ static int read_table(struct reader *rd, sqlite3_stmt *st, rtable *t, fmt_error 
 		if (!code_index(rd, t->t->dims[k]))
 			return fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
 		rd->prev[k][0] = '\0';
+		rd->prev_v[k] = -1;     /* "" is no value, of this table or another */
 	}
 	memset(&a, 0, sizeof a);
 	sqlite3_reset(st);
@@ -714,6 +715,7 @@ static int load_counts(sqlite3 *db, report *r, fmt_error *err)
 
 	memset(&rd, 0, sizeof rd);
 	rd.r = r;
+	rd.prev_d = -1;                 /* "" is no département */
 	rd.gran = period_granularity(r->period);
 	memcpy(year, r->period, 4);
 	year[4] = '\0';

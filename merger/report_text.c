@@ -31,6 +31,18 @@ static void pad_right(FILE *f, const char *s, int width)
 		fputc(' ', f);
 }
 
+/* The same for a text from the questionnaire (titles, labels): checked
+ * when it was published, escaped all the same, since a database can be
+ * edited by hand. */
+static void pad_term(FILE *f, const char *s, int width)
+{
+	int w = text_width(s);
+
+	out_term(f, s, 0);
+	for (; w < width; w++)
+		fputc(' ', f);
+}
+
 static void pad_left(FILE *f, const char *s, int width)
 {
 	int w = text_width(s);
@@ -54,7 +66,9 @@ static void heading(FILE *f, const char *title)
 {
 	int i, w = text_width(title);
 
-	fprintf(f, "\n%s\n", title);
+	fputc('\n', f);
+	out_term(f, title, 0);
+	fputc('\n', f);
 	for (i = 0; i < w; i++)
 		fputc('=', f);
 	fputc('\n', f);
@@ -225,10 +239,11 @@ static void count_line(FILE *f, const report *r, const char *indent, const char 
 
 	fputs(indent, f);
 	if (text_width(label) >= w) {   /* a long label on its own line */
-		fprintf(f, "%s\n%s", label, indent);
+		out_term(f, label, 0);
+		fprintf(f, "\n%s", indent);
 		label = "";
 	}
-	pad_right(f, label, w);
+	pad_term(f, label, w);
 	pad_left(f, rcount_text(r, c, num), NUM_W);
 	fputc('\n', f);
 }
@@ -238,7 +253,9 @@ static void breakdown(FILE *f, const report *r, const char *title, const rbreak 
 {
 	int v, zeros = 0, listed = 0;
 
-	fprintf(f, "\n  %s\n", title);
+	fputs("\n  ", f);
+	out_term(f, title, 0);
+	fputc('\n', f);
 	for (v = 0; v < b->list->t.count; v++) {
 		const rcount *c = &b->cells[v];
 
