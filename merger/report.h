@@ -143,6 +143,21 @@ void report_free(report *r);
  * the report must then not be published. */
 int report_suppress(report *r, int threshold, fmt_error *err);
 
+/* Reads the latest edition of the questionnaire into r->qn and the count
+ * tables for r's period into r->tables (report_counts.c), for
+ * report_build(), inside its read transaction and after the organisations
+ * are loaded.  Fails with the database's error or FMT_E_NOMEM; what was
+ * read is then freed by report_counts_free(), which report_free() calls. */
+int report_load_counts(sqlite3 *db, report *r, fmt_error *err);
+void report_counts_free(report *r);
+
+/* For report_counts.c: the organisation of id (r->orgs is sorted by id
+ * while loading), or NULL; and the end of a statement's rows (finalizes
+ * st, whose last sqlite3_step() returned rc: FMT_OK when its rows ran to
+ * their end, else the database's error naming what was read). */
+report_org *report_org_by_id(report *r, long long id);
+int report_rows_end(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what, fmt_error *err);
+
 /* The count table of that code in the report, or NULL. */
 const rtable *report_table_find(const report *r, const char *code);
 
