@@ -3,20 +3,18 @@
  * national database into the in-memory model of report.h.
  *
  * Everything is read in one read transaction, table by table, with plain
- * SELECTs whose only parameters are the period's bounds; the arithmetic
- * (which support counts count, who is active where) is done here in C,
- * where the rules of docs/REPORT.md can be read as code:
+ * SELECTs whose only parameters are the period's bounds and a table's
+ * code; the arithmetic (which counts count, who is active where) is done
+ * here in C, where the rules of docs/REPORT.md can be read as code:
  *
- *  - support counts: for each organisation and cell (département, status,
- *    form of exploitation, sex, age), the value for the period is the
- *    record for exactly that period when there is one, otherwise the sum
- *    of its sub-periods (a quarter: its record, else its months).  Of
- *    several records for the same natural key sent by one organisation's
- *    collectors, only the newest counts (recorded_at, then record id).
+ *  - counts, for every table of the questionnaire alike (victims is one
+ *    of them): report_counts.c, whose rules are those of the victims
+ *    before the questionnaire (a period's own record over its
+ *    sub-periods, the newest record of an organisation, never a sum).
  *  - actions count when they overlap the period, trainings when their
  *    date lies within it.
  *  - an organisation is active in a département when it lists it, or has
- *    a support count, action or training there for the period.
+ *    a count (of any table), action or training there for the period.
  *
  * Rows whose codes this version does not know (a database edited by
  * hand, or written by a newer Maillage) are counted in r->ignored and
@@ -149,8 +147,7 @@ static int cmp_org_name(const void *a, const void *b)
 	return c;
 }
 
-/* The organisation of id (r->orgs is sorted by id while loading), or NULL. */
-static report_org *org_by_id(report *r, long long id)
+report_org *report_org_by_id(report *r, long long id)
 {
 	report_org key;
 
@@ -158,10 +155,7 @@ static report_org *org_by_id(report *r, long long id)
 	return bsearch(&key, r->orgs, (size_t)r->norgs, sizeof *r->orgs, cmp_org_id);
 }
 
-/* Finalizes st, whose last sqlite3_step() returned rc: FMT_OK when its
- * rows ran to their end, else the database's error naming what was read
- * ("reading the actions"). */
-static int rows_end(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what, fmt_error *err)
+int report_rows_end(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what, fmt_error *err)
 {
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -232,7 +226,7 @@ static int load_orgs(sqlite3 *db, report *r, fmt_error *err)
 		if (o->kind < 0)
 			o->kind = other;   /* still listed: its data counts all the same */
 	}
-	return rows_end(db, st, rc, "reading the organisations", err);
+	return report_rows_end(db, st, rc, "reading the organisations", err);
 }
 
 static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
@@ -244,7 +238,7 @@ static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		report_org *o = org_by_id(r, sqlite3_column_int64(st, 0));
+		report_org *o = report_org_by_id(r, sqlite3_column_int64(st, 0));
 		int d = dept_find((const char *)sqlite3_column_text(st, 1));
 
 		if (!o || d < 0) {
@@ -253,7 +247,7 @@ static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
 		}
 		o->active[d] = 1;
 	}
-	return rows_end(db, st, rc, "reading the départements of intervention", err);
+	return report_rows_end(db, st, rc, "reading the départements of intervention", err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -274,7 +268,7 @@ static int load_actions(sqlite3 *db, report *r, fmt_error *err)
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		report_org *o = org_by_id(r, sqlite3_column_int64(st, 0));
+		report_org *o = report_org_by_id(r, sqlite3_column_int64(st, 0));
 		int d = dept_find((const char *)sqlite3_column_text(st, 1));
 		const char *type = (const char *)sqlite3_column_text(st, 2);
 		int t = type ? enum_find(&ENUM_ACTION_TYPE, type) : -1;
@@ -287,7 +281,7 @@ static int load_actions(sqlite3 *db, report *r, fmt_error *err)
 		o->reporting = 1;
 		o->types[d] |= 1u << t;
 	}
-	return rows_end(db, st, rc, "reading the actions", err);
+	return report_rows_end(db, st, rc, "reading the actions", err);
 }
 
 static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
@@ -302,7 +296,7 @@ static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		report_org *o = org_by_id(r, sqlite3_column_int64(st, 0));
+		report_org *o = report_org_by_id(r, sqlite3_column_int64(st, 0));
 		int d = dept_find((const char *)sqlite3_column_text(st, 1));
 		long long n = sqlite3_column_int64(st, 2);
 
@@ -315,143 +309,7 @@ static int load_trainings(sqlite3 *db, report *r, fmt_error *err)
 		r->dept[d].trainings++;
 		r->dept[d].participants += n;
 	}
-	return rows_end(db, st, rc, "reading the trainings", err);
-}
-
-/* ------------------------------------------------------------------ */
-/* Support counts                                                      */
-
-/* One organisation's values for one cell, by sub-period of the report's
- * period, while its rows are read. */
-struct cell_acc {
-	long long org;
-	int dept, status, expl, sex, age;
-	int has_whole;
-	long long whole;                 /* record for exactly the period */
-	int has_q[4];
-	long long q[4];                  /* quarter records (period is a year) */
-	int has_m[12];
-	long long m[12];                 /* month records */
-};
-
-/* The value of the period for one cell of one organisation: the record
- * for the period itself, else the sum of its parts, each part counted at
- * the coarsest granularity the organisation recorded it (a quarter record
- * wins over that quarter's months).  A total and its details are thus
- * never added together. */
-static long long cell_value(const struct cell_acc *a, int gran)
-{
-	long long v = 0;
-	int q, i;
-
-	if (a->has_whole)
-		return a->whole;
-	for (q = 0; q < 4; q++) {
-		if (gran == 0 && a->has_q[q]) {
-			v += a->q[q];
-			continue;
-		}
-		for (i = q * 3; i < q * 3 + 3; i++)
-			if (a->has_m[i])
-				v += a->m[i];
-	}
-	return v;
-}
-
-static void cell_flush(report *r, struct cell_acc *a, int gran)
-{
-	long long v;
-
-	if (a->org < 0)
-		return;
-	v = cell_value(a, gran);
-	r->total[a->status].n += v;
-	r->by_dept[a->dept][a->status].n += v;
-	r->by_expl[a->expl][a->status].n += v;
-	r->by_sex[a->sex][a->status].n += v;
-	r->by_age[a->age][a->status].n += v;
-	a->org = -1;
-}
-
-static int load_support(sqlite3 *db, report *r, fmt_error *err)
-{
-	/* Ordered so that each (organisation, cell) is one run of rows, and
-	 * within it each period's newest record comes first: the records of
-	 * an organisation's several collectors for the same natural key are
-	 * never summed, only the newest counts. */
-	static const char sql[] =
-		"SELECT org_id, period, dept, dim1, dim2, dim3, dim4, count"
-		" FROM count WHERE \"table\" = 'victims' AND substr(period, 1, 4) = ?1"
-		" ORDER BY org_id, dept, dim1, dim2, dim3, dim4, period,"
-		"  recorded_at DESC, id DESC";
-	struct cell_acc a;
-	sqlite3_stmt *st;
-	char year[5], last_period[REC_PERIOD_MAX + 1] = "";
-	int rc, gran = period_granularity(r->period);
-
-	memcpy(year, r->period, 4);
-	year[4] = '\0';
-	memset(&a, 0, sizeof a);
-	a.org = -1;
-	rc = db_prepare(db, &st, sql, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, year, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long org = sqlite3_column_int64(st, 0);
-		const char *p = (const char *)sqlite3_column_text(st, 1);
-		const char *code[4];
-		int d, s, e, x, g, pg, k;
-		long long n = sqlite3_column_int64(st, 7);
-		report_org *o;
-
-		if (!p || !period_within(p, r->period))
-			continue;
-		for (k = 0; k < 4; k++)
-			code[k] = (const char *)sqlite3_column_text(st, 3 + k);
-		d = dept_find((const char *)sqlite3_column_text(st, 2));
-		s = code[0] ? enum_find(&ENUM_STATUS, code[0]) : -1;
-		e = code[1] ? enum_find(&ENUM_EXPLOITATION, code[1]) : -1;
-		x = code[2] ? enum_find(&ENUM_SEX, code[2]) : -1;
-		g = code[3] ? enum_find(&ENUM_AGE, code[3]) : -1;
-		o = org_by_id(r, org);
-		if (!o || d < 0 || s < 0 || e < 0 || x < 0 || g < 0 || n < 0 ||
-		    n > REC_COUNT_MAX) {
-			r->ignored++;
-			continue;
-		}
-		o->active[d] = 1;
-		o->reporting = 1;
-		if (a.org != org || a.dept != d || a.status != s || a.expl != e ||
-		    a.sex != x || a.age != g) {
-			cell_flush(r, &a, gran);
-			memset(&a, 0, sizeof a);
-			a.org = org;
-			a.dept = d;
-			a.status = s;
-			a.expl = e;
-			a.sex = x;
-			a.age = g;
-			last_period[0] = '\0';
-		} else if (strcmp(p, last_period) == 0) {
-			continue;       /* an older record of the same key */
-		}
-		snprintf(last_period, sizeof last_period, "%s", p);
-		pg = period_granularity(p);
-		if (strcmp(p, r->period) == 0) {
-			a.has_whole = 1;
-			a.whole = n;
-		} else if (pg == 1) {
-			a.has_q[p[6] - '1'] = 1;
-			a.q[p[6] - '1'] = n;
-		} else if (pg == 2) {
-			k = (p[5] - '0') * 10 + (p[6] - '0') - 1;
-			a.has_m[k] = 1;
-			a.m[k] = n;
-		}
-	}
-	cell_flush(r, &a, gran);
-	return rows_end(db, st, rc, "reading the victim counts", err);
+	return report_rows_end(db, st, rc, "reading the trainings", err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -486,6 +344,7 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	r->victims = -1;
 	r->threshold = RPT_THRESHOLD_DEFAULT;
 	r->generated = generated;
 	if (!period_valid(period))
@@ -508,7 +367,7 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 	if (!rc)
 		rc = load_trainings(db, r, err);
 	if (!rc)
-		rc = load_support(db, r, err);
+		rc = report_load_counts(db, r, err);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -535,6 +394,7 @@ void report_free(report *r)
 	free(r->orgs);
 	r->orgs = NULL;
 	r->norgs = 0;
+	report_counts_free(r);
 }
 
 /* ------------------------------------------------------------------ */

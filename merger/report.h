@@ -5,8 +5,9 @@
  *
  * The model is computed once from the national database for one period
  * and is small (101 départements, a few tables of enumerations, one entry
- * per organisation), so every writer reads it as plain arrays and none
- * touches the database.  The counting rules are in docs/REPORT.md.
+ * per organisation, one per count table of the questionnaire), so every
+ * writer reads it as plain arrays and none touches the database.  The
+ * counting rules are in docs/REPORT.md.
  */
 #ifndef MERGER_REPORT_H
 #define MERGER_REPORT_H
@@ -18,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "questionnaire.h"
 #include "record.h"
 #include "refdata.h"
 
@@ -47,6 +49,30 @@ typedef struct rcount {
 	int state;                       /* enum cell_state */
 } rcount;
 
+/* One breakdown of a count table: a count for every value of a code list,
+ * by value index (retired values included; they are shown only when not
+ * zero). */
+typedef struct rbreak {
+	const qn_list *list;             /* in the report's questionnaire */
+	rcount *cells;                   /* list->t.count of them */
+} rbreak;
+
+/* One count table of the questionnaire, for the period: the same
+ * counting rules as the victims (one value per organisation and cell,
+ * docs/REPORT.md), added up along each dimension and each département. */
+typedef struct rtable {
+	const qn_table *t;               /* code, titles, help: in r->qn */
+	int reported;                    /* some record of it counted for the period */
+	rcount total;
+	int ndims;
+	rbreak dim[QN_DIMS_MAX];         /* by each dimension, in the table's order */
+	/* By the list dimension k's values roll up into (countries by world
+	 * region); list NULL when they do not, or when that list is itself a
+	 * dimension of the table. */
+	rbreak rollup[QN_DIMS_MAX];
+	rcount dept[DEPT_COUNT];
+} rtable;
+
 typedef struct report_org {
 	long long id;
 	char *name;
@@ -73,12 +99,21 @@ typedef struct report {
 	int public_mode;                 /* suppression applied */
 	int threshold;
 
-	/* Victims, by ENUM_STATUS index in the second dimension. */
+	/* The victims table, by ENUM_STATUS index in the second dimension
+	 * (filled from the same counts as tables[victims]). */
 	rcount total[ST_COUNT];
 	rcount by_expl[RPT_ENUM_MAX][ST_COUNT];
 	rcount by_sex[RPT_ENUM_MAX][ST_COUNT];
 	rcount by_age[RPT_ENUM_MAX][ST_COUNT];
 	rcount by_dept[DEPT_COUNT][ST_COUNT];
+
+	/* Every count table of the latest edition of the questionnaire (qn):
+	 * its tables in order, less the retired ones with nothing counted for
+	 * the period.  victims is the index of table "victims", or -1. */
+	questionnaire *qn;
+	rtable *tables;
+	int ntables;
+	int victims;
 
 	report_dept dept[DEPT_COUNT];
 	report_org *orgs;                /* sorted by name */
@@ -93,17 +128,49 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
 			  fmt_error *err);
 
 /* Computes the whole diagnostic for `period` (canonical) from db into *r,
- * inside one read transaction so that every table sees the same data.
- * generated is stored as the generation time.  Free with report_free(),
- * also after a failure. */
+ * inside one read transaction so that every table sees the same data,
+ * for the tables of the latest published edition of the questionnaire
+ * (the default one when none was published).  generated is stored as the
+ * generation time.  Free with report_free(), also after a failure. */
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 		 fmt_error *err);
 void report_free(report *r);
 
-/* Applies small-count suppression with `threshold` (suppress.c): marks
- * cells CELL_SMALL / CELL_SECRET until no hidden count can be deduced
- * from the published ones.  Can't fail. */
-void report_suppress(report *r, int threshold);
+/* Applies small-count suppression with `threshold` (suppress.c) to the
+ * victims tables and to every count table: marks cells CELL_SMALL /
+ * CELL_SECRET until no hidden count can be deduced from the published
+ * ones.  Returns FMT_OK, or FMT_E_NOMEM (err set) when memory runs out:
+ * the report must then not be published. */
+int report_suppress(report *r, int threshold, fmt_error *err);
+
+/* Reads the latest edition of the questionnaire into r->qn and the count
+ * tables for r's period into r->tables (report_counts.c), for
+ * report_build(), inside its read transaction and after the organisations
+ * are loaded.  Fails with the database's error or FMT_E_NOMEM; what was
+ * read is then freed by report_counts_free(), which report_free() calls. */
+int report_load_counts(sqlite3 *db, report *r, fmt_error *err);
+void report_counts_free(report *r);
+
+/* For report_counts.c: the organisation of id (r->orgs is sorted by id
+ * while loading), or NULL; and the end of a statement's rows (finalizes
+ * st, whose last sqlite3_step() returned rc: FMT_OK when its rows ran to
+ * their end, else the database's error naming what was read). */
+report_org *report_org_by_id(report *r, long long id);
+int report_rows_end(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what, fmt_error *err);
+
+/* The count table of that code in the report, or NULL. */
+const rtable *report_table_find(const report *r, const char *code);
+
+/* The départements with a non-zero count in t, the largest first (then
+ * in INSEE order), into order[]; returns how many.  In a public report the
+ * order uses only what is published, a hidden count ranking as the least
+ * it can be (1 for "<t", t for "s"): a ranking by the hidden value would
+ * tell it. */
+int rtable_ranked_depts(const report *r, const rtable *t, int order[DEPT_COUNT]);
+
+/* Whether value v of breakdown b is listed: every value that is not
+ * retired, and a retired one when it holds a count. */
+int rbreak_listed(const rbreak *b, int v);
 
 /* The text of a count as published: "12", "<5" or "s".  Returns buf. */
 #define RPT_NUMBUF 24
@@ -132,11 +199,15 @@ enum report_table {
 	TABLE_GAPS,
 	TABLE_COMPLETENESS,
 	TABLE_DIRECTORY,
+	TABLE_COUNTS,       /* the questionnaire's count tables, or only one */
 };
 
-/* Writers.  Each returns 0, or EOF when the stream failed (ferror). */
-int report_write_text(FILE *f, const report *r, enum report_table t);
-int report_write_csv(FILE *f, const report *r, enum report_table t);
+/* Writers.  Each returns 0, or EOF when the stream failed (ferror).  For
+ * TABLE_COUNTS, code names the one count table to write, or is NULL for
+ * all of them (the victims table aside: it has tables of its own, by
+ * status). */
+int report_write_text(FILE *f, const report *r, enum report_table t, const char *code);
+int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code);
 int report_write_json(FILE *f, const report *r);
 int report_write_html(FILE *f, const report *r);
 

@@ -36,27 +36,47 @@ static int parse_format(const char *command, const char *s, int html, enum repor
 	return 0;
 }
 
-static int parse_table(const char *s, enum report_table *out)
+/* --table: one of the report's own tables, "tables" for every count
+ * table of the questionnaire, or one count table's code (*code, checked
+ * once the questionnaire is read: check_table).  "victims" is the table
+ * by status, totals. */
+static int parse_table(const char *s, enum report_table *out, const char **code)
 {
 	static const struct {
 		const char *name;
 		enum report_table t;
 	} tables[] = {
 		{ "totals", TABLE_TOTALS },
+		{ "victims", TABLE_TOTALS },
 		{ "departements", TABLE_DEPTS },
 		{ "gaps", TABLE_GAPS },
 		{ "completeness", TABLE_COMPLETENESS },
 		{ "directory", TABLE_DIRECTORY },
+		{ "tables", TABLE_COUNTS },
 	};
 	size_t i;
 
+	*code = NULL;
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (strcmp(s, tables[i].name) == 0) {
 			*out = tables[i].t;
 			return 0;
 		}
-	return usage_error("report: --table is totals, departements, gaps, completeness "
-			   "or directory, not \"%s\"", s);
+	*out = TABLE_COUNTS;
+	*code = s;
+	return 0;
+}
+
+/* The code given to --table names a count table of the questionnaire. */
+static int check_table(const report *r, const char *code)
+{
+	char shown[64];
+
+	if (!code || qn_table_find(r->qn, code))
+		return 0;
+	return usage_error("report: --table is totals, departements, gaps, completeness, "
+			   "directory, tables or the code of a table of the questionnaire, "
+			   "not \"%s\"", term_text(code, shown, sizeof shown));
 }
 
 static int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
@@ -70,8 +90,10 @@ static int parse_period(const char *command, const char *s, char out[REC_PERIOD_
 }
 
 /* Opens the database and computes the diagnostic for period ("" for the
- * default).  On failure prints the message and returns the exit status. */
-static int load(const merger_ctx *ctx, const char *period, report *r)
+ * default).  table is the code given to --table, or NULL: it must name a
+ * table of the questionnaire.  On failure prints the message and returns
+ * the exit status. */
+static int load(const merger_ctx *ctx, const char *period, const char *table, report *r)
 {
 	char p[REC_PERIOD_MAX + 1];
 	sqlite3 *db = NULL;
@@ -93,6 +115,8 @@ static int load(const merger_ctx *ctx, const char *period, report *r)
 	db_close(db);
 	if (rc)
 		return fail(&err, ctx->db_path);
+	if (check_table(r, table))
+		return EXIT_USAGE;
 	if (r->ignored)
 		msg("%s: left out %lld row(s) whose codes this version does not know",
 		    ctx->db_path, r->ignored);
@@ -180,11 +204,13 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	char period[REC_PERIOD_MAX + 1] = "";
 	enum report_format format = FORMAT_TEXT;
 	enum report_table table = TABLE_ALL;
-	const char *out = NULL;
+	const char *out = NULL, *code = NULL;
 	int c, rc, public_mode = 0, threshold = 0;
 	struct output o;
+	fmt_error err;
 	report r;
 
+	fmt_error_clear(&err);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -197,7 +223,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 't':
-			if (parse_table(optarg, &table))
+			if (parse_table(optarg, &table, &code))
 				return EXIT_USAGE;
 			break;
 		case 'o':
@@ -221,7 +247,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 		case 'h':
 			printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
 			       "                     [--table totals|departements|gaps|"
-			       "completeness|directory]\n"
+			       "completeness|directory|tables|TABLE]\n"
 			       "                     [-o FILE] [--public [--threshold N]]\n");
 			return 0;
 		default:
@@ -238,13 +264,14 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if (format == FORMAT_CSV && table == TABLE_ALL)
 		table = TABLE_DEPTS;    /* one table per CSV file */
 
-	rc = load(ctx, period, &r);
+	rc = load(ctx, period, code, &r);
+	if (!rc && public_mode &&
+	    report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT, &err))
+		rc = fail(&err, NULL);
 	if (rc) {
 		report_free(&r);
 		return rc;
 	}
-	if (public_mode)
-		report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT);
 	/* A report with exact small counts stays private to its owner; the
 	 * public one is meant to be shared. */
 	rc = output_open(&o, out, public_mode ? 0644 : 0600);
@@ -253,7 +280,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 
 		switch (format) {
 		case FORMAT_CSV:
-			w = report_write_csv(o.f, &r, table);
+			w = report_write_csv(o.f, &r, table, code);
 			break;
 		case FORMAT_JSON:
 			w = report_write_json(o.f, &r);
@@ -262,7 +289,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 			w = report_write_html(o.f, &r);
 			break;
 		default:
-			w = report_write_text(o.f, &r, table);
+			w = report_write_text(o.f, &r, table, code);
 		}
 		rc = output_close(&o, w);
 		if (!rc && o.path)
@@ -300,7 +327,7 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("gaps: unexpected argument \"%s\"", argv[optind]);
-	rc = load(ctx, period, &r);
+	rc = load(ctx, period, NULL, &r);
 	if (!rc) {
 		/* Nothing but the lines on stdout: meant for scripts. */
 		for (d = 0; d < DEPT_COUNT; d++)
@@ -360,7 +387,7 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 			return EXIT_REFUSED;
 		}
 	}
-	rc = load(ctx, period, &r);
+	rc = load(ctx, period, NULL, &r);
 	if (!rc) {
 		if (format == FORMAT_CSV)
 			w = directory_write_csv(stdout, &r, dept);

@@ -7,7 +7,9 @@
  * with a French label column where a person reads the row; every row
  * starts with the period, so that a file keeps its meaning once it is
  * separated from the others.  Shares are in percent with a decimal point
- * and one decimal; a share that is not published is an empty cell.
+ * and one decimal; a share that is not published is an empty cell.  The
+ * count tables of the questionnaire share one long table, `tables`: one
+ * row per published number, named by table, dimension and value code.
  */
 #include "report.h"
 
@@ -203,9 +205,70 @@ int directory_write_csv(FILE *f, const report *r, int dept)
 	return ferror(f) ? EOF : 0;
 }
 
-int report_write_csv(FILE *f, const report *r, enum report_table t)
+static const char *state_code(const rcount *c)
+{
+	return c->state == CELL_SMALL ? "small" : c->state == CELL_SECRET ? "secret" : "shown";
+}
+
+static void count_row(FILE *f, const report *r, const rtable *t, const char *dim,
+		      const char *code, const char *label, const rcount *c)
+{
+	char num[RPT_NUMBUF];
+	const char *row[7] = { r->period, t->t->code, dim, code, label, num, state_code(c) };
+
+	rcount_text(r, c, num);
+	csv_write_row(f, row, 7);
+}
+
+static void breakdown_rows(FILE *f, const report *r, const rtable *t, const rbreak *b)
+{
+	int v;
+
+	for (v = 0; v < b->list->t.count; v++)
+		if (rbreak_listed(b, v))
+			count_row(f, r, t, b->list->t.name, b->list->t.items[v].code,
+				  b->list->t.items[v].fr, &b->cells[v]);
+}
+
+/* One row per published number of a count table: its total, each value
+ * of each dimension, of each rollup, and each département. */
+static void count_table(FILE *f, const report *r, const rtable *t)
+{
+	int k, d;
+
+	count_row(f, r, t, "total", "all", "Total", &t->total);
+	for (k = 0; k < t->ndims; k++) {
+		breakdown_rows(f, r, t, &t->dim[k]);
+		if (t->rollup[k].list)
+			breakdown_rows(f, r, t, &t->rollup[k]);
+	}
+	for (d = 0; d < DEPT_COUNT; d++)
+		count_row(f, r, t, "dept", DEPTS[d].code, DEPTS[d].name, &t->dept[d]);
+}
+
+/* Every count table but victims (the totals and departements tables
+ * give it by status), or the one named. */
+static void write_counts(FILE *f, const report *r, const char *code)
+{
+	static const char *const head[7] = {
+		"period", "table", "dimension", "code", "label", "count", "state",
+	};
+	int i;
+
+	csv_write_row(f, head, 7);
+	for (i = 0; i < r->ntables; i++) {
+		if (code ? strcmp(code, r->tables[i].t->code) != 0 : i == r->victims)
+			continue;
+		count_table(f, r, &r->tables[i]);
+	}
+}
+
+int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code)
 {
 	switch (t) {
+	case TABLE_COUNTS:
+		write_counts(f, r, code);
+		break;
 	case TABLE_TOTALS:
 		write_totals(f, r);
 		break;

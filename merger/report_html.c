@@ -2,7 +2,8 @@
  * report_html.c - the national diagnostic as one self-contained HTML
  * page, in French: a map of the départements coloured by the number of
  * victims supported (gaps hatched), then the tables - totals,
- * départements, gaps, completeness, directory.
+ * départements, gaps, each other count table of the questionnaire,
+ * completeness, directory.
  *
  * Self-contained means no request to anything: inline CSS, the map as
  * inline SVG (map.h), no script, no font, no image, and no link built
@@ -120,6 +121,8 @@ static const char style[] =
 	"th,td{border:1px solid #ccc;padding:.2rem .45rem;text-align:left;vertical-align:top}"
 	"th{background:#eef3f8}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 	"tr.gap td{background:#fbeaea}tr.sub th{background:#f6f6f6;font-weight:600}\n"
+	".dims{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}"
+	"p.help{color:#444;font-style:italic}tr.fold td{color:#777}\n"
 	"abbr{text-decoration:none}ul.silent{columns:2}footer{margin-top:2rem;color:#777;font-size:.8rem}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}section{overflow:visible}"
 	"h2{page-break-after:avoid}tr{page-break-inside:avoid}"
@@ -296,6 +299,89 @@ static void write_gaps(FILE *f, const report *r, int ngaps)
 	fputs("</tbody>\n</table>\n</section>\n", f);
 }
 
+/* How many départements a count table's section lists, the largest
+ * first: the CSV and JSON have them all. */
+#define TOP_DEPTS 10
+
+static void count_tr(FILE *f, const report *r, const char *label, const rcount *c)
+{
+	fputs("<tr><td>", f);
+	out_html(f, label);
+	fputs("</td>", f);
+	num_td(f, r, c);
+	fputs("</tr>\n", f);
+}
+
+/* A breakdown as a small table: its values with a count, the zeros
+ * folded in one row. */
+static void breakdown(FILE *f, const report *r, const rbreak *b)
+{
+	int v, zeros = 0, listed = 0;
+
+	fputs("<table>\n<thead><tr><th>", f);
+	out_html(f, qn_list_label(b->list, 0));
+	fputs("</th><th class=\"n\">Effectif</th></tr></thead>\n<tbody>\n", f);
+	for (v = 0; v < b->list->t.count; v++) {
+		if (!rbreak_listed(b, v))
+			continue;
+		listed++;
+		if (b->cells[v].state == CELL_SHOWN && b->cells[v].n == 0)
+			zeros++;
+		else
+			count_tr(f, r, b->list->t.items[v].fr, &b->cells[v]);
+	}
+	if (zeros)
+		fprintf(f, "<tr class=\"fold\"><td>%s%d valeur%s</td><td class=\"n\">0</td>"
+			"</tr>\n", zeros == listed ? "" : "autres : ", zeros, zeros > 1 ? "s" : "");
+	fputs("</tbody>\n</table>\n", f);
+}
+
+static void count_table(FILE *f, const report *r, const rtable *t)
+{
+	char num[RPT_NUMBUF];
+	int order[DEPT_COUNT], n, i, k;
+
+	fputs("<section id=\"tableau-", f);
+	out_html(f, t->t->code);
+	fputs("\">\n<h2>", f);
+	out_html(f, t->t->title_fr);
+	if (t->t->retired)
+		fputs(" <small>(tableau retiré)</small>", f);
+	fputs("</h2>\n", f);
+	if (t->t->help_fr[0]) {
+		fputs("<p class=\"help\">", f);
+		out_html(f, t->t->help_fr);
+		fputs("</p>\n", f);
+	}
+	if (!t->reported) {
+		fputs("<p>Aucune donnée transmise pour la période.</p>\n</section>\n", f);
+		return;
+	}
+	fputs("<p>Total : <b>", f);
+	out_html(f, rcount_text(r, &t->total, num));
+	fputs("</b></p>\n<div class=\"dims\">\n", f);
+	for (k = 0; k < t->ndims; k++) {
+		breakdown(f, r, &t->dim[k]);
+		if (t->rollup[k].list)
+			breakdown(f, r, &t->rollup[k]);
+	}
+	n = rtable_ranked_depts(r, t, order);
+	fprintf(f, "<table>\n<thead><tr><th>Département%s</th><th class=\"n\">Effectif</th>"
+		"</tr></thead>\n<tbody>\n", n > TOP_DEPTS ? "s (les plus nombreux)" : "s");
+	if (!n)
+		fputs("<tr><td>aucun</td><td class=\"n\"></td></tr>\n", f);
+	for (i = 0; i < n && i < TOP_DEPTS; i++) {
+		char label[64];
+
+		snprintf(label, sizeof label, "%s %s", DEPTS[order[i]].code, DEPTS[order[i]].name);
+		count_tr(f, r, label, &t->dept[order[i]]);
+	}
+	if (n > TOP_DEPTS)
+		fprintf(f, "<tr class=\"fold\"><td>et %d autre%s</td><td class=\"n\"></td></tr>\n",
+			n - TOP_DEPTS, n - TOP_DEPTS > 1 ? "s" : "");
+	fputs("</tbody>\n</table>\n</div>\n</section>\n", f);
+}
+
 static void write_completeness(FILE *f, const report *r)
 {
 	char period[48];
@@ -433,6 +519,11 @@ int report_write_html(FILE *f, const report *r)
 	write_totals(f, r);
 	write_depts(f, r);
 	write_gaps(f, r, ngaps);
+	/* The other count tables of the questionnaire: victims is above, by
+	 * status. */
+	for (d = 0; d < r->ntables; d++)
+		if (d != r->victims)
+			count_table(f, r, &r->tables[d]);
 	write_completeness(f, r);
 	write_directory(f, r);
 	fprintf(f, "<footer>Maillage %s</footer>\n</body>\n</html>\n", MAILLAGE_VERSION);

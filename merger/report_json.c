@@ -5,7 +5,9 @@
  * through out_json_string, so the output is valid JSON whatever a
  * collector typed.  In a public report a hidden count is a string ("<5"
  * or "s") where a number would be, so that no suppressed number appears
- * anywhere in the file.
+ * anywhere in the file.  The count tables of the questionnaire are under
+ * "tables", by code; the victims table keeps the shape it had before
+ * them, by status ("totals", "departements").
  */
 #include "report.h"
 #include "cli.h"
@@ -148,6 +150,81 @@ static void write_gaps(FILE *f, const report *r)
 	fputs("],\n", f);
 }
 
+/* {"code": n, ...} for the listed values of b. */
+static void breakdown_object(FILE *f, const report *r, const rbreak *b)
+{
+	int v, first = 1;
+
+	fputc('{', f);
+	for (v = 0; v < b->list->t.count; v++) {
+		if (!rbreak_listed(b, v))
+			continue;
+		if (!first)
+			fputs(", ", f);
+		first = 0;
+		out_json_string(f, b->list->t.items[v].code);
+		fputs(": ", f);
+		count(f, r, &b->cells[v]);
+	}
+	fputc('}', f);
+}
+
+static void count_table(FILE *f, const report *r, const rtable *t)
+{
+	int k, d, first;
+
+	out_json_string(f, t->t->code);
+	fputs(": {\"title_fr\": ", f);
+	out_json_string(f, t->t->title_fr);
+	fputs(", \"title_en\": ", f);
+	out_json_string(f, t->t->title_en);
+	fprintf(f, ", \"retired\": %s,\n     \"total\": ", t->t->retired ? "true" : "false");
+	count(f, r, &t->total);
+	fputs(",\n     \"dimensions\": {", f);
+	for (k = 0; k < t->ndims; k++) {
+		fputs(k ? ",\n       " : "\n       ", f);
+		out_json_string(f, t->dim[k].list->t.name);
+		fputs(": ", f);
+		breakdown_object(f, r, &t->dim[k]);
+	}
+	fputs("},\n     \"rollups\": {", f);
+	for (k = 0, first = 1; k < t->ndims; k++) {
+		if (!t->rollup[k].list)
+			continue;
+		fputs(first ? "\n       " : ",\n       ", f);
+		first = 0;
+		out_json_string(f, t->rollup[k].list->t.name);
+		fputs(": ", f);
+		breakdown_object(f, r, &t->rollup[k]);
+	}
+	fputs("},\n     \"departements\": {", f);
+	for (d = 0; d < DEPT_COUNT; d++) {
+		if (d)
+			fputs(d % 10 ? ", " : ",\n       ", f);
+		out_json_string(f, DEPTS[d].code);
+		fputs(": ", f);
+		count(f, r, &t->dept[d]);
+	}
+	fputs("}}", f);
+}
+
+/* "tables": every count table of the questionnaire but victims, whose
+ * numbers are in "totals" and "departements", by status. */
+static void write_counts(FILE *f, const report *r)
+{
+	int i, first = 1;
+
+	fputs("  \"tables\": {", f);
+	for (i = 0; i < r->ntables; i++) {
+		if (i == r->victims)
+			continue;
+		fputs(first ? "\n    " : ",\n    ", f);
+		first = 0;
+		count_table(f, r, &r->tables[i]);
+	}
+	fputs(first ? "},\n" : "\n  },\n", f);
+}
+
 static void write_completeness(FILE *f, const report *r)
 {
 	int i, first = 1;
@@ -242,6 +319,7 @@ int report_write_json(FILE *f, const report *r)
 	write_totals(f, r);
 	write_depts(f, r);
 	write_gaps(f, r);
+	write_counts(f, r);
 	write_completeness(f, r);
 	write_directory(f, r, -1);
 	fputs("}\n", f);

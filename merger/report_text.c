@@ -1,8 +1,10 @@
 /*
  * report_text.c - the national diagnostic as text for a terminal, in
  * French (the coordinator reads French): aligned tables, one section per
- * table, and the directory of actors, which `merger directory` prints
- * alone.
+ * table, each count table of the questionnaire among them (its help
+ * line, total, breakdowns with the zeros folded, and its largest
+ * départements), and the directory of actors, which `merger directory`
+ * prints alone.
  *
  * Every text that came from a collector (organisation names, contacts)
  * goes through out_term, so that an escape sequence in a name cannot
@@ -25,6 +27,18 @@ static void pad_right(FILE *f, const char *s, int width)
 	int w = text_width(s);
 
 	fputs(s, f);
+	for (; w < width; w++)
+		fputc(' ', f);
+}
+
+/* The same for a text from the questionnaire (titles, labels): checked
+ * when it was published, escaped all the same, since a database can be
+ * edited by hand. */
+static void pad_term(FILE *f, const char *s, int width)
+{
+	int w = text_width(s);
+
+	out_term(f, s, 0);
 	for (; w < width; w++)
 		fputc(' ', f);
 }
@@ -52,7 +66,9 @@ static void heading(FILE *f, const char *title)
 {
 	int i, w = text_width(title);
 
-	fprintf(f, "\n%s\n", title);
+	fputc('\n', f);
+	out_term(f, title, 0);
+	fputc('\n', f);
 	for (i = 0; i < w; i++)
 		fputc('=', f);
 	fputc('\n', f);
@@ -210,6 +226,138 @@ static void write_gaps(FILE *f, const report *r)
 	}
 }
 
+/* How many départements a count table's section lists, the largest
+ * first: the CSV and JSON have them all. */
+#define TOP_DEPTS 10
+
+/* One line of a count table: label, then the count. */
+static void count_line(FILE *f, const report *r, const char *indent, const char *label,
+		       const rcount *c)
+{
+	char num[RPT_NUMBUF];
+	int w = LABEL_W + 2 - text_width(indent);
+
+	fputs(indent, f);
+	if (text_width(label) >= w) {   /* a long label on its own line */
+		out_term(f, label, 0);
+		fprintf(f, "\n%s", indent);
+		label = "";
+	}
+	pad_term(f, label, w);
+	pad_left(f, rcount_text(r, c, num), NUM_W);
+	fputc('\n', f);
+}
+
+/* A breakdown: its values with a count, the zeros folded in one line. */
+static void breakdown(FILE *f, const report *r, const char *title, const rbreak *b)
+{
+	int v, zeros = 0, listed = 0;
+
+	fputs("\n  ", f);
+	out_term(f, title, 0);
+	fputc('\n', f);
+	for (v = 0; v < b->list->t.count; v++) {
+		const rcount *c = &b->cells[v];
+
+		if (!rbreak_listed(b, v))
+			continue;
+		listed++;
+		if (c->state == CELL_SHOWN && c->n == 0)
+			zeros++;
+		else
+			count_line(f, r, "    ", b->list->t.items[v].fr, c);
+	}
+	if (zeros)
+		fprintf(f, "    %s%d valeur%s à 0\n", zeros == listed ? "" : "autres : ", zeros,
+			zeros > 1 ? "s" : "");
+}
+
+/* text, a help line, folded on spaces into lines of at most LINE_W
+ * columns, each indented by two spaces (a word longer than that stays
+ * whole). */
+#define LINE_W 78
+static void paragraph(FILE *f, const char *text)
+{
+	char word[QN_HELP_MAX + 1];
+	int col = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, " ");
+		int w;
+
+		if (n > QN_HELP_MAX)
+			n = QN_HELP_MAX;
+		memcpy(word, text, n);
+		word[n] = '\0';
+		text += n;
+		text += strspn(text, " ");
+		if (!n)
+			continue;
+		w = text_width(word);
+		if (col && col + 1 + w > LINE_W) {
+			fputc('\n', f);
+			col = 0;
+		}
+		fputs(col ? " " : "  ", f);
+		out_term(f, word, 0);
+		col += (col ? 1 : 2) + w;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+static void count_table(FILE *f, const report *r, const rtable *t)
+{
+	int order[DEPT_COUNT], n, i, k;
+	char title[QN_LABEL_MAX + 32];
+
+	snprintf(title, sizeof title, "%s%s", t->t->title_fr,
+		 t->t->retired ? " (tableau retiré)" : "");
+	heading(f, title);
+	paragraph(f, t->t->help_fr);
+	fputc('\n', f);
+	if (!t->reported) {
+		fputs("  Aucune donnée transmise pour la période.\n", f);
+		return;
+	}
+	count_line(f, r, "  ", "Total", &t->total);
+	for (k = 0; k < t->ndims; k++) {
+		breakdown(f, r, qn_list_label(t->dim[k].list, 0), &t->dim[k]);
+		if (t->rollup[k].list)
+			breakdown(f, r, qn_list_label(t->rollup[k].list, 0), &t->rollup[k]);
+	}
+	n = rtable_ranked_depts(r, t, order);
+	fprintf(f, "\n  Départements%s\n", n > TOP_DEPTS ? " (les plus nombreux)" : "");
+	if (!n)
+		fputs("    aucun\n", f);
+	for (i = 0; i < n && i < TOP_DEPTS; i++) {
+		char label[64];
+
+		snprintf(label, sizeof label, "%-4s %s", DEPTS[order[i]].code,
+			 DEPTS[order[i]].name);
+		count_line(f, r, "    ", label, &t->dept[order[i]]);
+	}
+	if (n > TOP_DEPTS)
+		fprintf(f, "    et %d autre%s département%s\n", n - TOP_DEPTS,
+			n - TOP_DEPTS > 1 ? "s" : "", n - TOP_DEPTS > 1 ? "s" : "");
+}
+
+/* Every count table but victims (the totals section), or the one named. */
+static void write_counts(FILE *f, const report *r, const char *code)
+{
+	int i;
+
+	for (i = 0; i < r->ntables; i++) {
+		if (code ? strcmp(code, r->tables[i].t->code) != 0 : i == r->victims)
+			continue;
+		count_table(f, r, &r->tables[i]);
+	}
+	if (code && !report_table_find(r, code)) {
+		heading(f, qn_table_find(r->qn, code)->title_fr);
+		fputs("\n  Tableau retiré, sans aucune donnée pour la période.\n", f);
+	}
+}
+
 static void write_completeness(FILE *f, const report *r)
 {
 	char period[48];
@@ -283,7 +431,7 @@ int directory_write_text(FILE *f, const report *r, int dept)
 	return ferror(f) ? EOF : 0;
 }
 
-int report_write_text(FILE *f, const report *r, enum report_table t)
+int report_write_text(FILE *f, const report *r, enum report_table t, const char *code)
 {
 	header(f, r);
 	if (t == TABLE_ALL || t == TABLE_TOTALS)
@@ -292,6 +440,8 @@ int report_write_text(FILE *f, const report *r, enum report_table t)
 		write_depts(f, r);
 	if (t == TABLE_ALL || t == TABLE_GAPS)
 		write_gaps(f, r);
+	if (t == TABLE_ALL || t == TABLE_COUNTS)
+		write_counts(f, r, code);
 	if (t == TABLE_ALL || t == TABLE_COMPLETENESS)
 		write_completeness(f, r);
 	if (t == TABLE_ALL || t == TABLE_DIRECTORY) {

@@ -54,36 +54,36 @@ report_fixture() {
 	 ('k5', X'05', X'05', 4, 1, 5), ('k6', X'06', X'06', 5, 1, NULL);
 	INSERT INTO count(id, org_id, "table", period, dept, dim1, dim2, dim3, dim4,
 	                  count, recorded_at) VALUES
-	 (X'a001', 1, 'victims', '2025',    '75', 'supported', 'sexual', 'f', 'adult', NULL, 10, 100),
-	 (X'a002', 1, 'victims', '2025-01', '75', 'supported', 'sexual', 'f', 'adult', NULL, 3, 100),
-	 (X'a003', 1, 'victims', '2025-02', '75', 'supported', 'sexual', 'f', 'adult', NULL, 4, 100),
-	 (X'b001', 1, 'victims', '2025',    '75', 'supported', 'sexual', 'f', 'adult', NULL, 12, 200),
-	 (X'a004', 1, 'victims', '2025-Q1', '93', 'supported', 'labour', 'm', 'adult', NULL, 2, 100),
-	 (X'a005', 1, 'victims', '2025-01', '93', 'supported', 'labour', 'm', 'adult', NULL, 1, 100),
-	 (X'a006', 1, 'victims', '2025-02', '93', 'supported', 'labour', 'm', 'adult', NULL, 1, 100),
-	 (X'a007', 1, 'victims', '2025-04', '93', 'supported', 'labour', 'm', 'adult', NULL, 5, 100),
-	 (X'a008', 1, 'victims', '2025-05', '93', 'supported', 'labour', 'm', 'adult', NULL, 2, 100),
-	 (X'a009', 1, 'victims', '2025',    '93', 'spotted',   'labour', 'm', 'adult', NULL, 20, 100),
-	 (X'a00a', 1, 'victims', '2024',    '75', 'supported', 'sexual', 'f', 'adult', NULL, 50, 100),
-	 (X'01', 1, 'victims', '2025',    '75', 'spotted',   'sexual', 'f', 'adult', NULL, 7, 300),
-	 (X'02', 1, 'victims', '2025',    '75', 'spotted',   'sexual', 'f', 'adult', NULL, 8, 300),
-	 (X'c001', 2, 'victims', '2025-Q3', '69', 'supported', 'sexual', 'f', 'minor', NULL, 3, 100),
-	 (X'c002', 2, 'victims', '2025-Q3', '69', 'spotted',   'sexual', 'f', 'minor', NULL, 6, 100),
-	 (X'd001', 3, 'victims', '2025', '13', 'supported', 'domestic-servitude', 'f', 'adult', NULL, 1, 100),
-	 (X'd002', 3, 'victims', '2025', '13', 'spotted',   'domestic-servitude', 'f', 'adult', NULL, 0, 100);
+	 (X'a001', 1, 'victims', '2025',    '75', 'supported', 'sexual', 'f', 'adult', 10, 100),
+	 (X'a002', 1, 'victims', '2025-01', '75', 'supported', 'sexual', 'f', 'adult', 3, 100),
+	 (X'a003', 1, 'victims', '2025-02', '75', 'supported', 'sexual', 'f', 'adult', 4, 100),
+	 (X'b001', 1, 'victims', '2025',    '75', 'supported', 'sexual', 'f', 'adult', 12, 200),
+	 (X'a004', 1, 'victims', '2025-Q1', '93', 'supported', 'labour', 'm', 'adult', 2, 100),
+	 (X'a005', 1, 'victims', '2025-01', '93', 'supported', 'labour', 'm', 'adult', 1, 100),
+	 (X'a006', 1, 'victims', '2025-02', '93', 'supported', 'labour', 'm', 'adult', 1, 100),
+	 (X'a007', 1, 'victims', '2025-04', '93', 'supported', 'labour', 'm', 'adult', 5, 100),
+	 (X'a008', 1, 'victims', '2025-05', '93', 'supported', 'labour', 'm', 'adult', 2, 100),
+	 (X'a009', 1, 'victims', '2025',    '93', 'spotted',   'labour', 'm', 'adult', 20, 100),
+	 (X'a00a', 1, 'victims', '2024',    '75', 'supported', 'sexual', 'f', 'adult', 50, 100),
+	 (X'01', 1, 'victims', '2025',    '75', 'spotted',   'sexual', 'f', 'adult', 7, 300),
+	 (X'02', 1, 'victims', '2025',    '75', 'spotted',   'sexual', 'f', 'adult', 8, 300),
+	 (X'c001', 2, 'victims', '2025-Q3', '69', 'supported', 'sexual', 'f', 'minor', 3, 100),
+	 (X'c002', 2, 'victims', '2025-Q3', '69', 'spotted',   'sexual', 'f', 'minor', 6, 100),
+	 (X'd001', 3, 'victims', '2025', '13', 'supported', 'domestic-servitude', 'f', 'adult', 1, 100),
+	 (X'd002', 3, 'victims', '2025', '13', 'spotted',   'domestic-servitude', 'f', 'adult', 0, 100);
 	INSERT INTO action(id, org_id, dept, type, "start", "end", public,
 	                   exploitation, people, partners, note, recorded_at) VALUES
-	 (X'e001', 1, 'victims', '75', 'shelter', '2025-03-01', '2025-06-30', 'adults', 'sexual',
+	 (X'e001', 1, '75', 'shelter', '2025-03-01', '2025-06-30', 'adults', 'sexual',
 	  NULL, NULL, NULL, 100),
-	 (X'e002', 1, 'victims', '93', 'outreach', '2024-05-01', NULL, 'adults', 'labour', 40, NULL, NULL, 100),
-	 (X'e003', 1, 'victims', '33', 'prevention', '2024-01-01', '2024-12-31', 'minors', NULL,
+	 (X'e002', 1, '93', 'outreach', '2024-05-01', NULL, 'adults', 'labour', 40, NULL, NULL, 100),
+	 (X'e003', 1, '33', 'prevention', '2024-01-01', '2024-12-31', 'minors', NULL,
 	  NULL, NULL, NULL, 100),
-	 (X'e004', 2, 'victims', '69', 'legal-support', '2025-02-01', NULL, 'adults', NULL, NULL, NULL, NULL, 100);
+	 (X'e004', 2, '69', 'legal-support', '2025-02-01', NULL, 'adults', NULL, NULL, NULL, NULL, 100);
 	INSERT INTO training(id, org_id, date, dept, audience, participants, hours,
 	                     exploitation, note, recorded_at) VALUES
-	 (X'f001', 5, 'victims', '2025-09-10', '59', 'police', 25, 2, NULL, NULL, 100),
-	 (X'f002', 5, 'victims', '2024-09-10', '59', 'police', 10, 2, NULL, NULL, 100),
-	 (X'f003', 2, 'victims', '2025-05-05', '01', 'lawyers', 12, NULL, NULL, NULL, 100);
+	 (X'f001', 5, '2025-09-10', '59', 'police', 25, 2, NULL, NULL, 100),
+	 (X'f002', 5, '2024-09-10', '59', 'police', 10, 2, NULL, NULL, 100),
+	 (X'f003', 2, '2025-05-05', '01', 'lawyers', 12, NULL, NULL, NULL, 100);
 	COMMIT;
 	EOF
 }

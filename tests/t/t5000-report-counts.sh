@@ -114,11 +114,11 @@ test_expect_success 'month: only that month'"'"'s records' '
 test_expect_success 'two collectors of one organisation, same key: the newest only' '
 	grep -q "^2025,75,Paris,.*,12,8,0,0,0,0${CR}\$" depts &&
 	sqlite3 "$MERGER_HOME/national.db" \
-		"UPDATE support SET recorded_at = 301 WHERE id = X'"'"'01'"'"'" &&
+		"UPDATE count SET recorded_at = 301 WHERE id = X'"'"'01'"'"'" &&
 	merger report --format csv >depts2 &&
 	grep -q "^2025,75,Paris,.*,12,7,0,0,0,0${CR}\$" depts2 &&
 	sqlite3 "$MERGER_HOME/national.db" \
-		"UPDATE support SET recorded_at = 300 WHERE id = X'"'"'01'"'"'"
+		"UPDATE count SET recorded_at = 300 WHERE id = X'"'"'01'"'"'"
 '
 
 test_expect_success 'another year: only its own data' '
@@ -180,7 +180,7 @@ test_expect_success 'a report period spelled in words' '
 
 test_expect_success 'rows with unknown codes are left out, with one warning' '
 	cp "$MERGER_HOME/national.db" saved.db &&
-	sqlite3 "$MERGER_HOME/national.db" "INSERT INTO count VALUES (X'"'"'ff'"'"', 1, '"'"'victims'"'"', '"'"'2025'"'"', '"'"'20'"'"', '"'"'supported'"'"', '"'"'sexual'"'"', '"'"'f'"'"', '"'"'adult'"'"', NULL, 40, 1)" &&
+	sqlite3 "$MERGER_HOME/national.db" "INSERT INTO count VALUES (X'"'"'ff'"'"', 1, '"'"'victims'"'"', '"'"'2025'"'"', '"'"'20'"'"', '"'"'supported'"'"', '"'"'sexual'"'"', '"'"'f'"'"', '"'"'adult'"'"', 40, 1)" &&
 	merger report --format csv --table totals >t 2>err &&
 	test_one_line err "left out 1 row\\(s\\) whose codes this version does not know" &&
 	grep -q "^2025,total,all,Total,25," t &&
