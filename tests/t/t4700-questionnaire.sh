@@ -97,12 +97,12 @@ test_expect_success 'the count merges and is in every report format' '
 	test "$(sql "SELECT sum(count) FROM count WHERE \"table\" = '\''helpline-calls'\''")" = 17 &&
 	merger report --period 2026 --format json >r.json &&
 	grep -q "helpline-calls" r.json &&
-	merger report --period 2026 --format csv >r.csv &&
+	merger report --period 2026 --format csv --table tables >r.csv &&
 	grep -q "helpline-calls" r.csv &&
 	merger report --period 2026 --format text >r.txt &&
 	grep -q "Appels reçus par la ligne d.écoute" r.txt &&
 	merger report --period 2026 --format html -o r.html &&
-	grep -q "Appels reçus par la ligne d.écoute" r.html
+	grep -q "Appels reçus par la ligne d&#39;écoute" r.html
 '
 
 test_expect_success 'an edition that removes or redefines a code is refused' '
