@@ -101,7 +101,7 @@ void fleet_init(fleet_gen *g, uint64_t seed, int mixed, uint64_t capacity)
 	g->seed = seed;
 	g->rng = seed * 0x2545f4914f6cdd1dull + 1;
 	g->mixed = mixed;
-	/* Mixed streams give 70 % support records: the grid must hold more
+	/* Mixed streams give 70 % counts: the grid must hold more
 	 * than `capacity` draws. */
 	want = 1 + (int)below(&g->rng, 3);
 	while (want < DEPT_COUNT && want * per_dept * (mixed ? 0.65 : 1.0) < (double)capacity)
@@ -158,8 +158,10 @@ static void period_of(uint64_t p, char out[REC_PERIOD_MAX + 1])
 		snprintf(out, REC_PERIOD_MAX + 1, "%u", year);
 }
 
-/* The next kept cell of the grid into s; -1 when the grid is exhausted. */
-static int next_support(fleet_gen *g, rec_support *s)
+/* The next kept cell of the grid into s, a count of table victims (its
+ * dimensions: status, exploitation, sex, age, as codes); -1 when the grid
+ * is exhausted. */
+static int next_count(fleet_gen *g, rec_count *s)
 {
 	uint64_t total = (uint64_t)FLEET_PERIODS * (uint64_t)g->ndepts * FLEET_CELLS;
 
@@ -173,12 +175,14 @@ static int next_support(fleet_gen *g, rec_support *s)
 		if (unit(&g->rng) >= keep_by_form[form])
 			continue;
 		memset(s, 0, sizeof *s);
+		snprintf(s->table, sizeof s->table, "victims");
 		period_of(pd / (uint64_t)g->ndepts, s->period);
 		s->dept = g->depts[pd % (uint64_t)g->ndepts];
-		s->status = (uint8_t)status;
-		s->exploitation = (uint8_t)form;
-		s->sex = (uint8_t)sex;
-		s->age = (uint8_t)age;
+		s->ndims = 4;
+		snprintf(s->dims[0], sizeof s->dims[0], "%s", ENUM_STATUS.items[status].code);
+		snprintf(s->dims[1], sizeof s->dims[1], "%s", ENUM_EXPLOITATION.items[form].code);
+		snprintf(s->dims[2], sizeof s->dims[2], "%s", ENUM_SEX.items[sex].code);
+		snprintf(s->dims[3], sizeof s->dims[3], "%s", ENUM_AGE.items[age].code);
 		/* Log-uniform count: exp(u * ln(scale + 1)) - 1, supported a
 		 * little below spotted. */
 		s->count = (uint32_t)(exp(unit(&g->rng) * log(count_scale[form] + 1.0)) - 1.0);
@@ -267,8 +271,8 @@ int fleet_next(fleet_gen *g, record *r)
 	r->recorded_at = FLEET_EPOCH + (int64_t)g->emitted * 37;
 	fleet_id(s, g->prefix, (uint64_t)r->recorded_at * 1000, r->id);
 	if (k < 0.70) {
-		r->kind = REC_SUPPORT;
-		if (next_support(g, &r->u.support))
+		r->kind = REC_COUNT;
+		if (next_count(g, &r->u.count))
 			return -1;
 	} else if (k < 0.90) {
 		r->kind = REC_ACTION;

@@ -5,10 +5,11 @@
  *
  * A fleet member is defined by its seed alone: its profile (name, kind,
  * départements of intervention) and the endless stream of its records.
- * Support counts walk a grid of natural keys (period, département, status,
- * form of exploitation, sex, age), skipping a third of the cells at random
- * like a real spreadsheet with empty cells, so that no two live support
- * records of one organisation share a natural key.  The "mixed" stream
+ * Counts of table victims (the old support counts) walk a grid of natural
+ * keys (period, département, status, form of exploitation, sex, age),
+ * skipping a third of the cells at random like a real spreadsheet with
+ * empty cells, so that no two live counts of one organisation share a
+ * natural key.  The "mixed" stream
  * interleaves actions and trainings with free-text notes, edited records
  * (version 2 or 3) and tombstones.  Record ids are made as collectors make
  * them (format/record.h, record_new_id): the collector's prefix (the start
@@ -39,13 +40,12 @@ typedef struct fleet_gen {
 	int mixed;                       /* 1: actions, trainings, edits, tombstones too */
 	int ndepts;
 	uint8_t depts[DEPT_COUNT];       /* département indexes, increasing */
-	uint64_t cell;                   /* next cell of the support grid */
+	uint64_t cell;                   /* next cell of the victims grid */
 	uint64_t emitted;                /* records returned so far */
 	uint8_t prefix[REC_ID_PREFIX_BYTES]; /* of every id: see fleet_set_key */
 } fleet_gen;
 
-/* Starts the stream of fleet member `seed`.  capacity: how many support
- * records the stream must be able to give (the number of départements is
+/* Starts the stream of fleet member `seed`.  capacity: how many counts the stream must be able to give (the number of départements is
  * raised until the grid holds them).  Can't fail. */
 void fleet_init(fleet_gen *g, uint64_t seed, int mixed, uint64_t capacity);
 
@@ -58,7 +58,7 @@ void fleet_set_key(fleet_gen *g, const char *key_id);
 void fleet_org(const fleet_gen *g, record *r);
 
 /* The next record of the stream into *r.  Returns 0, or -1 once the
- * support grid is exhausted (capacity too small). */
+ * victims grid is exhausted (capacity too small). */
 int fleet_next(fleet_gen *g, record *r);
 
 /* Skips n records (used to give successive bundles of one collector

@@ -9,17 +9,21 @@
  *	[--skip S] [--mixed] [--org] [--csv FILE] -o OUT.bundle
  *	a bundle of M records of member N (after skipping its first S), signed
  *	with K and encrypted to the coordinator of KIT, written with the
- *	format library's own bundle writer; --csv writes the same support
- *	records as CSV, the input of the standard-tools pipeline;
+ *	format library's own bundle writer; --csv writes the same counts
+ *	(of table victims) as CSV, the input of the standard-tools pipeline;
  *   gen import --seed N --records M [--skip S] -o OUT.csv
- *	support counts as a spreadsheet export for `collector import`;
+ *	victims counts as a spreadsheet export for `collector import`;
  *   gen depts --seed N --records M
  *	prints the départements of member N (comma-separated codes), for
  *	`collector init --dept` before importing its counts;
  *   gen fill --db NATIONAL.db --records N [--per-org K] [--seed S]
- *	fills an initialised national database with N support records of
- *	N/K organisations (with their collectors, profiles and bundles), as
- *	if merged, in a few seconds per million rows.
+ *	[--qn DIR [--tables T] [--year Y]]
+ *	fills an initialised national database with N counts of N/K
+ *	organisations (with their collectors, profiles and bundles), as if
+ *	merged, in a few seconds per million rows: counts of table victims
+ *	from fleet.c, or with --qn, counts of the first T tables of the
+ *	questionnaire in DIR (tables.csv, lists.csv) for year Y, in years,
+ *	quarters and months mixed, and some cells sent twice (see qgen).
  *
  * Everything is deterministic: the records come from fleet.c, and the
  * format library's randomness (keys, file keys, nonces) is seeded from the
@@ -30,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +48,7 @@
 #include "fleet.h"
 #include "format.h"
 #include "keys.h"
+#include "questionnaire.h"
 #include "record.h"
 #include "signed.h"
 
@@ -67,8 +73,8 @@ static void check(int rc, const fmt_error *err, const char *what)
 
 /* Options: "--name value" pairs and "--flag" switches, in any order. */
 struct opts {
-	const char *kit, *key, *out, *csv, *db;
-	uint64_t seed, records, skip, seq, per_org;
+	const char *kit, *key, *out, *csv, *db, *qn;
+	uint64_t seed, records, skip, seq, per_org, tables, year;
 	int mixed, org;
 };
 
@@ -89,6 +95,8 @@ static void parse(struct opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	o->seq = 1;
 	o->per_org = 10000;
+	o->tables = 10;
+	o->year = 2025;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -123,6 +131,12 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->seq = number(a, v);
 		else if (!strcmp(a, "--per-org"))
 			o->per_org = number(a, v);
+		else if (!strcmp(a, "--qn"))
+			o->qn = v;
+		else if (!strcmp(a, "--tables"))
+			o->tables = number(a, v);
+		else if (!strcmp(a, "--year"))
+			o->year = number(a, v);
 		else
 			die("unknown option %s", a);
 	}
@@ -212,30 +226,32 @@ static int cmd_request(const struct opts *o)
 	return 0;
 }
 
-/* The pipeline's CSV: one line per support record, codes as text, the id
- * in hex; what a coordinator would ask associations to send without
- * Maillage. */
+/* The pipeline's CSV: one line per count, codes as text, the id in hex;
+ * what a coordinator would ask associations to send without Maillage.
+ * The table's code and its dimensions' codes, dim1 to dim4 (empty when
+ * the table has fewer), as the national database's count table has them. */
 static void csv_header(FILE *f)
 {
-	fputs("id,version,recorded_at,deleted,collector,period,dept,status,exploitation,"
-	      "sex,age,count\n", f);
+	fputs("id,version,recorded_at,deleted,collector,table,period,dept,"
+	      "dim1,dim2,dim3,dim4,count\n", f);
 }
 
 static void csv_row(FILE *f, const record *r, const char *key_id)
 {
 	char id[33];
-	const rec_support *s = &r->u.support;
+	const rec_count *c = &r->u.count;
 
 	id_format(r->id, id);
 	if (r->deleted) {
-		fprintf(f, "%s,%" PRIu32 ",%" PRId64 ",1,%s,,,,,,,\n", id, r->version,
+		fprintf(f, "%s,%" PRIu32 ",%" PRId64 ",1,%s,,,,,,,,\n", id, r->version,
 			r->recorded_at, key_id);
 		return;
 	}
-	fprintf(f, "%s,%" PRIu32 ",%" PRId64 ",0,%s,%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", id,
-		r->version, r->recorded_at, key_id, s->period, DEPTS[s->dept].code,
-		ENUM_STATUS.items[s->status].code, ENUM_EXPLOITATION.items[s->exploitation].code,
-		ENUM_SEX.items[s->sex].code, ENUM_AGE.items[s->age].code, s->count);
+	fprintf(f, "%s,%" PRIu32 ",%" PRId64 ",0,%s,%s,%s,%s", id, r->version,
+		r->recorded_at, key_id, c->table, c->period, DEPTS[c->dept].code);
+	for (int i = 0; i < REC_DIMS_MAX; i++)
+		fprintf(f, ",%s", i < c->ndims ? c->dims[i] : "");
+	fprintf(f, ",%" PRIu32 "\n", c->count);
 }
 
 static int cmd_bundle(const struct opts *o)
@@ -256,7 +272,7 @@ static int cmd_bundle(const struct opts *o)
 	need(o->key, "--key");
 	need(o->out, "-o");
 	if (o->csv && o->mixed)
-		die("--csv holds support records only: it cannot be used with --mixed");
+		die("--csv holds counts only: it cannot be used with --mixed");
 	init_rng("bundle", o->seed, o->seq);
 	load_kit(o->kit, &k);
 	check(keys_load(&id, o->key, &err), &err, o->key);
@@ -314,9 +330,9 @@ static int cmd_bundle(const struct opts *o)
 	return 0;
 }
 
-/* The collector's spreadsheet template for support counts (samples/
- * templates/support.csv): one row per count, codes as the flags spell
- * them. */
+/* The collector's spreadsheet of victims counts (the header of samples/
+ * templates/support.csv, which `collector import` reads as counts of table
+ * victims): one row per count, codes as the flags spell them. */
 static int cmd_import(const struct opts *o)
 {
 	fleet_gen g;
@@ -332,14 +348,12 @@ static int cmd_import(const struct opts *o)
 	if (fleet_skip(&g, o->skip))
 		die("seed %" PRIu64 ": cannot skip %" PRIu64 " records", o->seed, o->skip);
 	for (uint64_t i = 0; i < o->records; i++) {
-		const rec_support *s = &r.u.support;
+		const rec_count *c = &r.u.count;
 
 		if (fleet_next(&g, &r))
 			die("seed %" PRIu64 ": grid exhausted", o->seed);
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", s->period, DEPTS[s->dept].code,
-			ENUM_STATUS.items[s->status].code,
-			ENUM_EXPLOITATION.items[s->exploitation].code,
-			ENUM_SEX.items[s->sex].code, ENUM_AGE.items[s->age].code, s->count);
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%" PRIu32 "\n", c->period, DEPTS[c->dept].code,
+			c->dims[0], c->dims[1], c->dims[2], c->dims[3], c->count);
 	}
 	if (fclose(f) != 0)
 		die("%s: %s", o->out, strerror(errno));
@@ -388,12 +402,196 @@ static void sql_step(sqlite3_stmt *st, const char *what)
 	sqlite3_clear_bindings(st);
 }
 
+/* Uniform in [0, 1). */
+static double unit01(uint64_t *s)
+{
+	return (double)(fleet_rand(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
 static void random_bytes(uint64_t *s, uint8_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i += 8) {
 		uint64_t v = fleet_rand(s);
 		memcpy(out + i, &v, n - i < 8 ? n - i : 8);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Counts of several questionnaire tables (gen fill --qn)              */
+
+/* One organisation's counts of the tables of a questionnaire for one
+ * year, as its collectors would have sent them over the year.  A cell
+ * (table, département, one value of each dimension) is drawn at random,
+ * the tables weighted by their number of cells, so that the large ones
+ * (victims by country) get more rows; then the periods it is counted
+ * for, one pattern per cell:
+ *
+ *   30 %  the year only;
+ *   20 %  some quarters;
+ *   25 %  some months;
+ *   10 %  the year and some months (the year counts, never the months);
+ *   15 %  each quarter by its own record, by its months, or both (the
+ *         quarter counts then);
+ *
+ * and 3 % of the cells have one of their periods sent again later with
+ * another count (the newer record counts).  A cell drawn twice adds more
+ * rows for the same natural keys, like a spreadsheet imported twice:
+ * again the newest counts.  Those are the rules of docs/REPORT.md that
+ * make a report more than a sum. */
+#define QGEN_TABLES_MAX 16
+#define QGEN_QUEUE 24
+
+struct qgen {
+	const questionnaire *q;
+	int tables[QGEN_TABLES_MAX];
+	double weight[QGEN_TABLES_MAX];  /* cumulative share of the cells */
+	int ntables;
+	int year;
+	rec_count queue[QGEN_QUEUE];
+	int n, next;
+};
+
+static void qgen_init(struct qgen *qg, const questionnaire *q, int ntables, int year)
+{
+	double total = 0;
+
+	memset(qg, 0, sizeof *qg);
+	qg->q = q;
+	qg->year = year;
+	for (int t = 0; t < q->ntables && qg->ntables < ntables; t++) {
+		const qn_table *tb = &q->tables[t];
+		double cells = 1;
+
+		if (tb->retired)
+			continue;
+		for (int d = 0; d < tb->ndims; d++)
+			cells *= (double)q->lists[tb->dims[d]].t.count;
+		qg->tables[qg->ntables] = t;
+		total += cells;
+		qg->weight[qg->ntables++] = total;
+	}
+	if (qg->ntables < ntables)
+		die("the questionnaire has %d tables in use, %d asked", qg->ntables, ntables);
+	for (int i = 0; i < qg->ntables; i++)
+		qg->weight[i] /= total;
+}
+
+/* Log-uniform count below scale: most cells hold a handful of people. */
+static uint32_t small_count(uint64_t *s, double scale)
+{
+	return (uint32_t)(exp(unit01(s) * log(scale + 1.0)) - 1.0);
+}
+
+static void qgen_push(struct qgen *qg, const rec_count *cell, const char *period,
+		      uint32_t count)
+{
+	rec_count *c = &qg->queue[qg->n++];
+
+	*c = *cell;
+	snprintf(c->period, sizeof c->period, "%s", period);
+	c->count = count;
+}
+
+/* Fills the queue with the rows of one new cell. */
+static void qgen_cell(struct qgen *qg, fleet_gen *g)
+{
+	uint64_t *s = &g->rng;
+	double w = unit01(s), u = unit01(s);
+	const qn_table *tb;
+	rec_count cell;
+	char p[REC_PERIOD_MAX + 1];
+	int t = 0, y = qg->year;
+
+	while (t < qg->ntables - 1 && w >= qg->weight[t])
+		t++;
+	tb = &qg->q->tables[qg->tables[t]];
+	memset(&cell, 0, sizeof cell);
+	snprintf(cell.table, sizeof cell.table, "%s", tb->code);
+	cell.dept = g->depts[fleet_rand(s) % (uint64_t)g->ndepts];
+	cell.ndims = (uint8_t)tb->ndims;
+	for (int d = 0; d < tb->ndims; d++) {
+		const enum_table *l = &qg->q->lists[tb->dims[d]].t;
+
+		snprintf(cell.dims[d], sizeof cell.dims[d], "%s",
+			 l->items[fleet_rand(s) % (uint64_t)l->count].code);
+	}
+	qg->n = qg->next = 0;
+	if (u < 0.30 || (u >= 0.75 && u < 0.85)) {
+		snprintf(p, sizeof p, "%d", y);
+		qgen_push(qg, &cell, p, small_count(s, 60));
+	}
+	if (u >= 0.30 && u < 0.50) {
+		for (int k = 1; k <= 4; k++)
+			if (unit01(s) < 0.8) {
+				snprintf(p, sizeof p, "%d-Q%d", y, k);
+				qgen_push(qg, &cell, p, small_count(s, 20));
+			}
+	}
+	if (u >= 0.50 && u < 0.85) {
+		for (int m = 1; m <= 12; m++)
+			if (unit01(s) < 0.6) {
+				snprintf(p, sizeof p, "%d-%02d", y, m);
+				qgen_push(qg, &cell, p, small_count(s, 8));
+			}
+	}
+	if (u >= 0.85) {
+		for (int k = 1; k <= 4; k++) {
+			double v = unit01(s);
+
+			if (v < 0.7) {
+				snprintf(p, sizeof p, "%d-Q%d", y, k);
+				qgen_push(qg, &cell, p, small_count(s, 20));
+			}
+			if (v >= 0.4)
+				for (int m = 3 * k - 2; m <= 3 * k; m++)
+					if (unit01(s) < 0.7) {
+						snprintf(p, sizeof p, "%d-%02d", y, m);
+						qgen_push(qg, &cell, p, small_count(s, 8));
+					}
+		}
+	}
+	if (qg->n == 0) {
+		snprintf(p, sizeof p, "%d", y);
+		qgen_push(qg, &cell, p, small_count(s, 60));
+	}
+	if (unit01(s) < 0.03) {
+		rec_count again = qg->queue[fleet_rand(s) % (uint64_t)qg->n];
+
+		qgen_push(qg, &again, again.period, small_count(s, 20));
+	}
+}
+
+/* The next count of the organisation whose stream is g into *r (kind,
+ * version and the count; the caller sets id and time). */
+static void qgen_next(struct qgen *qg, fleet_gen *g, record *r)
+{
+	if (qg->next >= qg->n)
+		qgen_cell(qg, g);
+	memset(r, 0, sizeof *r);
+	r->kind = REC_COUNT;
+	r->version = 1;
+	r->u.count = qg->queue[qg->next++];
+}
+
+/* Gives g between 3 and 10 départements, as organisations counting many
+ * tables tend to be the larger ones. */
+static void qgen_depts(fleet_gen *g)
+{
+	uint8_t used[DEPT_COUNT] = { 0 };
+	int want = 3 + (int)(fleet_rand(&g->rng) % 8), n = 0;
+
+	while (n < want) {
+		unsigned d = (unsigned)(fleet_rand(&g->rng) % DEPT_COUNT);
+
+		if (!used[d]) {
+			used[d] = 1;
+			n++;
+		}
+	}
+	g->ndepts = 0;
+	for (int i = 0; i < DEPT_COUNT; i++)
+		if (used[i])
+			g->depts[g->ndepts++] = (uint8_t)i;
 }
 
 /* The filler's records are older than everything a benchmark then
@@ -419,7 +617,9 @@ static void filler_id(uint64_t k, uint64_t n, uint64_t *s, const fleet_gen *g, r
 
 static int cmd_fill(const struct opts *o)
 {
-	sqlite3_stmt *org_st, *dept_st, *col_st, *bun_st, *rec_st, *sup_st, *prof_st, *ver_st;
+	sqlite3_stmt *org_st, *dept_st, *col_st, *bun_st, *rec_st, *cnt_st, *prof_st, *ver_st;
+	questionnaire *qn = NULL;
+	struct qgen qg;
 	uint64_t norgs, k = 0, st;
 	int64_t now = FLEET_EPOCH + 90 * 86400;
 	char index_sql[1024];
@@ -429,6 +629,14 @@ static int cmd_fill(const struct opts *o)
 	if (o->records == 0 || o->per_org == 0)
 		die("--records and --per-org must be positive");
 	init_rng("fill", o->seed, 0);
+	if (o->qn) {
+		if (o->tables < 1 || o->tables > QGEN_TABLES_MAX)
+			die("--tables: 1 to %d", QGEN_TABLES_MAX);
+		if (o->year < 2000 || o->year > 2099)
+			die("--year: 2000 to 2099");
+		check(qn_read_dir(o->qn, &qn, NULL, NULL, &err), &err, o->qn);
+		qgen_init(&qg, qn, (int)o->tables, (int)o->year);
+	}
 	norgs = (o->records + o->per_org - 1) / o->per_org;
 	st = o->seed ^ 0x66696c6cull;
 
@@ -440,20 +648,20 @@ static int cmd_fill(const struct opts *o)
 	sqlite3_finalize(ver_st);
 
 	/* A bulk load, not a merge: no journal, no fsync, a large cache, and
-	 * the natural-key index rebuilt once at the end (with the schema's
-	 * own definition) rather than maintained row by row. */
+	 * the natural-key index of the counts rebuilt once at the end (with
+	 * the schema's own definition) rather than maintained row by row. */
 	sql_exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		 "PRAGMA cache_size=-1048576; PRAGMA locking_mode=EXCLUSIVE;");
 	{
 		sqlite3_stmt *q = sql_prepare("SELECT sql FROM sqlite_master "
-					      "WHERE type='index' AND name='support_key'");
+					      "WHERE type='index' AND name='count_key'");
 
 		if (sqlite3_step(q) != SQLITE_ROW)
-			die("%s: no support_key index: schema changed, update gen fill", o->db);
+			die("%s: no count_key index: schema changed, update gen fill", o->db);
 		snprintf(index_sql, sizeof index_sql, "%s", sqlite3_column_text(q, 0));
 		sqlite3_finalize(q);
 	}
-	sql_exec("DROP INDEX support_key");
+	sql_exec("DROP INDEX count_key");
 
 	org_st = sql_prepare("INSERT INTO organisation(name, kind, national_id, email, phone,"
 			     " website, profile_at, created_at) VALUES (?,?,?,?,?,?,?,?)");
@@ -465,9 +673,8 @@ static int cmd_fill(const struct opts *o)
 			     " VALUES (?,?,1,?,?,?,?,?,0,0,0)");
 	rec_st = sql_prepare("INSERT INTO record(id, collector, org_id, kind, version,"
 			     " recorded_at, deleted, digest, bundle) VALUES (?,?,?,?,?,?,0,?,?)");
-	sup_st = sql_prepare("INSERT INTO support(id, org_id, period, dept, status,"
-			     " exploitation, sex, age, count, recorded_at)"
-			     " VALUES (?,?,?,?,?,?,?,?,?,?)");
+	cnt_st = sql_prepare("INSERT INTO count(id, org_id, \"table\", period, dept, dim1, dim2,"
+			     " dim3, dim4, count, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	prof_st = sql_prepare("INSERT INTO profile(id, org_id, name, kind, dept, email, phone,"
 			      " website, national_id, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
 
@@ -485,7 +692,9 @@ static int cmd_fill(const struct opts *o)
 
 		if (j == norgs - 1)
 			n = o->records - k;
-		fleet_init(&g, o->seed + j, 0, n);
+		fleet_init(&g, o->seed + j, 0, qn ? 0 : n);
+		if (qn)
+			qgen_depts(&g);
 		random_bytes(&st, sign_pk, 32);
 		random_bytes(&st, box_pk, 32);
 		random_bytes(&st, bundle_id, 16);
@@ -556,36 +765,36 @@ static int cmd_fill(const struct opts *o)
 		sql_step(prof_st, "profile");
 
 		for (uint64_t i = 0; i < n; i++, k++) {
-			const rec_support *s = &r.u.support;
+			const rec_count *c = &r.u.count;
 
-			if (fleet_next(&g, &r))
+			if (qn)
+				qgen_next(&qg, &g, &r);
+			else if (fleet_next(&g, &r))
 				die("seed %" PRIu64 ": grid exhausted", o->seed + j);
 			filler_id(k, o->records, &st, &g, &r);
 			check(record_digest(&r, digest, &err), &err, "digest");
 			sqlite3_bind_blob(rec_st, 1, r.id, 16, SQLITE_STATIC);
 			sqlite3_bind_text(rec_st, 2, key_id, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(rec_st, 3, org_id);
-			sqlite3_bind_text(rec_st, 4, "support", -1, SQLITE_STATIC);
+			sqlite3_bind_text(rec_st, 4, record_kind_name(REC_COUNT), -1,
+					  SQLITE_STATIC);
 			sqlite3_bind_int64(rec_st, 5, r.version);
 			sqlite3_bind_int64(rec_st, 6, r.recorded_at);
 			sqlite3_bind_blob(rec_st, 7, digest, 16, SQLITE_STATIC);
 			sqlite3_bind_blob(rec_st, 8, bundle_id, 16, SQLITE_STATIC);
 			sql_step(rec_st, "record");
-			sqlite3_bind_blob(sup_st, 1, r.id, 16, SQLITE_STATIC);
-			sqlite3_bind_int64(sup_st, 2, org_id);
-			sqlite3_bind_text(sup_st, 3, s->period, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sup_st, 4, DEPTS[s->dept].code, -1, SQLITE_STATIC);
-			sqlite3_bind_text(sup_st, 5, ENUM_STATUS.items[s->status].code, -1,
-					  SQLITE_STATIC);
-			sqlite3_bind_text(sup_st, 6, ENUM_EXPLOITATION.items[s->exploitation].code,
-					  -1, SQLITE_STATIC);
-			sqlite3_bind_text(sup_st, 7, ENUM_SEX.items[s->sex].code, -1,
-					  SQLITE_STATIC);
-			sqlite3_bind_text(sup_st, 8, ENUM_AGE.items[s->age].code, -1,
-					  SQLITE_STATIC);
-			sqlite3_bind_int64(sup_st, 9, s->count);
-			sqlite3_bind_int64(sup_st, 10, r.recorded_at);
-			sql_step(sup_st, "support");
+			sqlite3_bind_blob(cnt_st, 1, r.id, 16, SQLITE_STATIC);
+			sqlite3_bind_int64(cnt_st, 2, org_id);
+			sqlite3_bind_text(cnt_st, 3, c->table, -1, SQLITE_STATIC);
+			sqlite3_bind_text(cnt_st, 4, c->period, -1, SQLITE_STATIC);
+			sqlite3_bind_text(cnt_st, 5, DEPTS[c->dept].code, -1, SQLITE_STATIC);
+			/* Dimensions a table does not have stay NULL, as the
+			 * merger leaves them. */
+			for (int d = 0; d < c->ndims; d++)
+				sqlite3_bind_text(cnt_st, 6 + d, c->dims[d], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(cnt_st, 10, c->count);
+			sqlite3_bind_int64(cnt_st, 11, r.recorded_at);
+			sql_step(cnt_st, "count");
 		}
 	}
 	sql_exec("COMMIT");
@@ -595,12 +804,13 @@ static int cmd_fill(const struct opts *o)
 	sqlite3_finalize(col_st);
 	sqlite3_finalize(bun_st);
 	sqlite3_finalize(rec_st);
-	sqlite3_finalize(sup_st);
+	sqlite3_finalize(cnt_st);
 	sqlite3_finalize(prof_st);
 	/* Back to what db_open() sets, so the merger finds its usual file. */
 	sql_exec("PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL;");
 	if (sqlite3_close(fill_db) != SQLITE_OK)
 		die("%s: %s", o->db, sqlite3_errmsg(fill_db));
+	qn_free(qn);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 #   pipeline.sh merge KEYDIR DB FILE.csv.gz.age...
 #	for each file: minisign -V, then age -d | gunzip straight into
 #	sqlite3's .import (a temporary table), and an upsert into the record
-#	and support tables of the national database, in one transaction per
+#	and count tables of the national database, in one transaction per
 #	file, with the pragmas the merger uses (WAL, synchronous=FULL,
 #	foreign keys).  The CSV carries the record id in hex, so that is what
 #	this database holds (the sqlite3 of Debian 12 has no unhex());
@@ -34,28 +34,28 @@ upsert() {
 PRAGMA synchronous=FULL;
 PRAGMA foreign_keys=ON;
 CREATE TEMP TABLE incoming(id TEXT, version INTEGER, recorded_at INTEGER,
-  deleted INTEGER, collector TEXT, period TEXT, dept TEXT, status TEXT,
-  exploitation TEXT, sex TEXT, age TEXT, count INTEGER);
+  deleted INTEGER, collector TEXT, "table" TEXT, period TEXT, dept TEXT,
+  dim1 TEXT, dim2 TEXT, dim3 TEXT, dim4 TEXT, count INTEGER);
 .import --csv --skip 1 --schema temp "$2" incoming
 BEGIN IMMEDIATE;
 INSERT INTO record(id, collector, org_id, kind, version, recorded_at, deleted,
   digest, bundle)
-  SELECT i.id, i.collector, c.org_id, 'support', i.version, i.recorded_at,
+  SELECT i.id, i.collector, c.org_id, 'count', i.version, i.recorded_at,
     i.deleted, x'', x''
   FROM incoming i JOIN collector c ON c.key_id = i.collector
   WHERE c.revoked_at IS NULL
   ON CONFLICT(id) DO UPDATE SET version = excluded.version,
     recorded_at = excluded.recorded_at, deleted = excluded.deleted
   WHERE excluded.version > record.version;
-INSERT INTO support(id, org_id, period, dept, status, exploitation, sex, age,
+INSERT INTO count(id, org_id, "table", period, dept, dim1, dim2, dim3, dim4,
   count, recorded_at)
-  SELECT i.id, r.org_id, i.period, i.dept, i.status, i.exploitation, i.sex,
-    i.age, i.count, i.recorded_at
+  SELECT i.id, r.org_id, i."table", i.period, i.dept, i.dim1, nullif(i.dim2, ''),
+    nullif(i.dim3, ''), nullif(i.dim4, ''), i.count, i.recorded_at
   FROM incoming i JOIN record r ON r.id = i.id AND r.version = i.version
   WHERE i.deleted = 0
   ON CONFLICT(id) DO UPDATE SET count = excluded.count,
     recorded_at = excluded.recorded_at;
-DELETE FROM support WHERE id IN (SELECT id FROM incoming WHERE deleted = 1);
+DELETE FROM count WHERE id IN (SELECT id FROM incoming WHERE deleted = 1);
 COMMIT;
 EOF
 }

@@ -16,16 +16,18 @@
  *     statement: most records are new), and otherwise looks it up (which
  *     version, digest, owner?) and replaces an older version (with its
  *     audit row), or leaves it;
- *   - when the organisation has other collectors (asked once per bundle),
- *     looks up the organisation's live count with the same natural key
- *     (the overlap a merge must report) before writing a support row;
+ *   - writes the count row of a live record, then, when the organisation
+ *     has other collectors (asked once per bundle), looks for a live count
+ *     of another of them with the same natural key (table, period,
+ *     département, dimensions: the overlap a merge must report), as
+ *     merger/apply.c does;
  *   - records the bundle and the collector's last sequence number.
  *
  * Statements are prepared once.  The time of that loop is printed as
  * "seconds S records N written W bundles B".  --pragmas runs SQL after
  * db_open() (e.g. "PRAGMA cache_size=-16384"), to show what a tuning of
- * SQLite would be worth to any merge.  Only support records are handled,
- * which is what the throughput benchmark sends.
+ * SQLite would be worth to any merge.  Only counts are handled, which is
+ * what the throughput benchmark sends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,7 +69,7 @@ struct row {
 	uint32_t version;
 	uint8_t deleted;
 	int64_t recorded_at;
-	rec_support s;
+	rec_count c;
 };
 
 struct batch {
@@ -100,15 +102,15 @@ static void load_bundle(const char *path, const identity *coord, struct batch *b
 	while ((rc = bundle_reader_next(r, &rec, &err)) == FMT_OK) {
 		struct row *w = &b->rows[b->n];
 
-		if (rec.kind != REC_SUPPORT)
-			die("%s: only support records are handled here", path);
+		if (rec.kind != REC_COUNT)
+			die("%s: only counts are handled here", path);
 		if (b->n >= b->info.record_count)
 			die("%s: more records than declared", path);
 		memcpy(w->id, rec.id, 16);
 		w->version = rec.version;
 		w->deleted = rec.deleted;
 		w->recorded_at = rec.recorded_at;
-		w->s = rec.u.support;
+		w->c = rec.u.count;
 		if (record_digest(&rec, w->digest, &err) != FMT_OK)
 			die("%s: %s", path, fmt_error_message(&err));
 		b->n++;
@@ -147,7 +149,7 @@ static void run(sqlite3_stmt *st, const char *what)
 
 static struct {
 	sqlite3_stmt *collector, *others, *seen, *rec_get, *rec_ins, *rec_upd, *audit;
-	sqlite3_stmt *overlap, *sup_ins, *sup_put, *sup_del, *bundle_ins, *collector_upd;
+	sqlite3_stmt *overlap, *cnt_ins, *cnt_put, *cnt_del, *bundle_ins, *collector_upd;
 } q;
 
 static void prepare_all(void)
@@ -158,22 +160,22 @@ static void prepare_all(void)
 	q.rec_get = prepare("SELECT version, digest, collector FROM record WHERE id = ?");
 	q.rec_ins = prepare("INSERT INTO record(id, collector, org_id, kind, version,"
 			    " recorded_at, deleted, digest, bundle)"
-			    " VALUES (?1, ?2, ?3, 'support', ?4, ?5, ?6, ?7, ?8)"
+			    " VALUES (?1, ?2, ?3, 'count', ?4, ?5, ?6, ?7, ?8)"
 			    " ON CONFLICT (id) DO NOTHING");
 	q.rec_upd = prepare("UPDATE record SET version = ?2, recorded_at = ?3, deleted = ?4,"
 			    " digest = ?5, bundle = ?6 WHERE id = ?1");
 	q.audit = prepare("INSERT INTO audit(record_id, bundle, at, old_version, new_version,"
 			  " old_value, new_value) VALUES (?, ?, ?, ?, ?, '{}', ?)");
-	q.overlap = prepare("SELECT id, recorded_at FROM support WHERE org_id = ?1"
-			    " AND period = ?2 AND dept = ?3 AND status = ?4"
-			    " AND exploitation = ?5 AND sex = ?6 AND age = ?7");
-	q.sup_ins = prepare("INSERT INTO support(id, org_id, period, dept, status,"
-			    " exploitation, sex, age, count, recorded_at)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-	q.sup_put = prepare("INSERT OR REPLACE INTO support(id, org_id, period, dept, status,"
-			    " exploitation, sex, age, count, recorded_at)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-	q.sup_del = prepare("DELETE FROM support WHERE id = ?");
+	/* The merger's statements for counts (merger/apply.c, drawn from the
+	 * descriptors in format/model.c), written out. */
+	q.overlap = prepare("SELECT 1 FROM count s JOIN record r ON r.id = s.id"
+			    " WHERE s.org_id = ?1 AND r.collector <> ?2 AND s.\"table\" IS ?3"
+			    " AND s.period IS ?4 AND s.dept IS ?5 AND s.dim1 IS ?6"
+			    " AND s.dim2 IS ?7 AND s.dim3 IS ?8 AND s.dim4 IS ?9 LIMIT 1");
+	q.cnt_ins = prepare("INSERT INTO count(id, org_id, \"table\", period, dept, dim1, dim2,"
+			    " dim3, dim4, count, recorded_at)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	q.cnt_del = prepare("DELETE FROM count WHERE id = ?");
 	q.bundle_ins = prepare("INSERT INTO bundle(id, collector, seq, file_hash, created,"
 			       " merged_at, records, inserted, updated, unchanged, deleted)"
 			       " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -181,41 +183,44 @@ static void prepare_all(void)
 				  " last_bundle_at = ? WHERE key_id = ?");
 }
 
-/* Writes the support row of a live record (a new one when fresh, which
- * no row can hold yet), after the overlap lookup. */
-static void put_support(const struct row *w, int64_t org_id, int others, int fresh,
-			unsigned *overlaps)
+/* Binds the count's table, period, département and dimensions from
+ * parameter i on (a dimension the table does not have is NULL). */
+static void bind_key(sqlite3_stmt *st, int i, const rec_count *c)
 {
-	sqlite3_stmt *put = fresh ? q.sup_ins : q.sup_put;
-	const rec_support *s = &w->s;
-	const char *codes[5] = {
-		DEPTS[s->dept].code, ENUM_STATUS.items[s->status].code,
-		ENUM_EXPLOITATION.items[s->exploitation].code, ENUM_SEX.items[s->sex].code,
-		ENUM_AGE.items[s->age].code,
-	};
+	sqlite3_bind_text(st, i, c->table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i + 1, c->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i + 2, DEPTS[c->dept].code, -1, SQLITE_STATIC);
+	for (int d = 0; d < REC_DIMS_MAX; d++)
+		if (d < c->ndims)
+			sqlite3_bind_text(st, i + 3 + d, c->dims[d], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i + 3 + d);
+}
+
+/* Writes the count row of a live record (a replaced one was deleted
+ * first, as the merger does), then the overlap look-up. */
+static void put_count(const struct batch *b, const struct row *w, int64_t org_id,
+		      int others, unsigned *overlaps)
+{
 	int rc;
 
-	if (others) {
-		sqlite3_bind_int64(q.overlap, 1, org_id);
-		sqlite3_bind_text(q.overlap, 2, s->period, -1, SQLITE_STATIC);
-		for (int i = 0; i < 5; i++)
-			sqlite3_bind_text(q.overlap, 3 + i, codes[i], -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(q.overlap)) == SQLITE_ROW)
-			if (memcmp(sqlite3_column_blob(q.overlap, 0), w->id, 16) != 0)
-				(*overlaps)++;
-		sqlite3_reset(q.overlap);
-		if (rc != SQLITE_DONE)
-			die("overlap lookup: %s", sqlite3_errmsg(db));
-	}
-
-	sqlite3_bind_blob(put, 1, w->id, 16, SQLITE_STATIC);
-	sqlite3_bind_int64(put, 2, org_id);
-	sqlite3_bind_text(put, 3, s->period, -1, SQLITE_STATIC);
-	for (int i = 0; i < 5; i++)
-		sqlite3_bind_text(put, 4 + i, codes[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(put, 9, s->count);
-	sqlite3_bind_int64(put, 10, w->recorded_at);
-	run(put, "support row");
+	sqlite3_bind_blob(q.cnt_ins, 1, w->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(q.cnt_ins, 2, org_id);
+	bind_key(q.cnt_ins, 3, &w->c);
+	sqlite3_bind_int64(q.cnt_ins, 10, w->c.count);
+	sqlite3_bind_int64(q.cnt_ins, 11, w->recorded_at);
+	run(q.cnt_ins, "count row");
+	if (!others)
+		return;
+	sqlite3_bind_int64(q.overlap, 1, org_id);
+	sqlite3_bind_text(q.overlap, 2, b->key_id, -1, SQLITE_STATIC);
+	bind_key(q.overlap, 3, &w->c);
+	rc = sqlite3_step(q.overlap);
+	sqlite3_reset(q.overlap);
+	if (rc == SQLITE_ROW)
+		(*overlaps)++;
+	else if (rc != SQLITE_DONE)
+		die("overlap lookup: %s", sqlite3_errmsg(db));
 }
 
 struct tally {
@@ -241,7 +246,7 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 			t->deleted++;
 			return;
 		}
-		put_support(w, org_id, others, 1, &t->overlaps);
+		put_count(b, w, org_id, others, &t->overlaps);
 		t->inserted++;
 		return;
 	}
@@ -279,12 +284,12 @@ static void merge_row(const struct batch *b, const struct row *w, int64_t org_id
 			sqlite3_bind_text(q.audit, 6, w->deleted ? "deleted" : "{}", -1,
 					  SQLITE_STATIC);
 			run(q.audit, "audit");
+			sqlite3_bind_blob(q.cnt_del, 1, w->id, 16, SQLITE_STATIC);
+			run(q.cnt_del, "count delete");
 			if (w->deleted) {
-				sqlite3_bind_blob(q.sup_del, 1, w->id, 16, SQLITE_STATIC);
-				run(q.sup_del, "support delete");
 				t->deleted++;
 			} else {
-				put_support(w, org_id, others, 0, &t->overlaps);
+				put_count(b, w, org_id, others, &t->overlaps);
 				t->updated++;
 			}
 			return;
@@ -418,9 +423,8 @@ int main(int argc, char **argv)
 	sqlite3_finalize(q.rec_upd);
 	sqlite3_finalize(q.audit);
 	sqlite3_finalize(q.overlap);
-	sqlite3_finalize(q.sup_ins);
-	sqlite3_finalize(q.sup_put);
-	sqlite3_finalize(q.sup_del);
+	sqlite3_finalize(q.cnt_ins);
+	sqlite3_finalize(q.cnt_del);
 	sqlite3_finalize(q.bundle_ins);
 	sqlite3_finalize(q.collector_upd);
 	db_close(db);
