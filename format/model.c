@@ -392,16 +392,17 @@ static int check_code(const field_desc *f, const char *s, fmt_error *err)
 	if (n == CODE_CAP)
 		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TOO_LONG, f->code,
 				      "not terminated");
+	if (code_valid(s, n) && (!f->list || enum_find(f->list, s) >= 0))
+		return FMT_OK;
+	/* Shown only when refused: every code of every merged count passes
+	 * here. */
 	text_show(s, n, shown, sizeof shown);
 	if (!code_valid(s, n))
-		return fmt_fail_field(err, n ? FMT_E_FIELD : FMT_E_FIELD,
-				      n ? FMT_R_CODE : FMT_R_REQUIRED, f->code,
+		return fmt_fail_field(err, FMT_E_FIELD, n ? FMT_R_CODE : FMT_R_REQUIRED, f->code,
 				      "\"%s\" is not a code (1 to %d letters, digits, - or _)",
 				      shown, REC_CODE_MAX);
-	if (f->list && enum_find(f->list, s) < 0)
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, f->code,
-				      "unknown value \"%s\"", shown);
-	return FMT_OK;
+	return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, f->code,
+			      "unknown value \"%s\"", shown);
 }
 
 static int check_codes(const record *r, const field_desc *f, fmt_error *err)

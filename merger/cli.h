@@ -21,10 +21,6 @@
  * their file; messages name it once, in front).  Never NULL. */
 const char *err_detail(const fmt_error *err, const char *path);
 
-/* Prints the usage error for the option getopt_long() just refused (c is
- * its return value '?' or ':'), naming the command; returns EXIT_USAGE. */
-int option_error(const char *command, int c, char **argv);
-
 /* Reads the meta value of key into buf[0..cap) ("" when absent). */
 int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err);
 

@@ -12,7 +12,6 @@
  */
 #include "edition.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,37 +319,24 @@ out:
 
 static int qn_show(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "sheet", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *format = "text", *sheet = "tables";
+	opt opts[] = { { "format", 1, NULL }, { "sheet", 1, NULL }, { "help", 0, NULL },
+		       { "h", 0, NULL } };
+	const char *format, *sheet;
 	questionnaire *q = NULL;
 	fmt_error err = { 0 };
 	sqlite3 *db = NULL;
-	int c, rc;
+	char *pos[1];
+	int npos, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			format = optarg;
-			break;
-		case 's':
-			sheet = optarg;
-			break;
-		case 'h':
-			printf("usage: merger questionnaire show [--format text|csv|json] "
-			       "[--sheet tables|lists]\n");
-			return 0;
-		default:
-			return option_error("questionnaire show", c, argv);
-		}
+	if ((rc = args_parse("questionnaire show", argc, argv, opts, 4, pos, 0, &npos)))
+		return rc;
+	if (opts[2].value || opts[3].value) {
+		printf("usage: merger questionnaire show [--format text|csv|json] "
+		       "[--sheet tables|lists]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("questionnaire show: unexpected argument \"%s\"", argv[optind]);
+	format = opts[0].value ? opts[0].value : "text";
+	sheet = opts[1].value ? opts[1].value : "tables";
 	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
 		return usage_error("questionnaire show: unknown format \"%s\" (text, csv or json)",
 				   format);

@@ -14,7 +14,6 @@
 #include "merger.h"
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,60 +460,59 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 
 int cmd_enroll(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "org", required_argument, NULL, 'O' },
-		{ "new-org", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "yes", 0, NULL }, { "org", 1, NULL }, { "new-org", 0, NULL },
+		       { "help", 0, NULL }, { "h", 0, NULL }, { "y", 0, NULL } };
 	enroll_opts o = { 0, 0, 0 };
 	identity *coord = NULL;
 	sqlite3 *db = NULL;
 	fmt_error err;
-	int c, rc, status = 0;
+	char **pos = NULL;
+	int rc, npos, status = 0;
 
 	fmt_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":yh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'y':
-			o.yes = 1;
-			break;
-		case 'O': {
-			char *end;
-			long long v = strtoll(optarg, &end, 10);
-			if (*optarg < '0' || *optarg > '9' || *end || v <= 0)
-				return usage_error("enroll: --org needs an organisation "
-						   "number, as merger collectors shows it");
-			o.org = v;
-			break;
-		}
-		case 'N':
-			o.new_org = 1;
-			break;
-		case 'h':
-			printf("usage: merger enroll [--yes] [--org ID | --new-org] "
-			       "REQUEST...\n");
-			return 0;
-		default:
-			return option_error("enroll", c, argv);
-		}
+	if (!(pos = calloc((size_t)argc + 1, sizeof *pos))) {
+		msg("out of memory");
+		return EXIT_INTERNAL;
 	}
-	if (o.org && o.new_org)
-		return usage_error("enroll: --org and --new-org exclude each other");
-	if (optind >= argc)
-		return usage_error("enroll: give at least one request file");
+	if ((rc = args_parse("enroll", argc, argv, opts, 6, pos, argc, &npos)))
+		goto out;
+	if (opts[3].value || opts[4].value) {
+		printf("usage: merger enroll [--yes] [--org ID | --new-org] REQUEST...\n");
+		goto out;
+	}
+	o.yes = opts[0].value || opts[5].value;
+	o.new_org = opts[2].value != NULL;
+	if (opts[1].value) {
+		const char *v = opts[1].value;
+		char *end;
+		long long id = strtoll(v, &end, 10);
+
+		if (*v < '0' || *v > '9' || *end || id <= 0) {
+			rc = usage_error("enroll: --org needs an organisation number, as merger "
+					 "collectors shows it");
+			goto out;
+		}
+		o.org = id;
+	}
+	if (o.org && o.new_org) {
+		rc = usage_error("enroll: --org and --new-org exclude each other");
+		goto out;
+	}
+	if (npos == 0) {
+		rc = usage_error("enroll: give at least one request file");
+		goto out;
+	}
 
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK)
 		rc = merger_load_identity(ctx, &coord, &err);
 	if (rc) {
 		db_close(db);
-		return fail(&err, NULL);
+		rc = fail(&err, NULL);
+		goto out;
 	}
-	for (int i = optind; i < argc; i++) {
-		int s = enroll_one(ctx, db, coord, argv[i], &o);
+	for (int i = 0; i < npos; i++) {
+		int s = enroll_one(ctx, db, coord, pos[i], &o);
 
 		if (s > status)
 			status = s;
@@ -523,7 +521,10 @@ int cmd_enroll(merger_ctx *ctx, int argc, char **argv)
 	}
 	keys_free(coord);
 	db_close(db);
-	return status;
+	rc = status;
+out:
+	free(pos);
+	return rc;
 }
 
 int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
@@ -701,43 +702,34 @@ static void list_text_row(sqlite3_stmt *st, int width)
 
 int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "format", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	static const char *const csv_head[] = { "organisation", "organisation_id", "key_id",
 		"enrolled_at", "last_bundle_at", "last_seq", "status", "revoked_at" };
 	enum list_format f = LIST_TEXT;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	fmt_error err;
-	int c, rc, s, rows = 0, width = (int)strlen("ORGANISATION");
+	char *pos[1];
+	int npos, rc, s, rows = 0, width = (int)strlen("ORGANISATION");
 
 	fmt_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				f = LIST_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				f = LIST_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				f = LIST_JSON;
-			else
-				return usage_error("collectors: --format is text, csv or json, "
-						   "not \"%s\"", optarg);
-			break;
-		case 'h':
-			printf("usage: merger collectors [--format text|csv|json]\n");
-			return 0;
-		default:
-			return option_error("collectors", c, argv);
-		}
+	if ((rc = args_parse("collectors", argc, argv, opts, 3, pos, 0, &npos)))
+		return rc;
+	if (opts[1].value || opts[2].value) {
+		printf("usage: merger collectors [--format text|csv|json]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("collectors: unexpected argument \"%s\"", argv[optind]);
+	if (opts[0].value) {
+		if (strcmp(opts[0].value, "text") == 0)
+			f = LIST_TEXT;
+		else if (strcmp(opts[0].value, "csv") == 0)
+			f = LIST_CSV;
+		else if (strcmp(opts[0].value, "json") == 0)
+			f = LIST_JSON;
+		else
+			return usage_error("collectors: --format is text, csv or json, not \"%s\"",
+					   opts[0].value);
+	}
 
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK)

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,35 +210,25 @@ static int fsync_dir(const char *dir)
 
 int cmd_init(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "name", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	const char *name = MERGER_DEFAULT_NAME;
 	char scratch[PATH_CAP], parent[PATH_CAP];
 	char keyid[KEY_ID_CHARS + 1], fpr[KEY_FINGERPRINT_CHARS + 1];
 	identity *id = NULL;
 	struct stat st;
 	fmt_error err;
-	int c, rc, home_exists;
+	char *pos[1];
+	int npos, rc, home_exists;
 
 	fmt_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'h':
-			printf("usage: merger init [--name TEXT]\n");
-			return 0;
-		default:
-			return option_error("init", c, argv);
-		}
+	if ((rc = args_parse("init", argc, argv, opts, 3, pos, 0, &npos)))
+		return rc;
+	if (opts[1].value || opts[2].value) {
+		printf("usage: merger init [--name TEXT]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("init: unexpected argument \"%s\"", argv[optind]);
+	if (opts[0].value)
+		name = opts[0].value;
 	if (!*name || strlen(name) > REC_NAME_MAX || !text_valid(name, strlen(name), 0))
 		return usage_error("init: --name must be 1 to %d bytes of text on one line",
 				   REC_NAME_MAX);
@@ -300,37 +289,27 @@ int cmd_init(merger_ctx *ctx, int argc, char **argv)
 
 int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *out = NULL;
+	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "help", 0, NULL },
+		       { "h", 0, NULL } };
+	const char *out;
 	char fpr[KEY_FINGERPRINT_CHARS + 1];
 	identity *id = NULL;
 	sqlite3 *db = NULL;
 	uint8_t *bytes = NULL;
 	size_t len = 0;
 	fmt_error err;
+	char *pos[1];
+	int npos, rc;
 	kit k;
-	int c, rc;
 
 	fmt_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			printf("usage: merger kit -o FILE\n");
-			return 0;
-		default:
-			return option_error("kit", c, argv);
-		}
+	if ((rc = args_parse("kit", argc, argv, opts, 4, pos, 0, &npos)))
+		return rc;
+	if (opts[2].value || opts[3].value) {
+		printf("usage: merger kit -o FILE\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("kit: unexpected argument \"%s\"", argv[optind]);
+	out = opts[0].value ? opts[0].value : opts[1].value;
 	if (!out || !*out)
 		return usage_error("kit: -o FILE is required (- for standard output)");
 

@@ -33,7 +33,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -742,55 +741,39 @@ out:
 	return status;
 }
 
+/* The options of merge and verify, then run_all() over the files. */
+static int merge_or_verify(merger_ctx *ctx, int argc, char **argv, int verify)
+{
+	opt opts[] = { { "help", 0, NULL }, { "h", 0, NULL }, { "receipts", 1, NULL } };
+	const char *cmd = verify ? "verify" : "merge";
+	char **pos = calloc((size_t)argc + 1, sizeof *pos);
+	int npos, rc;
+
+	if (!pos) {
+		msg("out of memory");
+		return EXIT_INTERNAL;
+	}
+	rc = args_parse(cmd, argc, argv, opts, verify ? 2 : 3, pos, argc, &npos);
+	if (rc == 0 && (opts[0].value || opts[1].value)) {
+		printf(verify ? "usage: merger verify BUNDLE...\n" :
+			        "usage: merger merge [--receipts DIR] BUNDLE...|DIR\n");
+	} else if (rc == 0 && opts[2].value && !*opts[2].value) {
+		rc = usage_error("merge: --receipts needs a folder");
+	} else if (rc == 0 && npos == 0) {
+		rc = usage_error("%s: give bundle files or a folder of bundles", cmd);
+	} else if (rc == 0) {
+		rc = run_all(ctx, verify, opts[2].value, npos, pos);
+	}
+	free(pos);
+	return rc;
+}
+
 int cmd_merge(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "receipts", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *receipts = NULL;
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (!*optarg)
-				return usage_error("merge: --receipts needs a folder");
-			receipts = optarg;
-			break;
-		case 'h':
-			printf("usage: merger merge [--receipts DIR] BUNDLE...|DIR\n");
-			return 0;
-		default:
-			return option_error("merge", c, argv);
-		}
-	}
-	if (optind >= argc)
-		return usage_error("merge: give bundle files or a folder of bundles");
-	return run_all(ctx, 0, receipts, argc - optind, argv + optind);
+	return merge_or_verify(ctx, argc, argv, 0);
 }
 
 int cmd_verify(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			printf("usage: merger verify BUNDLE...\n");
-			return 0;
-		default:
-			return option_error("verify", c, argv);
-		}
-	}
-	if (optind >= argc)
-		return usage_error("verify: give bundle files or a folder of bundles");
-	return run_all(ctx, 1, NULL, argc - optind, argv + optind);
+	return merge_or_verify(ctx, argc, argv, 1);
 }

@@ -10,7 +10,6 @@
 #include "cli.h"
 #include "report.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,71 +190,46 @@ static int output_close(struct output *o, int wrote)
 
 int cmd_report(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "table", required_argument, NULL, 't' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "public", no_argument, NULL, 'P' },
-		{ "threshold", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
+		       { "o", 1, NULL }, { "output", 1, NULL }, { "public", 0, NULL },
+		       { "threshold", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "";
 	enum report_format format = FORMAT_TEXT;
 	enum report_table table = TABLE_ALL;
-	const char *out = NULL, *code = NULL;
-	int c, rc, public_mode = 0, threshold = 0;
+	const char *out, *code = NULL, *v;
+	int rc, npos, public_mode, threshold = 0;
 	struct output o;
 	fmt_error err;
+	char *pos[1];
 	report r;
 
 	fmt_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_period("report", optarg, period))
-				return EXIT_USAGE;
-			break;
-		case 'f':
-			if (parse_format("report", optarg, 1, &format))
-				return EXIT_USAGE;
-			break;
-		case 't':
-			if (parse_table(optarg, &table, &code))
-				return EXIT_USAGE;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'P':
-			public_mode = 1;
-			break;
-		case 'T': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*optarg < '0' || *optarg > '9' || *end || v < RPT_THRESHOLD_MIN ||
-			    v > RPT_THRESHOLD_MAX)
-				return usage_error("report: --threshold is a number from %d to %d, "
-						   "not \"%s\"", RPT_THRESHOLD_MIN,
-						   RPT_THRESHOLD_MAX, optarg);
-			threshold = (int)v;
-			break;
-		}
-		case 'h':
-			printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
-			       "                     [--table totals|departements|gaps|"
-			       "completeness|directory|tables|TABLE]\n"
-			       "                     [-o FILE] [--public [--threshold N]]\n");
-			return 0;
-		default:
-			return option_error("report", c, argv);
-		}
+	if ((rc = args_parse("report", argc, argv, opts, 9, pos, 0, &npos)))
+		return rc;
+	if (opts[7].value || opts[8].value) {
+		printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
+		       "                     [--table totals|departements|gaps|"
+		       "completeness|directory|tables|TABLE]\n"
+		       "                     [-o FILE] [--public [--threshold N]]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("report: unexpected argument \"%s\"", argv[optind]);
+	if (opts[0].value && parse_period("report", opts[0].value, period))
+		return EXIT_USAGE;
+	if (opts[1].value && parse_format("report", opts[1].value, 1, &format))
+		return EXIT_USAGE;
+	if (opts[2].value && parse_table(opts[2].value, &table, &code))
+		return EXIT_USAGE;
+	out = opts[3].value ? opts[3].value : opts[4].value;
+	public_mode = opts[5].value != NULL;
+	if ((v = opts[6].value)) {
+		char *end;
+		long t = strtol(v, &end, 10);
+
+		if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
+			return usage_error("report: --threshold is a number from %d to %d, not "
+					   "\"%s\"", RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
+		threshold = (int)t;
+	}
 	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
 		return usage_error("report: --table is for --format csv or text (JSON and "
 				   "HTML hold every table)");
@@ -302,31 +276,20 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "period", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "period", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "";
-	int c, d, rc;
+	char *pos[1];
+	int d, rc, npos;
 	report r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if (parse_period("gaps", optarg, period))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			printf("usage: merger gaps [--period P]\n");
-			return 0;
-		default:
-			return option_error("gaps", c, argv);
-		}
+	if ((rc = args_parse("gaps", argc, argv, opts, 3, pos, 0, &npos)))
+		return rc;
+	if (opts[1].value || opts[2].value) {
+		printf("usage: merger gaps [--period P]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("gaps: unexpected argument \"%s\"", argv[optind]);
+	if (opts[0].value && parse_period("gaps", opts[0].value, period))
+		return EXIT_USAGE;
 	rc = load(ctx, period, NULL, &r);
 	if (!rc) {
 		/* Nothing but the lines on stdout: meant for scripts. */
@@ -342,43 +305,27 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 
 int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "dept", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	opt opts[] = { { "dept", 1, NULL }, { "format", 1, NULL }, { "period", 1, NULL },
+		       { "help", 0, NULL }, { "h", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "", shown[64];
 	enum report_format format = FORMAT_TEXT;
-	const char *dept_arg = NULL;
-	int c, rc, w, dept = -1;
+	const char *dept_arg;
+	char *pos[1];
+	int rc, w, npos, dept = -1;
 	report r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dept_arg = optarg;
-			break;
-		case 'f':
-			if (parse_format("directory", optarg, 0, &format))
-				return EXIT_USAGE;
-			break;
-		case 'p':
-			if (parse_period("directory", optarg, period))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			printf("usage: merger directory [--dept CODE] [--format text|csv|json] "
-			       "[--period P]\n");
-			return 0;
-		default:
-			return option_error("directory", c, argv);
-		}
+	if ((rc = args_parse("directory", argc, argv, opts, 5, pos, 0, &npos)))
+		return rc;
+	if (opts[3].value || opts[4].value) {
+		printf("usage: merger directory [--dept CODE] [--format text|csv|json] "
+		       "[--period P]\n");
+		return 0;
 	}
-	if (optind < argc)
-		return usage_error("directory: unexpected argument \"%s\"", argv[optind]);
+	dept_arg = opts[0].value;
+	if (opts[1].value && parse_format("directory", opts[1].value, 0, &format))
+		return EXIT_USAGE;
+	if (opts[2].value && parse_period("directory", opts[2].value, period))
+		return EXIT_USAGE;
 	if (dept_arg) {
 		dept = dept_find(dept_arg);
 		if (dept < 0) {

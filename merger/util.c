@@ -68,15 +68,6 @@ int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
 	return keys_load(id, ctx->key_path, err);
 }
 
-int option_error(const char *command, int c, char **argv)
-{
-	if (c == ':')
-		return usage_error("%s: option %s needs a value", command, argv[optind - 1]);
-	if (optopt)
-		return usage_error("%s: unknown option -%c", command, optopt);
-	return usage_error("%s: unknown option %s", command, argv[optind - 1]);
-}
-
 int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err)
 {
 	sqlite3_stmt *st;
