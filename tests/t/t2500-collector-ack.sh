@@ -72,7 +72,7 @@ test_expect_success 'a receipt with one byte changed is refused, nothing changed
 	dump "$A" >before.sql &&
 	for off in 60 120; do
 		cp a2.receipt forged.receipt &&
-		printf "\125" | dd of=forged.receipt bs=1 seek=$off conv=notrunc 2>/dev/null &&
+		invert_byte forged.receipt $off &&
 		! cmp -s a2.receipt forged.receipt &&
 		test_exit_code 1 collector --home "$A" ack forged.receipt 2>err &&
 		test_one_line err "^collector: forged.receipt : " || return 1

@@ -144,7 +144,7 @@ test_expect_success 'damaged and wrong files are refused, one line each' '
 	dump before &&
 	size=$(wc -c <other.request) &&
 	cp other.request flipped.request &&
-	printf "\\377" | dd of=flipped.request bs=1 seek=$((size - 10)) conv=notrunc 2>/dev/null &&
+	invert_byte flipped.request $((size - 10)) &&
 	test_exit_code 1 merger enroll --yes flipped.request 2>err &&
 	test_one_line err "^merger: flipped.request: .*signature" &&
 	head -c 50 other.request >short.request &&

@@ -117,7 +117,7 @@ test_expect_success 'damaged copies of a real bundle are refused' '
 	head -c $((size - 1)) good.bundle >cut.bundle &&
 	refused cut.bundle "block 1 of the bundle fails authentication: altered, damaged or truncated" &&
 	cp good.bundle flip.bundle &&
-	printf "\\001" | dd of=flip.bundle bs=1 seek=200 conv=notrunc 2>/dev/null &&
+	invert_byte flip.bundle 200 &&
 	refused flip.bundle ".*(altered|damaged).*" &&
 	: >empty.bundle &&
 	refused empty.bundle "truncated bundle: 0 bytes, shorter than its header" &&

@@ -82,6 +82,14 @@ test_cmp() {
 }
 
 # Exactly one line on stderr file $1, containing $2 (grep -E pattern).
+# invert_byte FILE OFFSET: inverts one byte of FILE in place (a fixed
+# value would leave the file intact when the byte already held it).
+invert_byte() {
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d " ") &&
+	printf "\\$(printf %o $((255 - _b)))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 test_one_line() {
 	_lines=$(wc -l <"$1")
 	if [ "$_lines" -ne 1 ]; then
