@@ -29,6 +29,7 @@
  * their last 20 are random; `collector edit` accepts either end. */
 #define SHORT_ID    12
 #define VALUE_CAP   (REC_NOTE_MAX * 4 + 64)  /* a note with every byte escaped */
+#define CSV_CELL_CAP (REC_NOTE_MAX + 1)      /* field_text's longest: a note */
 
 enum list_format { FMT_TEXT, FMT_CSV, FMT_JSON };
 
@@ -42,6 +43,7 @@ typedef struct listing {
 	unsigned count;
 	int first;                   /* json: no comma before the first object */
 	char *value, *cell;          /* VALUE_CAP scratch buffers */
+	char *row;                   /* csv: 17 cells of CSV_CELL_CAP */
 } listing;
 
 /* Cuts s (already escaped) to at most maxw columns, "…" marking the cut. */
@@ -190,7 +192,6 @@ static int each_record(void *ctx, const stored *sr, fmt_error *err)
 	listing *l = ctx;
 	const record *r = &sr->rec;
 	const char *cells[17];
-	char *bufs[17];
 	int i, w;
 
 	if (r->kind == REC_COUNT && strcmp(r->u.count.table, l->kind->code) != 0)
@@ -201,26 +202,21 @@ static int each_record(void *ctx, const stored *sr, fmt_error *err)
 		json_record(l, sr);
 		break;
 	case FMT_CSV:
-		/* One buffer per cell: csv_write_row takes them all at once. */
-		memset(bufs, 0, sizeof bufs);
-		bufs[0] = malloc(33);
-		if (!bufs[0])
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-		id_format(r->id, bufs[0]);
-		cells[0] = bufs[0];
+		/* Each cell where its text already is, else formatted into
+		 * its own part of l->row: csv_write_row takes them all at once. */
+		id_format(r->id, l->row);
+		cells[0] = l->row;
 		for (i = 0; i < l->n; i++) {
-			bufs[i + 1] = malloc(VALUE_CAP);
-			if (!bufs[i + 1]) {
-				for (w = 0; w <= i; w++)
-					free(bufs[w]);
-				return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			char *own = l->row + (size_t)(i + 1) * CSV_CELL_CAP;
+
+			cells[i + 1] = field_given(r, &l->fs[i]) ?
+				       field_text_static(r, &l->fs[i]) : "";
+			if (!cells[i + 1]) {
+				field_text(r, &l->fs[i], own, CSV_CELL_CAP);
+				cells[i + 1] = own;
 			}
-			field_text(r, &l->fs[i], bufs[i + 1], VALUE_CAP);
-			cells[i + 1] = bufs[i + 1];
 		}
 		csv_write_row(stdout, cells, l->n + 1);
-		for (i = 0; i <= l->n; i++)
-			free(bufs[i]);
 		break;
 	case FMT_TEXT:
 		if (r->kind == REC_ORG) {
@@ -333,7 +329,8 @@ int cmd_list(cctx *ctx, int argc, char **argv)
 	}
 	l.value = malloc(VALUE_CAP);
 	l.cell = malloc(VALUE_CAP);
-	if (!l.value || !l.cell) {
+	l.row = malloc(17 * CSV_CELL_CAP);
+	if (!l.value || !l.cell || !l.row) {
 		rc = fmt_fail(&err, FMT_E_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -386,5 +383,6 @@ out:
 	catalogue_free(cat);
 	free(l.value);
 	free(l.cell);
+	free(l.row);
 	return rc;
 }

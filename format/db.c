@@ -56,6 +56,7 @@ int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f)
 {
 	/* A département set of 101 codes is the longest text after a note. */
 	char buf[REC_NOTE_MAX + 1];
+	const char *text;
 
 	if (f->type == FT_CODES) {
 		const uint8_t *n = (const uint8_t *)r + f->off;
@@ -64,7 +65,7 @@ int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f)
 
 		for (int j = 0; j < REC_DIMS_MAX && rc == SQLITE_OK; j++)
 			rc = j < *n ? sqlite3_bind_text(st, i + j, codes + j * (REC_CODE_MAX + 1),
-							-1, SQLITE_TRANSIENT) :
+							-1, SQLITE_STATIC) :
 				      sqlite3_bind_null(st, i + j);
 		return rc;
 	}
@@ -75,9 +76,16 @@ int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f)
 		return sqlite3_bind_int64(st, i, field_number(r, f));
 	case FT_HOURS:
 		return sqlite3_bind_double(st, i, field_number(r, f) / 60.0);
-	default:
+	case FT_DEPTS:
+	case FT_SET:
+	case FT_DATE:
 		field_text(r, f, buf, sizeof buf);
 		return sqlite3_bind_text(st, i, buf, -1, SQLITE_TRANSIENT);
+	default:
+		/* Text held in the record or in the code lists: bound where
+		 * it is, without a copy (see db.h). */
+		text = field_text_static(r, f);
+		return sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
 	}
 }
 

@@ -58,7 +58,10 @@ void db_field_column(const field_desc *f, int j, char name[32]);
 /* Binds field f of r to parameters i.. of st (db_field_columns() of them):
  * its canonical text (codes, comma-separated codes for sets, YYYY-MM-DD),
  * whole numbers as integers, hours as a decimal number; NULL when the
- * field is not given.  Returns SQLite's result code. */
+ * field is not given.  Text that r or a code list holds is bound where it
+ * is, without a copy (SQLITE_STATIC): r must stay as it is until st has
+ * been stepped and its bindings cleared or replaced.  Returns SQLite's
+ * result code. */
 int db_bind_field(sqlite3_stmt *st, int i, const record *r, const field_desc *f);
 
 /* Appends printf-style text to the SQL being built in buf[0..cap) at

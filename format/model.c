@@ -920,24 +920,41 @@ static void utf8_trim_end(char *buf)
 		buf[i - 1] = '\0';
 }
 
+const char *field_text_static(const record *r, const field_desc *f)
+{
+	uint8_t i;
+
+	switch (f->type) {
+	case FT_DEPT:
+		return DEPTS[*AT_C(r, f, uint8_t) % DEPT_COUNT].code;
+	case FT_ENUM:
+		i = *AT_C(r, f, uint8_t);
+		return i < f->list->count ? f->list->items[i].code : "?";
+	case FT_PERIOD:
+	case FT_TEXT:
+	case FT_NOTE:
+	case FT_CODE:
+		return AT_C(r, f, char);
+	default:
+		return NULL;
+	}
+}
+
 void field_text(const record *r, const field_desc *f, char *buf, size_t cap)
 {
+	const char *text = field_text_static(r, f);
 	char d[11];
-	uint8_t i;
 
 	buf[0] = '\0';
 	if (!field_given(r, f))
 		return;
+	if (text) {
+		snprintf(buf, cap, "%s", text);
+		return;
+	}
 	switch (f->type) {
-	case FT_DEPT:
-		snprintf(buf, cap, "%s", DEPTS[*AT_C(r, f, uint8_t) % DEPT_COUNT].code);
-		break;
 	case FT_DEPTS:
 		depts_join(r, f, ",", buf, cap);
-		break;
-	case FT_ENUM:
-		i = *AT_C(r, f, uint8_t);
-		snprintf(buf, cap, "%s", i < f->list->count ? f->list->items[i].code : "?");
 		break;
 	case FT_SET:
 		enum_format_set(f->list, *AT_C(r, f, uint32_t), buf, (int)cap);
@@ -946,22 +963,16 @@ void field_text(const record *r, const field_desc *f, char *buf, size_t cap)
 		date_format(*AT_C(r, f, uint32_t), d);
 		snprintf(buf, cap, "%s", d);
 		break;
-	case FT_PERIOD:
-	case FT_TEXT:
-	case FT_NOTE:
-		snprintf(buf, cap, "%s", AT_C(r, f, char));
-		break;
 	case FT_NUMBER:
 		snprintf(buf, cap, "%u", *AT_C(r, f, uint32_t));
 		break;
 	case FT_HOURS:
 		hours_text(*AT_C(r, f, uint32_t), buf, cap);
 		break;
-	case FT_CODE:
-		snprintf(buf, cap, "%s", AT_C(r, f, char));
-		break;
 	case FT_CODES:
 		codes_join(r, f, buf, cap);
+		break;
+	default:
 		break;
 	}
 }

@@ -130,6 +130,10 @@ int field_parse(record *r, const field_desc *f, const char *text, fmt_error *err
  * separated codes for sets, YYYY-MM-DD, whole numbers, hours as "3" or
  * "2.5"; "" when not given.  What field_parse() reads back unchanged. */
 void field_text(const record *r, const field_desc *f, char *buf, size_t cap);
+/* The same text where it already is, for a field of r given as one string
+ * (FT_TEXT, FT_NOTE, FT_PERIOD, FT_CODE, FT_DEPT, FT_ENUM): in r itself,
+ * or in the département table or f's code list.  NULL for other types. */
+const char *field_text_static(const record *r, const field_desc *f);
 
 /* The value for people to read, in French (en = 0) or English: labels
  * instead of codes ("; "-separated for sets), "75 Paris", dates as

@@ -179,15 +179,14 @@ static void enc_body(struct enc *e, const record *r)
 		enc_field(e, r, &k->fields[i]);
 }
 
-/* Canonical encoding: validates r, then writes u16 length, header, body. */
-int record_encode(const record *r, uint8_t *buf, size_t cap, size_t *len, fmt_error *err)
+/* The canonical encoding of a record already validated: u16 length,
+ * header, body. */
+static int encode_valid(const record *r, uint8_t *buf, size_t cap, size_t *len,
+			fmt_error *err)
 {
 	struct enc e = { buf, cap, 0 };
-	int rc;
 
 	*len = 0;
-	if ((rc = record_validate(r, err)))
-		return rc;
 	enc_u16(&e, 0);         /* length, filled in below */
 	enc_u8(&e, r->kind);
 	enc_u8(&e, r->deleted ? REC_FLAG_DELETED : 0);
@@ -202,6 +201,17 @@ int record_encode(const record *r, uint8_t *buf, size_t cap, size_t *len, fmt_er
 	put_u16(buf, (uint16_t)(e.n - 2));
 	*len = e.n;
 	return FMT_OK;
+}
+
+/* Canonical encoding: validates r, then encodes it. */
+int record_encode(const record *r, uint8_t *buf, size_t cap, size_t *len, fmt_error *err)
+{
+	int rc;
+
+	*len = 0;
+	if ((rc = record_validate(r, err)))
+		return rc;
+	return encode_valid(r, buf, cap, len, err);
 }
 
 /* 16-byte BLAKE2b of the whole canonical encoding, length included. */
@@ -446,7 +456,7 @@ static int decode(const uint8_t *buf, size_t len, record *r, fmt_error *err)
 	/* Every field was read in its one canonical form above; encoding the
 	 * result again and comparing keeps that promise true should a field
 	 * ever be added to one side and not the other. */
-	if ((rc = record_encode(r, check, sizeof check, &n, err)))
+	if ((rc = encode_valid(r, check, sizeof check, &n, err)))
 		return rc;
 	if (n != len || memcmp(check, buf, len) != 0)
 		return fmt_fail(err, FMT_E_NONCANONICAL, "record is not in its canonical encoding");

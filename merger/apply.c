@@ -365,7 +365,7 @@ static int insert_live(applier *a, const record *r, fmt_error *err)
 	const kind_desc *k = kind_desc_of(r->kind);
 	sqlite3_stmt *st;
 	char what[64];
-	int param = 3;
+	int param = 3, rc;
 
 	if (!k)
 		return fmt_fail(err, FMT_E_RECORD, "record of unknown kind %d", r->kind);
@@ -377,8 +377,13 @@ static int insert_live(applier *a, const record *r, fmt_error *err)
 		param += db_field_columns(&k->fields[i]);
 	}
 	sqlite3_bind_int64(st, param, r->recorded_at);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return FMT_OK;
+	/* As run() does, with the message worded only when it is needed. */
 	snprintf(what, sizeof what, "saving a record of kind %s", k->code);
-	return run(a, st, what, err);
+	return db_fail(a->db, rc, what, err);
 }
 
 static int delete_live(applier *a, int kind, const uint8_t id[16], fmt_error *err)

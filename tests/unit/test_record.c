@@ -1186,6 +1186,27 @@ static void test_periods(void)
 	ok(period_valid("2026") && period_valid("2026-Q1") && period_valid("2026-01") &&
 	   !period_valid("2026-q1") && !period_valid("2026-1") && !period_valid(NULL) &&
 	   !period_valid(""), "period_valid accepts only canonical forms");
+	/* period_valid() is period_parse()'s canonical output, checked directly. */
+	{
+		static const char *const probe[] = {
+			"2026", "2026-Q1", "2026-Q4", "2026-01", "2026-12", "2000", "2099-Q4",
+			"1999", "2100", "2026-13", "2026-00", "2026-Q0", "2026-Q5", "2026-q3",
+			"2026/01", "20261", "2026-Q1x", "2026-1", "202a", " 2026", "2026-",
+			"2026-Q", "2026-1a", "mars 2026",
+		};
+		int same = 1;
+
+		for (i = 0; i < sizeof probe / sizeof probe[0]; i++) {
+			int canon = period_parse(probe[i], out, &err) == FMT_OK &&
+				    strcmp(out, probe[i]) == 0;
+
+			if (canon != period_valid(probe[i])) {
+				diag("period_valid(\"%s\") disagrees with period_parse", probe[i]);
+				same = 0;
+			}
+		}
+		ok(same, "period_valid agrees with period_parse's canonical forms");
+	}
 	is_int(period_year("2026-Q2"), 2026, "period_year");
 	is_int(period_year("2026-q2"), -1, "period_year of a non-canonical period");
 	is_int(period_granularity("2026"), 0, "year granularity");
