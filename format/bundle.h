@@ -86,6 +86,9 @@ int bundle_reader_open(bundle_reader **r, int fd, const identity *recipient,
  * the counts, lengths and the bytes' digest match the first pass, or an
  * error (records already returned must then be discarded). */
 int bundle_reader_next(bundle_reader *r, record *rec, fmt_error *err);
+/* The digest of the record bundle_reader_next() last returned, as
+ * record_digest() computes it. */
+void bundle_reader_digest(const bundle_reader *r, uint8_t out[16]);
 /* Accepts NULL.  Does not close the fd. */
 void bundle_reader_free(bundle_reader *r);
 

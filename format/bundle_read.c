@@ -59,6 +59,7 @@ struct bundle_reader {
 	int z_ready, z_end;
 	uint64_t produced;             /* decompressed bytes so far */
 	size_t ostart, oend;           /* unread records in out[] */
+	size_t last, last_len;         /* the record last returned, in out[] */
 	uint32_t seen;                 /* records returned */
 	int status;                    /* FMT_OK running, FMT_DONE, or the error */
 	char detail[sizeof ((fmt_error *)0)->detail];
@@ -582,6 +583,8 @@ static int next_record(bundle_reader *r, record *rec, fmt_error *err)
 				if (rc != FMT_OK)
 					return fmt_fail(err, rc, "record %u: %s", r->seen + 1,
 							sub.detail);
+				r->last = r->ostart;
+				r->last_len = need;
 				r->ostart += need;
 				r->seen++;
 				return FMT_OK;
@@ -627,6 +630,14 @@ int bundle_reader_next(bundle_reader *r, record *rec, fmt_error *err)
 		return FMT_DONE;
 	memcpy(r->detail, e.detail, sizeof r->detail);
 	return fmt_fail(err, rc, "%s", r->detail);
+}
+
+/* See bundle.h.  The bytes decoded are the record's canonical encoding
+ * (record_decode() compares them with it), so hashing them gives
+ * record_digest()'s value without encoding the record again. */
+void bundle_reader_digest(const bundle_reader *r, uint8_t out[16])
+{
+	crypto_generichash(out, 16, r->out + r->last, r->last_len, NULL, 0);
 }
 
 /* See bundle.h.  Accepts NULL; wipes the key and the plaintext. */

@@ -118,7 +118,7 @@ static void *feed_main(void *arg)
 		s = &f->ring[n % FEED_SLOTS];
 		rc = bundle_reader_next(f->reader, &s->rec, &e);
 		if (rc == FMT_OK)
-			rc = record_digest(&s->rec, s->digest, &e);
+			bundle_reader_digest(f->reader, s->digest);
 		if (rc == FMT_OK && f->rw) {
 			rc = receipt_writer_add(f->rw, s->rec.id, s->rec.version, &e);
 			in_receipt = rc != FMT_OK;

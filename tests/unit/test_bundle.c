@@ -53,6 +53,9 @@ static uint8_t *make_bundle(const record *recs, unsigned n, const struct bundle_
 	return b;
 }
 
+/* Records whose bundle_reader_digest() differs from record_digest(). */
+static unsigned digest_mismatches, digests_checked;
+
 /* Reads bundle bytes as `as`: every record, to the end.  Returns the
  * final code (FMT_OK when every record was read and FMT_DONE came),
  * *nrec the records returned, and the records in out (when not NULL). */
@@ -78,6 +81,12 @@ static int read_bundle(const uint8_t *b, size_t len, const identity *as, record 
 	while (rc == FMT_OK) {
 		rc = bundle_reader_next(r, &rec, e);
 		if (rc == FMT_OK) {
+			uint8_t d1[16], d2[16];
+
+			bundle_reader_digest(r, d1);
+			if (record_digest(&rec, d2, NULL) != FMT_OK || memcmp(d1, d2, 16) != 0)
+				digest_mismatches++;
+			digests_checked++;
 			if (out && *nrec < max)
 				out[*nrec] = rec;
 			(*nrec)++;
@@ -150,6 +159,8 @@ static void test_round_trip(void)
 		bundle_writer_free(NULL);
 		bundle_reader_free(NULL);
 	}
+	ok(digests_checked > 0 && digest_mismatches == 0,
+	   "bundle_reader_digest gives record_digest's value (%u records)", digests_checked);
 }
 
 static void test_large(void)
