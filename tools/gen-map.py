@@ -90,9 +90,9 @@ TOLERANCE = 0.8
 # Islands below 3 square units (about 5 km^2 on the mainland) are dots at
 # best; dropping them saves hundreds of tiny rings.
 MIN_AREA = 3.0
-# A code label (two or three characters at font size 11 in merger/map.c)
+# A code label (two or three characters at font size 12 in merger/map.c)
 # needs a circle this large around its point to stay inside its outline.
-LABEL_MIN_RADIUS = 6.5
+LABEL_MIN_RADIUS = 7.0
 
 INSET_PAD = 6                # margin inside an inset frame around the shape
 
