@@ -496,7 +496,6 @@ static void write_gaps(FILE *f, const report *r, int ngaps)
 	if (rest < ngaps) {
 		fputs("<p>Pour chacun : les acteurs présents, et les départements voisins qui "
 		      "accompagnent des victimes (entre parenthèses, combien).</p>\n", f);
-		fputs(scroll_hint, f);
 		fputs("<div class=\"scroll\">\n<table>\n<thead><tr><th>Département</th>"
 		      "<th>Acteurs présents</th><th>Voisins accompagnant des victimes</th>"
 		      "</tr></thead>\n<tbody>\n", f);
@@ -689,6 +688,24 @@ static void write_directory(FILE *f, const report *r)
 	fputs("</section>\n", f);
 }
 
+/* The change of a key figure since the year before, when there is one to
+ * show, then the end of its box. */
+static void key_change(FILE *f, const report *r, enum report_key k)
+{
+	char buf[RPT_CHANGEBUF], period[48];
+	long long delta;
+	int pct;
+
+	if (report_change(r, k, &delta, &pct)) {
+		fputs("<small class=\"change\">", f);
+		out_html(f, change_text(delta, pct, buf));
+		fputs(" par rapport à ", f);
+		out_html(f, period_label(r->prev->period, period, sizeof period));
+		fputs("</small>", f);
+	}
+	fputs("</div>\n", f);
+}
+
 int report_write_html(FILE *f, const report *r)
 {
 	struct map_ctx m;
@@ -729,14 +746,17 @@ int report_write_html(FILE *f, const report *r)
 			"de les recalculer à partir des totaux.</p>\n",
 			r->threshold - 1, r->threshold);
 	fputs("</header>\n<section id=\"synthese\" class=\"keys\">\n", f);
-	fprintf(f, "<div>Victimes accompagnées<b>%s</b></div>\n",
+	fprintf(f, "<div>Victimes accompagnées<b>%s</b>",
 		rcount_text(r, &r->total[ST_SUPPORTED], num));
-	fprintf(f, "<div>Victimes repérées<b>%s</b></div>\n",
+	key_change(f, r, KEY_SUPPORTED);
+	fprintf(f, "<div>Victimes repérées<b>%s</b>",
 		rcount_text(r, &r->total[ST_SPOTTED], num));
-	fprintf(f, "<div>Départements sans accompagnement<b>%d / %d</b></div>\n", ngaps,
-		DEPT_COUNT);
-	fprintf(f, "<div>Organisations ayant transmis<b>%d / %d</b></div>\n", r->reporting,
+	key_change(f, r, KEY_SPOTTED);
+	fprintf(f, "<div>Départements sans accompagnement<b>%d / %d</b>", ngaps, DEPT_COUNT);
+	key_change(f, r, KEY_GAPS);
+	fprintf(f, "<div>Organisations ayant transmis<b>%d / %d</b>", r->reporting,
 		r->enrolled);
+	key_change(f, r, KEY_REPORTING);
 	fputs("</section>\n", f);
 
 	fputs("<section id=\"carte\">\n<h2>Victimes accompagnées par département</h2>\n", f);
