@@ -394,11 +394,16 @@ int report_build_previous(sqlite3 *db, report *r, fmt_error *err)
 {
 	char p[REC_PERIOD_MAX + 1];
 	report *prev;
-	int y = period_year(r->period), rc;
+	int y = period_year(r->period), rc, i;
 
 	r->prev = NULL;
-	snprintf(p, sizeof p, "%04d%s", y - 1, r->period + 4);
-	if (y < 0 || !period_valid(p))      /* 2000 has no previous year here */
+	if (y <= 2000 || y > 9999)          /* periods begin in 2000 */
+		return FMT_OK;
+	/* The same period with the year before: only the four digits change. */
+	snprintf(p, sizeof p, "%s", r->period);
+	for (i = 3, y--; i >= 0; i--, y /= 10)
+		p[i] = (char)('0' + y % 10);
+	if (!period_valid(p))
 		return FMT_OK;
 	prev = calloc(1, sizeof *prev);
 	if (!prev)
