@@ -169,7 +169,7 @@ static const char style[] =
 	".dims{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}"
 	"p.help{color:#444;font-style:italic}tr.fold td{color:#666}\n"
 	"abbr{text-decoration:none}ul.silent{columns:2}footer{margin-top:2rem;color:#666;font-size:.8rem}\n"
-	"td.t{min-width:9rem}.short{display:none}\n"
+	"td.t{min-width:11rem}.short{display:none}\n"
 	"@media (max-width:40rem){body{padding:.6rem .8rem}h1{font-size:1.3rem}"
 	".keys{gap:.5rem}.keys div{flex-basis:8rem;padding:.4rem .6rem}.keys b{font-size:1.25rem}"
 	".legend{justify-content:flex-start}.hint{display:block}.long{display:none}"
