@@ -14,9 +14,11 @@
 #include "textout.h"
 
 /* Font sizes in viewBox units: at the width a report is shown or printed
- * (15-20 cm for 1000 units) 11 units is about 6 points.  tools/gen-map.py
- * only marks a label as fitting (map_dept.label) with this size in mind. */
-#define LABEL_FONT 11
+ * (15-20 cm for 1000 units) 11 units is about 6 points; a code label is
+ * 12, about 11 pixels on a screen 1280 pixels wide, where the report
+ * shows the map some 900 pixels wide.  tools/gen-map.py only marks a label
+ * as fitting (map_dept.label) with this size in mind. */
+#define LABEL_FONT 12
 #define CAPTION_FONT 11
 #define CREDIT_FONT 9
 

@@ -19,6 +19,7 @@
 #define MAP_VIEW_H 1000
 #define MAP_ZOOM_COUNT 4         /* départements repeated in the zoom: 75, 92, 93, 94 */
 #define MAP_FRAME_COUNT 6        /* five overseas insets and the zoom */
+#define MAP_NEIGHBOURS_MAX 10    /* the most neighbours a département has */
 
 /* One département, in DEPTS order (refdata.h): MAP_DEPTS[i] is DEPTS[i]. */
 struct map_dept {
@@ -53,6 +54,11 @@ extern const struct map_frame MAP_FRAMES[MAP_FRAME_COUNT];
 extern const struct map_rect MAP_ZOOM_SOURCE;
 /* The attribution the licence of the outlines asks for, drawn on the map. */
 extern const char MAP_CREDIT[];
+/* MAP_NEIGHBOURS[i]: the départements sharing a border with DEPTS[i]
+ * (their outlines have a segment in common), as indices into DEPTS in
+ * DEPTS order, ended by -1.  Corsica's two départements border each
+ * other only; the overseas départements border none (docs/MAP.md). */
+extern const signed char MAP_NEIGHBOURS[DEPT_COUNT][MAP_NEIGHBOURS_MAX + 1];
 
 /* Writes one complete <svg> element to f: a <path data-dept="CODE"
  * d="..." fill="..."><title>...</title></path> for each of the 101

@@ -379,12 +379,56 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 	return FMT_OK;
 }
 
+/* Some organisation sent anything for the period. */
+static int has_data(const report *r)
+{
+	int i;
+
+	for (i = 0; i < r->norgs; i++)
+		if (r->orgs[i].reporting)
+			return 1;
+	return 0;
+}
+
+int report_build_previous(sqlite3 *db, report *r, fmt_error *err)
+{
+	char p[REC_PERIOD_MAX + 1];
+	report *prev;
+	int y = period_year(r->period), rc, i;
+
+	r->prev = NULL;
+	if (y <= 2000 || y > 9999)          /* periods begin in 2000 */
+		return FMT_OK;
+	/* The same period with the year before: only the four digits change. */
+	snprintf(p, sizeof p, "%s", r->period);
+	for (i = 3, y--; i >= 0; i--, y /= 10)
+		p[i] = (char)('0' + y % 10);
+	if (!period_valid(p))
+		return FMT_OK;
+	prev = calloc(1, sizeof *prev);
+	if (!prev)
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	rc = report_build(db, p, r->generated, prev, err);
+	if (!rc && has_data(prev)) {
+		r->prev = prev;
+		return FMT_OK;
+	}
+	report_free(prev);
+	free(prev);
+	return rc;
+}
+
 void report_free(report *r)
 {
 	int i;
 
 	if (!r)
 		return;
+	if (r->prev) {
+		report_free(r->prev);
+		free(r->prev);
+		r->prev = NULL;
+	}
 	for (i = 0; i < r->norgs; i++) {
 		free(r->orgs[i].name);
 		free(r->orgs[i].email);
@@ -455,6 +499,57 @@ const char *period_label(const char *period, char *buf, size_t cap)
 int report_is_gap(const report *r, int dept)
 {
 	return r->by_dept[dept][ST_SUPPORTED].n == 0;
+}
+
+int report_key_value(const report *r, enum report_key k, long long *v)
+{
+	int d;
+
+	switch (k) {
+	case KEY_SUPPORTED:
+	case KEY_SPOTTED: {
+		const rcount *c = &r->total[k == KEY_SUPPORTED ? ST_SUPPORTED : ST_SPOTTED];
+
+		*v = c->n;
+		return c->state == CELL_SHOWN;
+	}
+	case KEY_GAPS:
+		for (*v = 0, d = 0; d < DEPT_COUNT; d++)
+			*v += report_is_gap(r, d);
+		return 1;
+	case KEY_REPORTING:
+		*v = r->reporting;
+		return 1;
+	default:
+		*v = 0;
+		return 0;
+	}
+}
+
+int report_change(const report *r, enum report_key k, long long *delta, int *pct)
+{
+	long long now, before;
+
+	*delta = 0;
+	*pct = RPT_NO_PCT;
+	if (!r->prev || !report_key_value(r, k, &now) || !report_key_value(r->prev, k, &before))
+		return 0;
+	*delta = now - before;
+	if ((k == KEY_SUPPORTED || k == KEY_SPOTTED) && before >= RPT_PCT_MIN)
+		*pct = (int)((200 * *delta + (*delta < 0 ? -before : before)) / (2 * before));
+	return 1;
+}
+
+const char *change_text(long long delta, int pct, char buf[RPT_CHANGEBUF])
+{
+	/* U+2212 MINUS SIGN, U+00A0 NO-BREAK SPACE */
+	const char *sign = delta > 0 ? "+" : delta < 0 ? "\xe2\x88\x92" : "";
+	int n = snprintf(buf, RPT_CHANGEBUF, "%s%lld", sign, delta < 0 ? -delta : delta);
+
+	if (pct != RPT_NO_PCT && n > 0 && n < RPT_CHANGEBUF)
+		snprintf(buf + n, (size_t)(RPT_CHANGEBUF - n), " (%s%d\xc2\xa0%%)",
+			 pct > 0 ? "+" : pct < 0 ? "\xe2\x88\x92" : "", pct < 0 ? -pct : pct);
+	return buf;
 }
 
 const char *types_text(uint32_t mask, int fr, const char *sep, char *buf, size_t cap)

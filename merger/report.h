@@ -91,7 +91,9 @@ typedef struct report_dept {
 	long long trainings, participants;
 } report_dept;
 
-typedef struct report {
+typedef struct report report;
+
+struct report {
 	char period[REC_PERIOD_MAX + 1];
 	char first_day[11], last_day[11]; /* "YYYY-MM-DD", the period's bounds */
 	int64_t generated;               /* unix seconds */
@@ -120,7 +122,12 @@ typedef struct report {
 	int norgs;
 	int enrolled, reporting;         /* completeness */
 	long long ignored;               /* rows with codes this version does not know */
-} report;
+
+	/* The same period a year earlier, when the database holds anything
+	 * for it (report_build_previous), else NULL.  Suppressed with r and
+	 * freed with it. */
+	struct report *prev;
+};
 
 /* The period used when none is given, into out: the latest year holding
  * any support count, action or training, else the year of `now`. */
@@ -135,6 +142,42 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 		 fmt_error *err);
 void report_free(report *r);
+
+/* Sets r->prev to the report of the same period one year earlier ("2024"
+ * for "2025", "2024-Q3" for "2025-Q3", "2024-05" for "2025-05"), built
+ * with the same rules, when some organisation sent anything for it
+ * (a count, an action, a training); leaves it NULL otherwise.  Call it
+ * after report_build() and before report_suppress(). */
+int report_build_previous(sqlite3 *db, report *r, fmt_error *err);
+
+/* The headline figures of a report, and their change since r->prev. */
+enum report_key {
+	KEY_SUPPORTED,          /* victims supported */
+	KEY_SPOTTED,            /* victims spotted */
+	KEY_GAPS,               /* départements without any victim supported */
+	KEY_REPORTING,          /* enrolled organisations that sent something */
+	KEY_COUNT
+};
+#define RPT_NO_PCT (-1000000)   /* no percentage: not meaningful */
+/* A percentage is given for the victims only, and only when the previous
+ * figure is at least this: on fewer, a percentage says more than the
+ * numbers do. */
+#define RPT_PCT_MIN 10
+
+/* The value of headline figure k as published into *v; 0 when it is
+ * hidden (a suppressed count). */
+int report_key_value(const report *r, enum report_key k, long long *v);
+
+/* 1 with *delta (this year minus the previous one) and *pct (the change
+ * in whole percent of the previous value, rounded half away from zero, or
+ * RPT_NO_PCT), when r->prev exists and both values are published; 0
+ * otherwise. */
+int report_change(const report *r, enum report_key k, long long *delta, int *pct);
+
+/* A change as French text, into buf: "+12 (+8 %)", "−3", "0"; the minus
+ * sign is U+2212 and the space before "%" is no-break.  Returns buf. */
+#define RPT_CHANGEBUF 48
+const char *change_text(long long delta, int pct, char buf[RPT_CHANGEBUF]);
 
 /* Applies small-count suppression with `threshold` (suppress.c) to the
  * victims tables and to every count table: marks cells CELL_SMALL /

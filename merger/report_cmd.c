@@ -111,6 +111,8 @@ static int load(const merger_ctx *ctx, const char *period, const char *table, re
 	}
 	if (!rc)
 		rc = report_build(db, p, now, r, &err);
+	if (!rc)
+		rc = report_build_previous(db, r, &err);
 	db_close(db);
 	if (rc)
 		return fail(&err, ctx->db_path);

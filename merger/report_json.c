@@ -309,6 +309,47 @@ int directory_write_json(FILE *f, const report *r, int dept)
 	return ferror(f) ? EOF : 0;
 }
 
+/* "previous": the key figures of the same period a year earlier and the
+ * change of each (null when hidden), or null when the database holds
+ * nothing for it. */
+static void write_previous(FILE *f, const report *r)
+{
+	static const char *const key[KEY_COUNT] = {
+		"supported", "spotted", "gaps", "reporting",
+	};
+	const report *p = r->prev;
+	long long v, delta;
+	int k, pct;
+
+	if (!p) {
+		fputs("  \"previous\": null,\n", f);
+		return;
+	}
+	fputs("  \"previous\": {\"period\": ", f);
+	out_json_string(f, p->period);
+	fputs(",\n    \"supported\": ", f);
+	count(f, p, &p->total[ST_SUPPORTED]);
+	fputs(", \"spotted\": ", f);
+	count(f, p, &p->total[ST_SPOTTED]);
+	report_key_value(p, KEY_GAPS, &v);
+	fprintf(f, ", \"gaps\": %lld, \"reporting\": %d,\n    \"change\": {", v, p->reporting);
+	for (k = 0; k < KEY_COUNT; k++) {
+		fprintf(f, "%s\"%s\": ", k ? ", " : "", key[k]);
+		if (report_change(r, k, &delta, &pct))
+			fprintf(f, "%lld", delta);
+		else
+			fputs("null", f);
+		if (k == KEY_SUPPORTED || k == KEY_SPOTTED) {
+			fprintf(f, ", \"%s_pct\": ", key[k]);
+			if (report_change(r, k, &delta, &pct) && pct != RPT_NO_PCT)
+				fprintf(f, "%d", pct);
+			else
+				fputs("null", f);
+		}
+	}
+	fputs("}},\n", f);
+}
+
 int report_write_json(FILE *f, const report *r)
 {
 	write_head(f, r);
@@ -316,6 +357,7 @@ int report_write_json(FILE *f, const report *r)
 		fprintf(f, "  \"public\": true, \"threshold\": %d,\n", r->threshold);
 	else
 		fputs("  \"public\": false,\n", f);
+	write_previous(f, r);
 	write_totals(f, r);
 	write_depts(f, r);
 	write_gaps(f, r);

@@ -431,9 +431,42 @@ int directory_write_text(FILE *f, const report *r, int dept)
 	return ferror(f) ? EOF : 0;
 }
 
+/* The key figures, each with its change since the year before when the
+ * database holds it. */
+static void write_keys(FILE *f, const report *r)
+{
+	static const char *const label[KEY_COUNT] = {
+		"Victimes accompagnées", "Victimes repérées",
+		"Départements sans accompagnement", "Organisations ayant transmis",
+	};
+	char num[RPT_NUMBUF], buf[RPT_CHANGEBUF], period[48];
+	long long v, delta;
+	int k, pct;
+
+	heading(f, "Chiffres clés");
+	if (r->prev)
+		fprintf(f, "(évolution par rapport à %s)\n",
+			period_label(r->prev->period, period, sizeof period));
+	fputc('\n', f);
+	for (k = 0; k < KEY_COUNT; k++) {
+		fputs("  ", f);
+		pad_right(f, label[k], LABEL_W);
+		if (k == KEY_SUPPORTED || k == KEY_SPOTTED)
+			rcount_text(r, &r->total[k == KEY_SUPPORTED ? ST_SUPPORTED : ST_SPOTTED], num);
+		else
+			snprintf(num, sizeof num, "%lld", (report_key_value(r, k, &v), v));
+		pad_left(f, num, NUM_W);
+		if (report_change(r, k, &delta, &pct))
+			fprintf(f, "   %s", change_text(delta, pct, buf));
+		fputc('\n', f);
+	}
+}
+
 int report_write_text(FILE *f, const report *r, enum report_table t, const char *code)
 {
 	header(f, r);
+	if (t == TABLE_ALL)
+		write_keys(f, r);
 	if (t == TABLE_ALL || t == TABLE_TOTALS)
 		write_totals(f, r);
 	if (t == TABLE_ALL || t == TABLE_DEPTS)

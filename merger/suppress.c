@@ -399,6 +399,10 @@ int report_suppress(report *r, int threshold, fmt_error *err)
 	int nnode = 1 + ENUM_EXPLOITATION.count + ENUM_SEX.count + ENUM_AGE.count + DEPT_COUNT;
 	int neq = 4, i, k, s, changed;
 
+	/* The year before is published beside this one: the same rules. */
+	if (r->prev && (i = report_suppress(r->prev, threshold, err)) != FMT_OK)
+		return i;
+
 	/* The largest tree: the victims' by status, or a count table's. */
 	for (i = 0; i < r->ntables; i++) {
 		const rtable *t = &r->tables[i];

@@ -33,7 +33,11 @@ What it does (docs/MAP.md explains the choices):
      than two neighbours), each arc is simplified once with
      Douglas-Peucker at TOLERANCE units and used by both sides, so the
      simplified départements still fit together without gaps or overlaps.
-  5. Output.  Integer coordinates, one path per département: "M x y" then
+  5. Neighbours.  Two départements are neighbours when their outlines
+     share at least one segment in the source (the source's borders are
+     shared vertex for vertex); touching at a single point is not a
+     border.  Computed on the source, before any simplification.
+  6. Output.  Integer coordinates, one path per département: "M x y" then
      relative "l dx dy ..." per ring, "z" to close; holes are separate
      rings drawn with fill-rule evenodd.  A label point per département
      (the pole of inaccessibility of its largest polygon, the point
@@ -86,9 +90,9 @@ TOLERANCE = 0.8
 # Islands below 3 square units (about 5 km^2 on the mainland) are dots at
 # best; dropping them saves hundreds of tiny rings.
 MIN_AREA = 3.0
-# A code label (two or three characters at font size 11 in merger/map.c)
+# A code label (two or three characters at font size 12 in merger/map.c)
 # needs a circle this large around its point to stay inside its outline.
-LABEL_MIN_RADIUS = 6.5
+LABEL_MIN_RADIUS = 7.0
 
 INSET_PAD = 6                # margin inside an inset frame around the shape
 
@@ -436,6 +440,33 @@ def polylabel(rings, precision=0.25):
     return (best[0], best[1], best_d)
 
 
+# ------------------------------------------------------------ neighbours
+
+def neighbours(shapes, codes, overseas):
+    """{code: [neighbour codes in table order]}: the départements whose
+    outlines share at least one segment with it in the source.  The source
+    draws a common border with the same vertices on both sides, so a
+    shared segment is an exact match; départements meeting at one point
+    only (a quadripoint) are not neighbours."""
+    edges = {}
+    for c in codes:
+        for poly in shapes[c]:
+            for ring in poly:
+                for i, p in enumerate(ring):
+                    q = ring[i - 1]
+                    edges.setdefault((min(p, q), max(p, q)), set()).add(c)
+    near = {c: set() for c in codes}
+    for owners in edges.values():
+        for a in owners:
+            near[a].update(owners - {a})
+    for c in codes:
+        if c in overseas and near[c]:
+            die("overseas département %s shares a border with %s" % (c, sorted(near[c])))
+        if c not in overseas and not near[c]:
+            die("%s shares a border with no other département" % c)
+    return {c: sorted(near[c], key=insee_order) for c in codes}
+
+
 # ---------------------------------------------------------------- output
 
 def path_data(polys):
@@ -564,6 +595,9 @@ def main():
                     if a[0] - 1 <= px <= a[2] + 1 and a[1] - 1 <= py <= a[3] + 1:
                         die("inset %s covers %s at (%d, %d)" % (frames[i][0], c, px, py))
 
+    near = neighbours(shapes, codes, overseas)
+    near_max = max(len(v) for v in near.values())
+
     depts = []
     total = 0
     for c in codes:
@@ -604,8 +638,9 @@ def main():
     w("")
     w("_Static_assert(MAP_VIEW_W == %d && MAP_VIEW_H == %d && MAP_ZOOM_COUNT == %d &&"
       % (VIEW_W, VIEW_H, len(zooms)))
-    w("\t       MAP_FRAME_COUNT == %d, \"map.h does not match tools/gen-map.py\");"
-      % len(frames))
+    w("\t       MAP_FRAME_COUNT == %d && MAP_NEIGHBOURS_MAX == %d,"
+      % (len(frames), near_max))
+    w("\t       \"map.h does not match tools/gen-map.py\");")
     w("")
     w("const struct map_dept MAP_DEPTS[DEPT_COUNT] = {")
     for c, d, x, y, show in depts:
@@ -630,6 +665,15 @@ def main():
     w("")
     w("const struct map_rect MAP_ZOOM_SOURCE = { %d, %d, %d, %d };" % (
         marker[0], marker[1], marker[2] - marker[0], marker[3] - marker[1]))
+    w("")
+    w("/* Départements whose outlines share a segment in the source, as indices")
+    w(" * into DEPTS in DEPTS order, -1 after the last (docs/MAP.md). */")
+    w("const signed char MAP_NEIGHBOURS[DEPT_COUNT][MAP_NEIGHBOURS_MAX + 1] = {")
+    for c in codes:
+        idx = "".join("%d, " % codes.index(n) for n in near[c])
+        w("\t{ %s-1 },%s/* %s: %s */" % (idx, " " * max(1, 40 - len(idx)), c,
+                                        " ".join(near[c]) or "none"))
+    w("};")
     text = "\n".join(lines) + "\n"
 
     tmp = out + ".tmp"

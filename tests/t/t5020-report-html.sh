@@ -1,6 +1,8 @@
 #!/bin/sh
 # t5020-report-html.sh - the HTML report: one self-contained page, the map
-# coloured by victims supported with the gaps hatched, every table, and
+# in three states (victims supported by class, actors without support
+# hatched, no actor), the list that says the same, every table (the idle
+# départements folded, the gaps with their actors and neighbours), and
 # collector text escaped (a hostile organisation name must stay text).
 # Also the other places a hostile name reaches: CSV cells, the terminal.
 
@@ -33,7 +35,7 @@ test_expect_success 'the hostile organisation name is text, everywhere' '
 test_expect_success 'self-contained: no script, no request, no link from data' '
 	! grep -Eqi "<script|<link|<iframe|<object|<embed|<img|@import|<[^>]* (src|href|on[a-z]+)=" report.html &&
 	grep -o "url([^)]*)" report.html | sort -u >urls &&
-	echo "url(#maillage-gap)" >expect &&
+	echo "url(#maillage-actors)" >expect &&
 	test_cmp expect urls &&
 	grep -o "https\?://[^\" <]*" report.html | sort -u >links &&
 	printf "%s\n" http://www.w3.org/2000/svg https://alpha.example >expect &&
@@ -41,28 +43,42 @@ test_expect_success 'self-contained: no script, no request, no link from data' '
 	grep -q "<br>https://alpha.example</td>" report.html
 '
 
-test_expect_success 'the map: every département, gaps hatched, others by class' '
+test_expect_success 'the map: supported by class, actors only hatched, no actor grey' '
 	test "$(grep -c "^<path data-dept=" report.html)" -eq 101 &&
 	grep "^<path data-dept=" report.html |
-		sed -n "s/^<path data-dept=\"\([^\"]*\)\" .* fill=\"url(#maillage-gap)\">.*/\1/p" >gapmap &&
-	merger gaps | cut -f1 >gaps &&
-	test_cmp gaps gapmap &&
-	test "$(wc -l <gaps)" -eq 97 &&
+		sed -n "s/^<path data-dept=\"\([^\"]*\)\" .* fill=\"url(#maillage-actors)\">.*/\1/p" >hatched &&
+	printf "01\n33\n59\n" >expect &&
+	test_cmp expect hatched &&
+	grep "^<path data-dept=" report.html |
+		sed -n "s/^<path data-dept=\"\([^\"]*\)\" .* fill=\"#ebebeb\">.*/\1/p" >grey &&
+	merger gaps | cut -f1 | grep -vx -e 01 -e 33 -e 59 >expect &&
+	test_cmp expect grey &&
+	test "$(wc -l <grey)" -eq 94 &&
+	grep -q "^<path data-dept=\"02\" .* fill=\"#ebebeb\"><title>02 Aisne : aucun acteur, aucune victime accompagnée</title>" report.html &&
 	grep -q "^<path data-dept=\"75\" .* fill=\"#6baed6\"><title>75 Paris : 12 victimes accompagnées, 1 acteur</title>" report.html &&
 	grep -q "^<path data-dept=\"93\" .* fill=\"#6baed6\"><title>" report.html &&
 	grep -q "^<path data-dept=\"69\" .* fill=\"#c6dbef\"><title>69 Rhône : 3 victimes accompagnées, 1 acteur</title>" report.html &&
 	grep -q "^<path data-dept=\"13\" .* fill=\"#c6dbef\"><title>13 Bouches-du-Rhône : 1 victime accompagnée, 1 acteur</title>" report.html &&
-	grep -q "^<path data-dept=\"59\" .* fill=\"url(#maillage-gap)\"><title>59 Nord : aucune victime accompagnée, 1 acteur</title>" report.html &&
-	grep -q "<pattern id=\"maillage-gap\"" report.html
+	grep -q "^<path data-dept=\"59\" .* fill=\"url(#maillage-actors)\"><title>59 Nord : aucune victime accompagnée, 1 acteur</title>" report.html &&
+	grep -q "<pattern id=\"maillage-actors\"" report.html
 '
 
-test_expect_success 'the legend names every class and the gaps' '
+test_expect_success 'the legend names every class and the three states' '
 	sed -n "/<figcaption class=\"legend\">/,/<\/figcaption>/p" report.html >legend &&
-	grep -q "fill=\"url(#maillage-gap)\"/></svg>aucune victime accompagnée</span>" legend &&
+	grep -q "^<b>Victimes accompagnées :</b>\$" legend &&
+	grep -q "fill=\"url(#maillage-actors)\"/></svg>acteurs présents, aucune victime accompagnée</span>" legend &&
+	grep -q "fill=\"#ebebeb\"/></svg>aucun acteur</span>" legend &&
 	grep -q "fill=\"#c6dbef\"/></svg>1 à 4</span>" legend &&
 	grep -q "fill=\"#6baed6\"/></svg>5 à 19</span>" legend &&
 	grep -q "fill=\"#2171b5\"/></svg>20 à 49</span>" legend &&
 	grep -q "fill=\"#08306b\"/></svg>50 et plus</span>" legend
+'
+
+test_expect_success 'the map in words, under it' '
+	sed -n "/<div class=\"maplist\"/,/<\/div>/p" report.html >list &&
+	grep -q "^<p><b>Victimes accompagnées (4 départements) :</b> 13 Bouches-du-Rhône (1), 69 Rhône (3), 75 Paris (12), 93 Seine-Saint-Denis (9).</p>\$" list &&
+	grep -q "^<p><b>Acteurs présents, aucune victime accompagnée (3) :</b> 01 Ain, 33 Gironde, 59 Nord.</p>\$" list &&
+	grep -q "^<details><summary>Aucun acteur (94 départements)</summary>\$" list
 '
 
 test_expect_success 'the tables: totals, départements, gaps, completeness, directory' '
@@ -70,11 +86,44 @@ test_expect_success 'the tables: totals, départements, gaps, completeness, dire
 		grep -q "<section id=\"$id\"" report.html || { echo "no $id"; return 1; }
 	done &&
 	grep -q "^<tr><td>Total</td><td class=\"n\">25</td><td class=\"n\">100,0&nbsp;%</td><td class=\"n\">34</td>" report.html &&
-	grep -q "^<tr><td>75</td><td>Paris</td><td>Île-de-France</td><td class=\"n\">1</td><td>1&nbsp;Association</td><td>Hébergement, mise à l&#39;abri</td><td class=\"n\">12</td><td class=\"n\">8</td>" report.html &&
-	test "$(grep -c "^<tr class=\"gap\"><td>" report.html)" -eq 97 &&
+	grep -q "^<tr><td>75 Paris</td><td class=\"n\">12</td><td class=\"n\">8</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"t\">1&nbsp;Association</td><td class=\"t\">Hébergement, mise à l&#39;abri</td><td class=\"t\">Île-de-France</td></tr>\$" report.html &&
 	grep -q "Départements sans aucun accompagnement de victimes (97)</h2>" report.html &&
 	grep -q "^<li>Silencieuse <i>(toutes ses clés sont révoquées)</i></li>\$" report.html &&
 	grep -q "^<tr><td>Alpha</td><td>Association</td><td>Hébergement, mise à l&#39;abri</td><td>contact@alpha.example<br>01 23 45 67 89<br>https://alpha.example</td></tr>\$" report.html
+'
+
+test_expect_success 'départements: the active ones, the idle ones folded in one line' '
+	sed -n "/<section id=\"departements\">/,/<\/section>/p" report.html >depts &&
+	sed -n "s/^<tr[^>]*><td>\([0-9AB]*\) .*/\1/p" depts >active &&
+	printf "01\n13\n33\n59\n69\n75\n93\n" >expect &&
+	test_cmp expect active &&
+	test "$(grep -c "^<tr class=\"gap\"><td>" depts)" -eq 3 &&
+	test "$(grep -c "<details" depts)" -eq 1 &&
+	grep -q "^<details class=\"idle\"><summary>94 départements sans aucune activité (aucun acteur, aucune victime, aucune formation)</summary>\$" depts &&
+	grep -q "^<p>02 Aisne, 03 Allier, .*, 976 Mayotte.</p>\$" depts &&
+	! grep -q "<p>.*75 Paris" depts
+'
+
+test_expect_success 'gaps: actors present and neighbours that support victims' '
+	sed -n "/<section id=\"lacunes\">/,/<\/section>/p" report.html >gaps &&
+	grep -q "^<tr><td>01 Ain</td><td>Barreau de Lyon</td><td>69 Rhône (3)</td></tr>\$" gaps &&
+	grep -q "^<tr><td>33 Gironde</td><td>Silencieuse</td><td>aucun</td></tr>\$" gaps &&
+	grep -q "^<tr><td>59 Nord</td><td>Préfecture du Nord</td><td>aucun</td></tr>\$" gaps &&
+	grep -q "^<tr><td>92 Hauts-de-Seine</td><td>aucun</td><td>75 Paris (12), 93 Seine-Saint-Denis (9)</td></tr>\$" gaps &&
+	grep -q "^<tr><td>30 Gard</td><td>aucun</td><td>13 Bouches-du-Rhône (1)</td></tr>\$" gaps &&
+	! grep -q "^<tr><td>\(13\|69\|75\|93\) " gaps &&
+	test "$(grep -c "^<tr><td>" gaps)" -eq 13 &&
+	grep -q "^<details class=\"idle\"><summary>84 départements sans acteur ni voisin accompagnant des victimes</summary>\$" gaps &&
+	grep -q "^<p>02 Aisne, .*, 2A Corse-du-Sud, 2B Haute-Corse, .*, 971 Guadeloupe, .*976 Mayotte.</p>\$" gaps
+'
+
+test_expect_success 'gaps: an overseas gap with actors says it has no neighbour' '
+	cp "$MERGER_HOME/national.db" saved.db &&
+	sqlite3 "$MERGER_HOME/national.db" "INSERT INTO organisation_dept VALUES (4, '"'"'974'"'"')" &&
+	merger report --format html -o oversea.html 2>/dev/null &&
+	grep -q "^<tr><td>974 La Réunion</td><td>Silencieuse</td><td><i>aucun département voisin</i></td></tr>\$" oversea.html &&
+	grep -q "fill=\"url(#maillage-actors)\"><title>974 La Réunion : aucune victime accompagnée, 1 acteur</title>" oversea.html &&
+	cp saved.db "$MERGER_HOME/national.db"
 '
 
 if command -v python3 >/dev/null 2>&1; then

@@ -16,6 +16,21 @@ test_expect_success 'the outlines pass the geometric check' '
 	test ! -s err
 '
 
+test_expect_success 'neighbours: land borders, Corsica alone, overseas none' '
+	map-svg --neighbours >near &&
+	test "$(wc -l <near)" -eq 101 &&
+	grep -qx "01: 38 39 69 71 73 74" near &&
+	grep -qx "29: 22 56" near &&
+	grep -qx "75: 92 93 94" near &&
+	grep -qx "33: 17 24 40 47" near &&
+	grep -qx "2A: 2B" near && grep -qx "2B: 2A" near &&
+	for c in 971 972 973 974 976; do grep -qx "$c:" near || return 1; done &&
+	grep -qx "14: 27 50 61" near &&
+	# every border seen from both sides: each pair twice
+	awk "{ for (i = 2; i <= NF; i++) n++ } END { print n }" near >pairs &&
+	test "$(cat pairs)" -eq 476
+'
+
 test_expect_success 'one inline svg element, described for screen readers' '
 	map-svg >map.svg &&
 	head -n 1 map.svg >first &&

@@ -10,13 +10,15 @@
  *   map-svg FILL TITLE           every fill FILL, every title "CODE:TITLE"
  *   map-svg --check              checks merger/map_data.c, one line per
  *                                problem on stderr, exit 1 if any
+ *   map-svg --neighbours         "CODE: NEIGHBOUR ..." for each département
  *
  * The check parses each path (the grammar gen-map.py writes: "M x y",
  * relative "l dx dy ...", "z"), and verifies what the eye would: every
  * point inside the viewBox, every ring a real polygon, each label point
  * inside its own département, each overseas département inside its frame
  * and the mainland outside every frame, the frames apart from each other,
- * the codes and the zoom's départements as refdata.h and map.h say.
+ * the codes and the zoom's départements as refdata.h and map.h say, and
+ * the neighbours table well formed and symmetric.
  */
 #include "../../merger/map.c"
 #include "../../merger/map_data.c"
@@ -240,7 +242,42 @@ static int check(void)
 		if (a->dept != -1 || !all_within(&sh, a->x, a->y, a->w, a->h, 1))
 			problem(what, "leaves the zoom frame");
 	}
+
+	/* Neighbours: in range, in DEPTS order, never oneself, ended, and
+	 * symmetric (a border has two sides). */
+	for (int i = 0; i < DEPT_COUNT; i++) {
+		const signed char *n = MAP_NEIGHBOURS[i];
+		int k;
+
+		snprintf(what, sizeof what, "neighbours of %s", DEPTS[i].code);
+		for (k = 0; k < MAP_NEIGHBOURS_MAX && n[k] >= 0; k++) {
+			int j = n[k], back = 0;
+
+			if (j >= DEPT_COUNT || j == i || (k > 0 && j <= n[k - 1])) {
+				problem(what, "out of range, out of order or oneself");
+				break;
+			}
+			for (int m = 0; MAP_NEIGHBOURS[j][m] >= 0; m++)
+				back |= MAP_NEIGHBOURS[j][m] == i;
+			if (!back)
+				problem(what, "not symmetric");
+		}
+		if (n[k] != -1)
+			problem(what, "not ended by -1");
+	}
 	return problems ? 1 : 0;
+}
+
+/* One line per département: its code, a colon, its neighbours' codes. */
+static int neighbours(void)
+{
+	for (int i = 0; i < DEPT_COUNT; i++) {
+		printf("%s:", DEPTS[i].code);
+		for (int k = 0; MAP_NEIGHBOURS[i][k] >= 0; k++)
+			printf(" %s", DEPTS[MAP_NEIGHBOURS[i][k]].code);
+		putchar('\n');
+	}
+	return ferror(stdout) ? 1 : 0;
 }
 
 /* Both callbacks return the same static buffer, as map.h allows. */
@@ -266,6 +303,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--check") == 0)
 		return check();
+	if (argc == 2 && strcmp(argv[1], "--neighbours") == 0)
+		return neighbours();
 	if (argc == 1) {
 		map_svg_write(stdout, NULL, NULL, NULL);
 	} else if (argc == 3) {
@@ -273,7 +312,7 @@ int main(int argc, char **argv)
 		title_arg = argv[2];
 		map_svg_write(stdout, fill, title, NULL);
 	} else {
-		fprintf(stderr, "usage: map-svg [--check | FILL TITLE]\n");
+		fprintf(stderr, "usage: map-svg [--check | --neighbours | FILL TITLE]\n");
 		return 2;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
