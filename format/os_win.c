@@ -742,11 +742,27 @@ int os_default_home(const char *prog, char out[PATH_CAP])
 int main(int argc, char **argv);
 int wmain(int argc, wchar_t **wargv);
 
+/* The console's code pages belong to the console, which outlives the
+ * program: they are put back at exit. */
+static UINT console_out_cp, console_in_cp;
+
+static void console_restore(void)
+{
+	if (console_out_cp)
+		SetConsoleOutputCP(console_out_cp);
+	if (console_in_cp)
+		SetConsoleCP(console_in_cp);
+}
+
 int wmain(int argc, wchar_t **wargv)
 {
 	char **argv = calloc((size_t)argc + 1, sizeof *argv);
 
 	/* French messages and UTF-8 names on the console. */
+	console_out_cp = GetConsoleOutputCP();
+	console_in_cp = GetConsoleCP();
+	if (console_out_cp || console_in_cp)
+		atexit(console_restore);
 	SetConsoleOutputCP(CP_UTF8);
 	SetConsoleCP(CP_UTF8);
 	/* No "insert a disk" dialog when a path names an empty drive. */

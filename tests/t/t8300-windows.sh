@@ -66,6 +66,12 @@ wcollector() {
 wmerger() {
 	"$WINE" "$WIN/merger.exe" "$@"
 }
+# The Windows programs' temporary folder (%TEMP%), as a path of this
+# machine: drive C: is the prefix's drive_c.
+wintemp() {
+	"$WINE" cmd /c echo %TEMP% 2>/dev/null | tr -d '\r' | tr '\\' / |
+		sed "s|^[Cc]:|$WINEPREFIX/drive_c|"
+}
 # wm ARGS...: merger.exe with its home in $WM, named the Windows way.
 WM="$TRASH/Coordination nationale"
 wm() {
@@ -208,6 +214,17 @@ test_expect_success 'collector.exe enrolled by merger.exe: bundle, merge, receip
 	env MERGER_HOME="$WM" merger report --format csv --table totals >linux.csv &&
 	test_cmp linux.csv win.csv &&
 	grep -q "^2026,total,all,Total,15,100.0,0," win.csv
+'
+
+test_expect_success 'merger.exe reads standard input and folders; no temporary file is left' '
+	mkdir inbox && cp w.bundle linux.bundle inbox/ &&
+	wm merge - <w.bundle >out &&
+	grep -q "^bundles already merged: *1$" out &&
+	wm merge inbox >out &&
+	grep -q "^bundles already merged: *2$" out &&
+	t=$(wintemp) && test -d "$t" &&
+	ls "$t" >tmpfiles &&
+	! grep -E "^(mlg|maillage-input)" tmpfiles
 '
 
 test_expect_success 'a damaged bundle is refused by merger.exe, nothing changed' '
