@@ -124,7 +124,10 @@ test_expect_success 'request, enrolment by the Linux merger, add, import, list' 
 	wcollector list action --format csv >list.csv &&
 	grep -q "$(cat act.id)" list.csv &&
 	grep -q "Maraude rue d’Aubervilliers, « été »" list.csv &&
-	test "$(grep -c "^[0-9a-f]\{32\}," list.csv)" = 4
+	test "$(grep -c "^[0-9a-f]\{32\}," list.csv)" = 4 &&
+	wcollector list action >list.txt &&
+	test "$(grep -c "Maraude rue d’Aubervilliers" list.txt)" = 1 &&
+	test "$(grep -c "^[0-9a-f]\{12\}  " list.txt)" = 4
 '
 
 test_expect_success 'a bundle of collector.exe merged by the Linux merger; the receipt acked' '
