@@ -153,6 +153,21 @@ test_expect_success 'export to standard output: the bundle bytes are not changed
 	test "$(sqlite3 "$MERGER_HOME/national.db" "SELECT count FROM support")" = 18
 '
 
+test_expect_success 'an existing file: replaced by export, kept by template (exit 3)' '
+	export COLLECTOR_HOME="$LEA_W" &&
+	wcollector template action -o tpl.csv 2>err &&
+	echo "mine" >>tpl.csv && cp tpl.csv tpl.before &&
+	test_exit_code 3 wcollector template action -o tpl.csv 2>err &&
+	test_one_line err "tpl.csv : le fichier existe déjà ; il n.a pas été remplacé$" &&
+	cmp tpl.before tpl.csv &&
+	cp mars.bundle mars.before &&
+	wcollector export --full -o mars.bundle 2>err &&
+	! cmp -s mars.before mars.bundle &&
+	ls >files && ! grep "\.tmp$" files &&
+	merger merge mars.bundle >out &&
+	grep -q "^bundles merged: *1$" out
+'
+
 test_expect_success 'no home named: the default home is under %LOCALAPPDATA%\\Maillage' '
 	env -u COLLECTOR_HOME "$WINE" "$WIN/collector.exe" init --kit national.kit \
 		--org "Barreau de Lyon" --kind barreau --dept 69 >out 2>err &&
