@@ -7,7 +7,9 @@
 #   make bench      benchmarks (docs/BENCHMARKS.md)
 #   make fuzz       longer fuzzing runs (clang/libFuzzer)
 #   make static     static collector and merger (build/static/)
-#   make dist       maillage-VERSION-linux-x86_64.tar.gz
+#   make windows    collector.exe and merger.exe (build/windows/, mingw-w64)
+#   make check-windows  the Windows programs under Wine (t8300)
+#   make dist       maillage-VERSION-linux-x86_64.tar.gz (+ the Windows zip)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Dependencies (sqlite3, zlib, libsodium) come from pkg-config; when they
@@ -19,6 +21,8 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
+AR       ?= ar
+EXE      ?=
 PKGS     := sqlite3 zlib libsodium
 
 # Checked once per make invocation, before pkg-config is asked anything.
@@ -58,10 +62,11 @@ TOOL_BIN      := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 REPLAY_BIN    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 SHIM_BIN      := $(BUILD)/tools/libfailio.so
 
-.PHONY: all check unit torture demo bench fuzz libfuzzers static dist install clean
+.PHONY: all check unit torture demo bench fuzz libfuzzers static windows check-windows \
+	dist install clean
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/collector $(BUILD)/merger
+all: $(BUILD)/collector$(EXE) $(BUILD)/merger$(EXE)
 
 $(BUILD)/obj/%.o: %.c $(wildcard format/*.h shell/*.h collector/*.h merger/*.h) VERSION
 	@mkdir -p $(dir $@)
@@ -82,12 +87,12 @@ $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 
 $(BUILD)/libformat.a: $(FORMAT_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
-$(BUILD)/collector: $(COLLECTOR_OBJ) $(BUILD)/libformat.a
+$(BUILD)/collector$(EXE): $(COLLECTOR_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
-$(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
+$(BUILD)/merger$(EXE): $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/scratch.h tests/tools/samplegen.h \
@@ -187,10 +192,47 @@ static:
 		$(STATIC)/collector $(STATIC)/merger
 	@tools/check-static $(STATIC)/collector $(STATIC)/merger
 
+# Windows build (docs/PORTABLE.md): collector.exe and merger.exe for
+# x86_64 Windows, cross-compiled with Debian's mingw-w64 and linked
+# statically (only Windows system DLLs are imported).  tools/windows-deps
+# builds SQLite, libsodium and libmicrohttpd from Debian's source packages
+# into build/windows-deps once; zlib is libz-mingw-w64-dev.  Every file is
+# compiled with format/os_win.h first, which gives the POSIX calls their
+# Windows meaning (UTF-16 paths, MoveFileExW...); -municode makes
+# os_win.c's wmain() the entry point.  libmicrohttpd is on the link line
+# for the collector's web window: a static library adds only what is used.
+# -Wno-format: mingw's gcc checks format(printf) attributes against
+# Microsoft's printf, which lacks %zu and %jd; the programs print through
+# mingw's C99 printf (__USE_MINGW_ANSI_STDIO), and the Linux build checks
+# the same formats.
+WIN          := build/windows
+WIN_CC       := x86_64-w64-mingw32-gcc
+WIN_DEPS     := build/windows-deps
+WIN_CFLAGS   := -O2 -ffunction-sections -fdata-sections -include format/os_win.h \
+                -Iformat/win -I$(WIN_DEPS)/include -DSODIUM_STATIC -D__USE_MINGW_ANSI_STDIO=1 -Wno-format
+WIN_LDFLAGS  := -static -s -municode -Wl,--gc-sections
+WIN_LIBS     := -L$(WIN_DEPS)/lib -lsqlite3 -lsodium -lmicrohttpd -lz -lws2_32 -lm
+
+windows:
+	@tools/windows-deps
+	@$(MAKE) --no-print-directory BUILD=$(WIN) CC=$(WIN_CC) AR=x86_64-w64-mingw32-ar EXE=.exe \
+		PKG_CFLAGS= CFLAGS="$(WIN_CFLAGS)" LDFLAGS="$(WIN_LDFLAGS)" LDLIBS="$(WIN_LIBS)" \
+		$(WIN)/collector.exe $(WIN)/merger.exe
+
+# Not part of make check: the libraries take longer to build than the
+# whole test suite takes to run (docs/PORTABLE.md).
+check-windows: windows
+	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	@MAILLAGE_BUILD=$(CURDIR)/build/san MAILLAGE_SRC=$(CURDIR) prove -v --exec '' \
+		tests/t/t8300-windows.sh
+
 # dist/maillage-VERSION-linux-x86_64.tar.gz: the static programs, the man
-# pages, the field guide, the CSV templates, README.md and SHA256SUMS.
-dist: static
-	@tools/mkdist $(STATIC) dist
+# pages, the field guide, the CSV templates, README.md and SHA256SUMS;
+# dist/maillage-VERSION-windows-x86_64.zip: the .exe files, the field
+# guide, the bundled libraries' licences and SHA256SUMS.
+dist: static windows
+	@tools/mkdist $(STATIC) dist $(WIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

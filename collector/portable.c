@@ -1,7 +1,8 @@
 /*
  * portable.c - where the portable home is (portable.h): the folder of the
- * running executable, as the kernel knows it (/proc/self/exe) rather than
- * as $PATH or the current folder suggest, and the hooks main.c and
+ * running executable, as the system knows it (os_self_path():
+ * /proc/self/exe, GetModuleFileNameW on Windows) rather than as $PATH or
+ * the current folder suggest, and the hooks main.c and
  * `init --portable` call.
  *
  * A field worker may carry the collector and its data on a USB stick and
@@ -14,36 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* The absolute path of the running executable into exe[PATH_CAP];
- * 0 or -1. */
-static int self_path(const char *argv0, char exe[PATH_CAP])
-{
-	ssize_t n = readlink("/proc/self/exe", exe, PATH_CAP);
-	char *real;
-
-	if (n > 0 && n < PATH_CAP && exe[0] == '/') {
-		exe[n] = '\0';
-		return 0;
-	}
-	/* Without /proc: a name with a slash was run as given (relative to
-	 * the current folder or absolute); a bare name came from $PATH,
-	 * which we do not search again. */
-	if (!argv0 || !strchr(argv0, '/'))
-		return -1;
-	real = realpath(argv0, NULL);
-	if (!real)
-		return -1;
-	n = (ssize_t)strlen(real);
-	if (n >= PATH_CAP || real[0] != '/') {
-		free(real);
-		return -1;
-	}
-	memcpy(exe, real, (size_t)n + 1);
-	free(real);
-	return 0;
-}
+#include "os.h"
 
 int portable_home(const char *argv0, char out[PATH_CAP])
 {
@@ -52,7 +25,7 @@ int portable_home(const char *argv0, char out[PATH_CAP])
 	int n;
 
 	out[0] = '\0';
-	if (self_path(argv0, exe) != 0)
+	if (os_self_path(argv0, exe) != 0)
 		return -1;
 	slash = strrchr(exe, '/');
 	/* exe is absolute, so there is a slash; "/collector" lives in "/". */
@@ -74,7 +47,7 @@ static int nonempty_env(const char *name)
 
 const char *portable_resolve(cctx *ctx, const char *argv0, const char *home_flag)
 {
-	const char *xdg;
+	char other[PATH_CAP];
 
 	if (home_flag && *home_flag)
 		ctx->home_from = "--home";
@@ -89,12 +62,10 @@ const char *portable_resolve(cctx *ctx, const char *argv0, const char *home_flag
 	if (!ctx->home_from && ctx->portable[0] && path_exists(ctx->portable))
 		return ctx->portable;
 	/* Nothing else can name a home (neither $HOME nor an absolute
-	 * $XDG_DATA_HOME, as in a bare chroot; the rules of paths.c):
+	 * $XDG_DATA_HOME, as in a bare chroot; %LOCALAPPDATA% on Windows):
 	 * the portable folder is the last resort, so that `init --portable`
 	 * works there too. */
-	xdg = getenv("XDG_DATA_HOME");
-	if (!ctx->home_from && ctx->portable[0] && !(xdg && xdg[0] == '/') &&
-	    !nonempty_env("HOME"))
+	if (!ctx->home_from && ctx->portable[0] && os_default_home("collector", other) == 0)
 		return ctx->portable;
 	return home_flag;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "os.h"
 #include "textout.h"
 
 static const char *program = "maillage";
@@ -193,13 +194,9 @@ int home_resolve(const char *flag, const char *envname, const char *prog,
 		v = flag;
 	else if ((v = getenv(envname)) && *v)
 		;
-	else if ((v = getenv("XDG_DATA_HOME")) && *v && v[0] == '/') {
-		n = snprintf(out, PATH_CAP, "%s/maillage/%s", v, prog);
+	else if ((n = os_default_home(prog, out)) != 0)
 		goto done;
-	} else if ((v = getenv("HOME")) && *v) {
-		n = snprintf(out, PATH_CAP, "%s/.local/share/maillage/%s", v, prog);
-		goto done;
-	} else {
+	else {
 		out[0] = '\0';
 		return fmt_fail(err, FMT_E_IO,
 				"no home folder: use --home DIR or set %s", envname);
@@ -211,6 +208,7 @@ done:
 		return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_PATH_LONG, NULL,
 				      "home folder path too long");
 	}
+	os_path_fix(out);
 	/* "dir/" and "dir" are the same home: drop trailing slashes. */
 	while (n > 1 && out[n - 1] == '/')
 		out[--n] = '\0';

@@ -107,4 +107,62 @@ test_expect_success 'a fake tree with everything gives the same tarball' '
 	cmp "out/$NAME.tar.gz" "fout/$NAME.tar.gz"
 '
 
+# The Windows zip (make windows): only where the .exe files were built.
+WIN="$MAILLAGE_SRC/build/windows"
+WNAME=maillage-$VERSION-windows-x86_64
+if [ -f "$WIN/collector.exe" ] && [ -f "$WIN/merger.exe" ]; then
+	test_expect_success 'with the Windows programs: a zip beside the tarball' '
+		SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" wout "$WIN" >msg 2>err &&
+		test ! -s err &&
+		grep -q "^wout/$WNAME.zip: 8 files and SHA256SUMS, [0-9]* bytes$" msg &&
+		ls wout >list &&
+		printf "%s\n" "$NAME.tar.gz" "$NAME.tar.gz.sha256" "$WNAME.zip" \
+			"$WNAME.zip.sha256" >expect &&
+		test_cmp expect list &&
+		(cd wout && sha256sum -c "$WNAME.zip.sha256") >/dev/null
+	'
+
+	test_expect_success 'the zip holds the programs, the guide, the licences; SHA256SUMS checks' '
+		python3 -c "import sys, zipfile
+for i in zipfile.ZipFile(sys.argv[1]).infolist():
+    print(i.filename, \"%04d-%02d-%02d %02d:%02d\" % i.date_time[:5], oct(i.external_attr >> 16))" \
+			"wout/$WNAME.zip" >entries &&
+		for f in LICENCES/libmicrohttpd.txt LICENCES/libsodium.txt \
+			LICENCES/mingw-w64.txt LICENCES/sqlite3.txt LICENCES/zlib.txt \
+			SHA256SUMS collector.exe guide-terrain.md merger.exe; do
+			m=0o100644 && case $f in *.exe) m=0o100755 ;; esac &&
+			echo "$WNAME/$f 2026-03-15 10:00 $m"
+		done >expect &&
+		test_cmp expect entries &&
+		python3 -m zipfile -e "wout/$WNAME.zip" wx &&
+		(cd "wx/$WNAME" && sha256sum -c --strict SHA256SUMS) >check &&
+		test "$(grep -c ": OK$" check)" = 8 &&
+		cmp "wx/$WNAME/collector.exe" "$WIN/collector.exe" &&
+		cmp "wx/$WNAME/guide-terrain.md" "$MAILLAGE_SRC/docs/guide-terrain.md" &&
+		grep -q "Copyright" "wx/$WNAME/LICENCES/libsodium.txt"
+	'
+
+	test_expect_success 'the zip is reproducible' '
+		SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" wagain "$WIN" >/dev/null &&
+		cmp "wout/$WNAME.zip" "wagain/$WNAME.zip"
+	'
+
+	test_expect_success 'Windows programs of another version, or a missing licence: refused, nothing written' '
+		mkdir -p oldwin deps &&
+		cp "$WIN/merger.exe" oldwin/ &&
+		printf "MZ not this version\n" >oldwin/collector.exe &&
+		test_exit_code 1 "$MKDIST" "$STATIC" fwout oldwin 2>err &&
+		test_one_line err "^mkdist: oldwin/collector.exe: not version $VERSION \(rebuild: make windows\)$" &&
+		test ! -e fwout &&
+		for l in sqlite3 libsodium libmicrohttpd zlib; do
+			echo "licence $l" >deps/copyright-$l || return 1
+		done &&
+		test_exit_code 1 env WINDOWS_DEPS="$TRASH/deps" "$MKDIST" "$STATIC" fwout "$WIN" 2>err &&
+		test_one_line err "^mkdist: $TRASH/deps/copyright-mingw-w64: missing \(tools/windows-deps\)$" &&
+		test ! -e fwout
+	'
+else
+	test_skip 'the Windows zip' "no $WIN/*.exe (make windows)"
+fi
+
 test_done
