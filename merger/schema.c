@@ -159,10 +159,43 @@ static const char victims_view[] =
 	" dim2 AS exploitation, dim3 AS sex, dim4 AS age, count, recorded_at"
 	" FROM count WHERE \"table\" = 'victims';";
 
+/* Migration 2: reporting rates (docs/REPORT.md, "Reporting rates").
+ * The coordinator's deadline for each period, and when each organisation
+ * first sent counts for each period.  The first arrival is kept by two
+ * triggers, so that the merge needs no statement of its own: a count row
+ * is inserted just after its record row (which names the bundle bringing
+ * it), and a newer version updates the record's bundle just after its
+ * count row.  The bundle row, written at the end of the same transaction,
+ * gives the time.  Counts merged before this migration are filled in from
+ * the bundles that brought their current versions, the earliest first. */
+static const char schema_2[] =
+	"CREATE TABLE deadline ("
+	"  period TEXT PRIMARY KEY,"
+	"  due    TEXT NOT NULL,"             /* YYYY-MM-DD: last day on time, UTC */
+	"  set_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE submission ("
+	"  org_id INTEGER NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  bundle BLOB NOT NULL,"             /* the first bundle with a count of it */
+	"  PRIMARY KEY (org_id, period)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT c.org_id, c.period, r.bundle FROM count c"
+	"  JOIN record r ON r.id = c.id JOIN bundle b ON b.id = r.bundle"
+	"  ORDER BY b.merged_at, r.bundle;"
+	"CREATE TRIGGER submission_count AFTER INSERT ON count BEGIN"
+	"  INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT NEW.org_id, NEW.period, bundle FROM record WHERE id = NEW.id;"
+	" END;"
+	"CREATE TRIGGER submission_version AFTER UPDATE OF bundle ON record"
+	"  WHEN NEW.kind = 'count' BEGIN"
+	"  INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT org_id, period, NEW.bundle FROM count WHERE id = NEW.id;"
+	" END;";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
-	static db_migration migrations[1];
+	static db_migration migrations[2];
 	size_t used = 0;
 
 	if (!migrations[0].sql) {
@@ -171,6 +204,7 @@ const db_migration *merger_migrations(int *n)
 		    db_sql_add(sql, sizeof sql, &used, "%s", victims_view))
 			abort();        /* the buffer is sized for the model */
 		migrations[0].sql = sql;
+		migrations[1].sql = schema_2;
 	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;
