@@ -77,42 +77,24 @@ static const char *element_code(const report *r, const qn_table *t, int s, char 
 	return buf;
 }
 
-/* The category option combination of cell c: every value code but the
- * status', joined by ".", or "default". */
-static const char *combo_code(const report *r, const rcell *c, char *buf, size_t cap)
-{
-	size_t len = 0;
-	int k, n, sk = status_dim(c->t);
-
-	buf[0] = '\0';
-	for (k = 0; k < c->t->ndims; k++) {
-		if (k == sk)
-			continue;
-		n = snprintf(buf + len, cap - len, "%s%s", len ? "." : "",
-			     r->qn->lists[c->t->dims[k]].t.items[c->val[k]].code);
-		if (n < 0 || (size_t)n >= cap - len)
-			break;
-		len += (size_t)n;
-	}
-	if (!len)
-		snprintf(buf, cap, "default");
-	return buf;
-}
-
-/* The category combination of t: its dimensions but status, by list
- * code, joined by ".", or "default". */
-static const char *combination_code(const report *r, const qn_table *t, char *buf,
-				    size_t cap)
+/* The other dimensions than status of table t, joined by ".": the value
+ * codes of val (a category option combination: "sexual.f.adult"), or,
+ * val NULL, the lists' codes (its category combination:
+ * "exploitation.sex.age"); "default" when there is none. */
+static const char *dims_code(const report *r, const qn_table *t, const int *val, char *buf,
+			     size_t cap)
 {
 	size_t len = 0;
 	int k, n, sk = status_dim(t);
 
 	buf[0] = '\0';
 	for (k = 0; k < t->ndims; k++) {
+		const enum_table *l = &r->qn->lists[t->dims[k]].t;
+
 		if (k == sk)
 			continue;
 		n = snprintf(buf + len, cap - len, "%s%s", len ? "." : "",
-			     r->qn->lists[t->dims[k]].t.name);
+			     val ? l->items[val[k]].code : l->name);
 		if (n < 0 || (size_t)n >= cap - len)
 			break;
 		len += (size_t)n;
@@ -252,7 +234,7 @@ static void dv_of(const report *r, const rcell *c, struct dv *v)
 	int sk = status_dim(c->t);
 
 	element_code(r, c->t, sk >= 0 ? c->val[sk] : -1, v->de, sizeof v->de);
-	combo_code(r, c, v->coc, sizeof v->coc);
+	dims_code(r, c->t, c->val, v->coc, sizeof v->coc);
 	snprintf(v->value, sizeof v->value, "%lld", c->n);
 }
 
@@ -679,7 +661,7 @@ static int write_mapping(FILE *f, const report *r)
 		int sk = status_dim(t);
 		int ns = sk >= 0 ? q->lists[0].t.count : 1;
 
-		combination_code(r, t, combo, sizeof combo);
+		dims_code(r, t, NULL, combo, sizeof combo);
 		for (v = 0; v < ns; v++) {
 			const char *ten = t->title_en[0] ? t->title_en : t->title_fr;
 
@@ -768,15 +750,10 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 	out = opts[3].value ? opts[3].value : opts[4].value;
 	public_mode = opts[5].value != NULL;
 	if ((v = opts[6].value)) {
-		char *end;
-		long t = strtol(v, &end, 10);
-
-		if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
-			return usage_error("export: --threshold is a number from %d to %d, not "
-					   "\"%s\"", RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
+		if (report_parse_threshold("export", v, &threshold))
+			return EXIT_USAGE;
 		if (!public_mode)
 			return usage_error("export: --threshold only applies with --public");
-		threshold = (int)t;
 	}
 	if (public_mode && format != EXP_CSV)
 		return usage_error("export: --public is for --format csv (the exchange "

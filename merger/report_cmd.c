@@ -92,6 +92,18 @@ int report_parse_period(const char *command, const char *s, char out[REC_PERIOD_
 	return 0;
 }
 
+int report_parse_threshold(const char *command, const char *v, int *out)
+{
+	char *end;
+	long t = strtol(v, &end, 10);
+
+	if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
+		return usage_error("%s: --threshold is a number from %d to %d, not \"%s\"",
+				   command, RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
+	*out = (int)t;
+	return 0;
+}
+
 int report_load(const merger_ctx *ctx, const char *period, const char *table, int flags,
 		report *r)
 {
@@ -214,15 +226,8 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	out = opts[3].value ? opts[3].value : opts[4].value;
 	public_mode = opts[5].value != NULL;
-	if ((v = opts[6].value)) {
-		char *end;
-		long t = strtol(v, &end, 10);
-
-		if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
-			return usage_error("report: --threshold is a number from %d to %d, not "
-					   "\"%s\"", RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
-		threshold = (int)t;
-	}
+	if ((v = opts[6].value) && report_parse_threshold("report", v, &threshold))
+		return EXIT_USAGE;
 	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
 		return usage_error("report: --table is for --format csv or text (JSON and "
 				   "HTML hold every table)");

@@ -19,6 +19,10 @@ enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
  * returns EXIT_USAGE when S is not a period. */
 int report_parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1]);
 
+/* --threshold V of command (--public) into *out; prints the usage error
+ * and returns EXIT_USAGE when V is not a number in range. */
+int report_parse_threshold(const char *command, const char *v, int *out);
+
 /* Opens the database and computes the diagnostic for period ("" for the
  * default) with report_build's flags.  table is the code given to
  * --table, or NULL: it must name a table of the questionnaire.  On
