@@ -162,12 +162,16 @@ static const char victims_view[] =
 /* Migration 2: reporting rates (docs/REPORT.md, "Reporting rates").
  * The coordinator's deadline for each period, and when each organisation
  * first sent counts for each period.  The first arrival is kept by two
- * triggers, so that the merge needs no statement of its own: a count row
- * is inserted just after its record row (which names the bundle bringing
- * it), and a newer version updates the record's bundle just after its
- * count row.  The bundle row, written at the end of the same transaction,
- * gives the time.  Counts merged before this migration are filled in from
- * the bundles that brought their current versions, the earliest first. */
+ * triggers, so that the merge needs no statement of its own.  A merge
+ * writes a new record's row (naming the bundle bringing it) just before
+ * its count row, and the bundle's row last, in the same transaction: a
+ * count inserted while its record's bundle has no row yet is new, and
+ * that bundle brought it.  A newer version inserts its count row while
+ * the record still names the older bundle (which has a row: the count
+ * trigger leaves it), then updates the record's bundle: that trigger
+ * adds the period if the version brought a new one.  The bundle row gives
+ * the time.  Counts merged before this migration are filled in from the
+ * bundles that brought their current versions, the earliest first. */
 static const char schema_2[] =
 	"CREATE TABLE deadline ("
 	"  period TEXT PRIMARY KEY,"
@@ -184,7 +188,8 @@ static const char schema_2[] =
 	"  ORDER BY b.merged_at, r.bundle;"
 	"CREATE TRIGGER submission_count AFTER INSERT ON count BEGIN"
 	"  INSERT OR IGNORE INTO submission(org_id, period, bundle)"
-	"  SELECT NEW.org_id, NEW.period, bundle FROM record WHERE id = NEW.id;"
+	"  SELECT NEW.org_id, NEW.period, r.bundle FROM record r WHERE r.id = NEW.id"
+	"  AND NOT EXISTS (SELECT 1 FROM bundle b WHERE b.id = r.bundle);"
 	" END;"
 	"CREATE TRIGGER submission_version AFTER UPDATE OF bundle ON record"
 	"  WHEN NEW.kind = 'count' BEGIN"

@@ -48,13 +48,6 @@ fleet_sql() {
 	 ('k5', X'05', X'05', 5, 1777636800, NULL, 1, 1777723200),
 	 ('k6', X'06', X'06', 6, 1748779200, 1764590400, NULL, NULL),
 	 ('k7', X'07', X'07', 7, 1767614400, NULL, NULL, NULL);
-	INSERT INTO bundle(id, collector, seq, file_hash, created, merged_at, records,
-	                   inserted, updated, unchanged, deleted) VALUES
-	 (X'b1', 'k1', 1, X'00', 1, 1776297599, 2, 2, 0, 0, 0),
-	 (X'b2', 'k2', 1, X'00', 1, 1776297600, 1, 1, 0, 0, 0),
-	 (X'b3', 'k3', 1, X'00', 1, 1748779200, 1, 1, 0, 0, 0),
-	 (X'b4', 'k5', 1, X'00', 1, 1777723200, 1, 1, 0, 0, 0),
-	 (X'b5', 'k1', 2, X'00', 1, 1777636800, 1, 0, 1, 0, 0);
 	INSERT INTO record(id, collector, org_id, kind, version, recorded_at, deleted,
 	                   digest, bundle) VALUES
 	 (X'c1', 'k1', 1, 'count', 1, 1, 0, X'00', X'b1'),
@@ -69,8 +62,16 @@ fleet_sql() {
 	 (X'c3', 2, 'victims', '2026-02', '69', 'supported', 'sexual', 'f', 'minor', 1, 1),
 	 (X'c4', 3, 'victims', '2025', '13', 'supported', 'labour', 'm', 'adult', 4, 1),
 	 (X'c5', 5, 'victims', '2026-Q1', '59', 'supported', 'sexual', 'f', 'adult', 6, 1);
-	UPDATE record SET version = 2, bundle = X'b5' WHERE id = X'c2';
+	-- as a merge does: records and counts, then their bundles' rows
+	INSERT INTO bundle(id, collector, seq, file_hash, created, merged_at, records,
+	                   inserted, updated, unchanged, deleted) VALUES
+	 (X'b1', 'k1', 1, X'00', 1, 1776297599, 2, 2, 0, 0, 0),
+	 (X'b2', 'k2', 1, X'00', 1, 1776297600, 1, 1, 0, 0, 0),
+	 (X'b3', 'k3', 1, X'00', 1, 1748779200, 1, 1, 0, 0, 0),
+	 (X'b4', 'k5', 1, X'00', 1, 1777723200, 1, 1, 0, 0, 0),
+	 (X'b5', 'k1', 2, X'00', 1, 1777636800, 1, 0, 1, 0, 0);
 	UPDATE count SET count = 5 WHERE id = X'c2';
+	UPDATE record SET version = 2, bundle = X'b5' WHERE id = X'c2';
 	COMMIT;
 	EOF
 }
@@ -257,6 +258,12 @@ test_expect_success 'through real bundles: a return merged after the deadline is
 	test "$(sql "SELECT count(*) FROM submission")" = 1 &&
 	merger rates --period 2026-03 --format csv >real.csv &&
 	grep -q ",Hors la Rue,late,2026-04-10T12:00:00Z,75${CR}\$" real.csv &&
+	collector --home a edit "$(cat id)" --period 2026-02 >/dev/null 2>&1 &&
+	export_bundle a a3.bundle &&
+	MAILLAGE_NOW=1776000000 merger merge a3.bundle >/dev/null 2>&1 &&
+	test "$(sql "SELECT period, b.merged_at FROM submission s JOIN bundle b
+		ON b.id = s.bundle ORDER BY period" | tr "\n" " ")" = \
+		"2026-02|1776000000 2026-03|1775822400 " &&
 	grep -q ",Muette,missing,,13${CR}\$" real.csv &&
 	merger rates --period 2026-03 --format csv --table reminders >real-rem.csv &&
 	grep -q "^[0-9]*,Muette,association,muette@example.org,,,13${CR}\$" real-rem.csv
