@@ -775,11 +775,15 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 	}
 
 	rc = report_load(ctx, period, NULL, REPORT_CELLS, &r);
-	if (!rc && format == EXP_ADX) {
-		for (i = 0; i < (size_t)r.qn->nlists && !rc; i++)
-			if (!adx_name_ok(r.qn->lists[i].t.name)) {
-				msg("export: the list %s cannot name an ADX attribute: rename it in "
-				    "the questionnaire", r.qn->lists[i].t.name);
+	/* The lists that name attributes: the dimensions of the tables. */
+	for (i = 0; !rc && format == EXP_ADX && i < (size_t)r.ntables; i++) {
+		const qn_table *t = r.tables[i].t;
+		int k;
+
+		for (k = 0; !rc && k < t->ndims; k++)
+			if (k != status_dim(t) && !adx_name_ok(r.qn->lists[t->dims[k]].t.name)) {
+				msg("export: the list %s of table %s cannot name an ADX attribute",
+				    r.qn->lists[t->dims[k]].t.name, t->code);
 				rc = EXIT_REFUSED;
 			}
 	}

@@ -312,4 +312,17 @@ test_expect_success 'refusals leave no file behind' '
 	test ! -e x.out && test ! -e x.out.txt
 '
 
+test_expect_success 'ADX refuses a dimension whose code cannot name an attribute' '
+	export MERGER_HOME=$TRASH/odd &&
+	merger init >/dev/null &&
+	cp -r "$SAMPLES/questionnaire" q &&
+	printf "value,,Valeur,Value,,\nvalue,v1,Un,One,,\n" >>q/lists.csv &&
+	printf "odd,Bizarre,Odd,Aide.,value,,,,\n" >>q/tables.csv &&
+	merger questionnaire publish q 2>/dev/null &&
+	test_exit_code 1 merger export --format adx -o odd.xml 2>err &&
+	grep -qx "merger: export: the list value of table odd cannot name an ADX attribute" err &&
+	test ! -e odd.xml &&
+	merger export --format dhis2-json >odd.json
+'
+
 test_done
