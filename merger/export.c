@@ -133,12 +133,11 @@ static const char *adx_period(const report *r, char buf[32])
 /* ------------------------------------------------------------------ */
 /* The cells of the export: one département's, or the nation's        */
 
-/* Walks r->cells for dept (-1: the nation, adding up the départements of
- * each table and values).  The nation's cells are found by merging the
- * départements' runs: cells are sorted by table, département, values, so
- * for one table the départements' runs are each sorted by values; a
- * simple way that streams is to gather one table's cells, sort them by
- * values and add up equal ones. */
+/* Walks r->cells for one département (dept >= 0: its cells, in order),
+ * or for the nation (dept -1): r->cells is sorted by table, then
+ * département, then values, so one table's cells are one run; each run
+ * is copied, sorted by values, and equal values added up, one table at a
+ * time.  Only the largest table's cells are ever held twice. */
 struct walk {
 	const report *r;
 	int dept;

@@ -259,8 +259,8 @@ void rates_write_text(FILE *f, const report *r)
 	if (rt->due[0])
 		fprintf(f, "  Échéance de %s : %s (fin de journée, UTC)\n", period, rt->due);
 	else
-		fprintf(f, "  Aucune échéance fixée pour %s (merger deadline) : réponses "
-			"reçues jusqu'au %s comprises comme attendues.\n", period, r->last_day);
+		fprintf(f, "  Aucune échéance fixée pour %s (merger deadline) : les réponses\n"
+			"  reçues sont comptées, sans être dites à temps ni en retard.\n", period);
 	fprintf(f, "  Réponses attendues : %d ; reçues : %d", rt->all.expected,
 		rt->all.received);
 	if (tenths >= 0)

@@ -199,6 +199,9 @@ test_expect_success 'rates as text, and the section of the text and HTML reports
 '
 
 test_expect_success 'without a deadline: returns are received, neither on time nor late' '
+	merger rates --period 2026 >year.txt &&
+	grep -q "Aucune échéance fixée pour 2026 (merger deadline)" year.txt &&
+	grep -q "Réponses attendues : 6 ; reçues : 3 (50,0 %)" year.txt &&
 	merger rates --period 2026 --format json >year.json &&
 	python3 - <<-EOF
 	import json
