@@ -34,6 +34,12 @@ static const char usage_text[] =
 	"                                        the national diagnostic\n"
 	"  gaps [--period P]                     départements with no victim support\n"
 	"  directory [--dept CODE]               who does what, per département\n"
+	"  deadline [PERIOD DATE]                set (or list) the deadline of a period's return\n"
+	"  rates [--period P] [--format text|csv|json]\n"
+	"                                        who sent the period's return, on time or late\n"
+	"  export --format dhis2-json|dhis2-csv|adx|eurostat|csv|mapping [--period P]\n"
+	"         [--dept CODE] [-o FILE] [--public]\n"
+	"                                        the aggregate in exchange formats\n"
 	"\n"
 	"Options:\n"
 	"  --home DIR    home folder (default: $MERGER_HOME, else\n"
@@ -60,6 +66,9 @@ static const struct command {
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
 	{ "questionnaire", cmd_questionnaire },
+	{ "deadline", cmd_deadline },
+	{ "rates", cmd_rates },
+	{ "export", cmd_export },
 };
 
 int main(int argc, char **argv)

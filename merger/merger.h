@@ -46,5 +46,8 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv);
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
 int cmd_directory(merger_ctx *ctx, int argc, char **argv);
 int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv);
+int cmd_deadline(merger_ctx *ctx, int argc, char **argv);
+int cmd_rates(merger_ctx *ctx, int argc, char **argv);
+int cmd_export(merger_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -45,7 +45,7 @@ static int days_in_month(int y, int m)
 /* First and last day of a canonical period, as "YYYY-MM-DD" (the form the
  * action and training tables store, so that text comparison is date
  * comparison). */
-static void period_bounds(const char *p, char first[11], char last[11])
+void period_bounds(const char *p, char first[11], char last[11])
 {
 	int y = period_year(p), m1 = 1, m2 = 12;
 	char buf[32];
@@ -246,6 +246,7 @@ static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
 			continue;
 		}
 		o->active[d] = 1;
+		o->listed[d] = 1;
 	}
 	return report_rows_end(db, st, rc, "reading the départements of intervention", err);
 }
@@ -339,11 +340,12 @@ static void tally(report *r)
 }
 
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
-		 fmt_error *err)
+		 int flags, fmt_error *err)
 {
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	r->keep_cells = (flags & REPORT_CELLS) != 0;
 	r->victims = -1;
 	r->threshold = RPT_THRESHOLD_DEFAULT;
 	r->generated = generated;
@@ -368,6 +370,8 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 		rc = load_trainings(db, r, err);
 	if (!rc)
 		rc = report_load_counts(db, r, err);
+	if (!rc)
+		rc = report_load_rates(db, r, err);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -408,7 +412,7 @@ int report_build_previous(sqlite3 *db, report *r, fmt_error *err)
 	prev = calloc(1, sizeof *prev);
 	if (!prev)
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-	rc = report_build(db, p, r->generated, prev, err);
+	rc = report_build(db, p, r->generated, prev, 0, err);
 	if (!rc && has_data(prev)) {
 		r->prev = prev;
 		return FMT_OK;
@@ -438,6 +442,9 @@ void report_free(report *r)
 	free(r->orgs);
 	r->orgs = NULL;
 	r->norgs = 0;
+	free(r->cells);
+	r->cells = NULL;
+	r->ncells = 0;
 	report_counts_free(r);
 }
 

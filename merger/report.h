@@ -81,8 +81,48 @@ typedef struct report_org {
 	int collectors, revoked;         /* how many, how many of them revoked */
 	int reporting;                   /* any support, action or training for the period */
 	uint8_t active[DEPT_COUNT];      /* active there (rule in docs/REPORT.md) */
+	uint8_t listed[DEPT_COUNT];      /* the départements it declares */
 	uint32_t types[DEPT_COUNT];      /* ENUM_ACTION_TYPE mask of its actions there */
+	/* Reporting rates (rates.c) */
+	int rate;                        /* enum rate_status */
+	int64_t received_at;             /* first counts for the period arrived; 0: none */
+	int sent;                        /* some bundle of it was ever merged */
 } report_org;
+
+/* Where an organisation stands for the period's return (docs/REPORT.md,
+ * "Reporting rates"). */
+enum rate_status {
+	RATE_NONE = 0,      /* not asked, sent nothing for the period */
+	RATE_MISSING,       /* asked, nothing received */
+	RATE_ON_TIME,       /* received by the end of the deadline's day */
+	RATE_LATE,          /* received after it */
+	RATE_RECEIVED,      /* received, no deadline set for the period */
+	RATE_UNASKED,       /* received from an organisation not asked */
+};
+
+/* Returns expected and received, for the nation or one département. */
+typedef struct rate_tally {
+	int expected, received, on_time, late, missing, unasked;
+} rate_tally;
+
+typedef struct report_rates {
+	char due[11];                    /* deadline "YYYY-MM-DD", "" when none set */
+	int64_t cutoff;                  /* last second that counts as on time */
+	rate_tally all;
+	rate_tally dept[DEPT_COUNT];     /* by the départements organisations declare */
+	int never;                       /* organisations that never sent anything */
+} report_rates;
+
+/* A cell of a count table, for every dimension at once, as the exchange
+ * formats need (report_build with REPORT_CELLS): the sum over the
+ * organisations of one département, for the period. */
+typedef struct rcell {
+	const qn_table *t;               /* in r->qn */
+	int dept;
+	int val[QN_DIMS_MAX];            /* value index by dimension; 0 beyond ndims */
+	long long n;
+	int state;                       /* enum cell_state (public exports) */
+} rcell;
 
 typedef struct report_dept {
 	int orgs;                        /* organisations active there */
@@ -122,6 +162,15 @@ struct report {
 	int norgs;
 	int enrolled, reporting;         /* completeness */
 	long long ignored;               /* rows with codes this version does not know */
+	report_rates rates;
+
+	/* With REPORT_CELLS: every cell some organisation counted, summed per
+	 * département, sorted by table (questionnaire order), département,
+	 * then values.  cells_nomem is set when memory ran out reading them. */
+	int keep_cells;
+	rcell *cells;
+	size_t ncells, cells_cap;
+	int cells_nomem;
 
 	/* The same period a year earlier, when the database holds anything
 	 * for it (report_build_previous), else NULL.  Suppressed with r and
@@ -138,9 +187,11 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
  * inside one read transaction so that every table sees the same data,
  * for the tables of the latest published edition of the questionnaire
  * (the default one when none was published).  generated is stored as the
- * generation time.  Free with report_free(), also after a failure. */
+ * generation time.  flags: REPORT_CELLS also keeps r->cells.  Free with
+ * report_free(), also after a failure. */
+#define REPORT_CELLS 1
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
-		 fmt_error *err);
+		 int flags, fmt_error *err);
 void report_free(report *r);
 
 /* Sets r->prev to the report of the same period one year earlier ("2024"
@@ -194,6 +245,10 @@ int report_suppress(report *r, int threshold, fmt_error *err);
 int report_load_counts(sqlite3 *db, report *r, fmt_error *err);
 void report_counts_free(report *r);
 
+/* Reads the reporting rates of r's period (rates.c), for report_build(),
+ * inside its read transaction, while r->orgs is sorted by id. */
+int report_load_rates(sqlite3 *db, report *r, fmt_error *err);
+
 /* For report_counts.c: the organisation of id (r->orgs is sorted by id
  * while loading), or NULL; and the end of a statement's rows (finalizes
  * st, whose last sqlite3_step() returned rc: FMT_OK when its rows ran to
@@ -223,6 +278,9 @@ const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF]);
  * up; -1 when it is not published (c or the total hidden, or total 0). */
 int rcount_share(const report *r, const rcount *c, int status);
 
+/* First and last day of canonical period p, as "YYYY-MM-DD". */
+void period_bounds(const char *p, char first[11], char last[11]);
+
 /* The period in French words, into buf: "2026", "3e trimestre 2026",
  * "mai 2026".  Returns buf. */
 const char *period_label(const char *period, char *buf, size_t cap);
@@ -243,6 +301,9 @@ enum report_table {
 	TABLE_COMPLETENESS,
 	TABLE_DIRECTORY,
 	TABLE_COUNTS,       /* the questionnaire's count tables, or only one */
+	TABLE_RATES,        /* reporting rates by organisation */
+	TABLE_RATES_DEPTS,  /* reporting rates by département */
+	TABLE_REMINDERS,    /* organisations that never sent anything */
 };
 
 /* Writers.  Each returns 0, or EOF when the stream failed (ferror).  For
@@ -253,6 +314,15 @@ int report_write_text(FILE *f, const report *r, enum report_table t, const char 
 int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code);
 int report_write_json(FILE *f, const report *r);
 int report_write_html(FILE *f, const report *r);
+
+/* The reporting rates section (rates.c), for each format: text (its
+ * heading included), CSV (t is TABLE_RATES, TABLE_RATES_DEPTS or
+ * TABLE_REMINDERS), JSON (the "rates" member, without a comma or newline after it), HTML
+ * (one <section>).  They write to f and leave the error to ferror(f). */
+void rates_write_text(FILE *f, const report *r);
+void rates_write_csv(FILE *f, const report *r, enum report_table t);
+void rates_write_json(FILE *f, const report *r);
+void rates_write_html(FILE *f, const report *r);
 
 /* The directory alone (merger directory): dept is an index, or -1 for
  * every département with at least one organisation. */

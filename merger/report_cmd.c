@@ -9,6 +9,7 @@
 #include "merger.h"
 #include "cli.h"
 #include "report.h"
+#include "report_cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,7 @@
 
 #include "db.h"
 #include "fileio.h"
-
-enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
+#include "textout.h"
 
 static int parse_format(const char *command, const char *s, int html, enum report_format *out)
 {
@@ -52,6 +52,9 @@ static int parse_table(const char *s, enum report_table *out, const char **code)
 		{ "completeness", TABLE_COMPLETENESS },
 		{ "directory", TABLE_DIRECTORY },
 		{ "tables", TABLE_COUNTS },
+		{ "rates", TABLE_RATES },
+		{ "rates-departements", TABLE_RATES_DEPTS },
+		{ "reminders", TABLE_REMINDERS },
 	};
 	size_t i;
 
@@ -74,11 +77,12 @@ static int check_table(const report *r, const char *code)
 	if (!code || qn_table_find(r->qn, code))
 		return 0;
 	return usage_error("report: --table is totals, departements, gaps, completeness, "
-			   "directory, tables or the code of a table of the questionnaire, "
+			   "directory, rates, rates-departements, reminders, tables or the "
+			   "code of a table of the questionnaire, "
 			   "not \"%s\"", term_text(code, shown, sizeof shown));
 }
 
-static int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
+int report_parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
 {
 	fmt_error err;
 
@@ -88,11 +92,20 @@ static int parse_period(const char *command, const char *s, char out[REC_PERIOD_
 	return 0;
 }
 
-/* Opens the database and computes the diagnostic for period ("" for the
- * default).  table is the code given to --table, or NULL: it must name a
- * table of the questionnaire.  On failure prints the message and returns
- * the exit status. */
-static int load(const merger_ctx *ctx, const char *period, const char *table, report *r)
+int report_parse_threshold(const char *command, const char *v, int *out)
+{
+	char *end;
+	long t = strtol(v, &end, 10);
+
+	if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
+		return usage_error("%s: --threshold is a number from %d to %d, not \"%s\"",
+				   command, RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
+	*out = (int)t;
+	return 0;
+}
+
+int report_load(const merger_ctx *ctx, const char *period, const char *table, int flags,
+		report *r)
 {
 	char p[REC_PERIOD_MAX + 1];
 	sqlite3 *db = NULL;
@@ -110,8 +123,10 @@ static int load(const merger_ctx *ctx, const char *period, const char *table, re
 			rc = report_default_period(db, now, p, &err);
 	}
 	if (!rc)
-		rc = report_build(db, p, now, r, &err);
-	if (!rc)
+		rc = report_build(db, p, now, r, flags, &err);
+	/* An export carries the period alone; a report shows the change
+	 * since a year before. */
+	if (!rc && !(flags & REPORT_CELLS))
 		rc = report_build_previous(db, r, &err);
 	db_close(db);
 	if (rc)
@@ -124,14 +139,7 @@ static int load(const merger_ctx *ctx, const char *period, const char *table, re
 	return 0;
 }
 
-/* Where the output goes: stdout, or an atomic file. */
-struct output {
-	atomic_file af;
-	FILE *f;
-	const char *path;     /* NULL for stdout */
-};
-
-static int output_open(struct output *o, const char *path, int mode)
+int output_open(struct output *o, const char *path, int mode)
 {
 	fmt_error err;
 	int fd;
@@ -160,9 +168,7 @@ static int output_open(struct output *o, const char *path, int mode)
 	return 0;
 }
 
-/* Finishes the output; wrote is the writer's result.  Returns the exit
- * status. */
-static int output_close(struct output *o, int wrote)
+int output_close(struct output *o, int wrote)
 {
 	fmt_error err;
 	int bad;
@@ -211,11 +217,12 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if (opts[7].value || opts[8].value) {
 		printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
 		       "                     [--table totals|departements|gaps|"
-		       "completeness|directory|tables|TABLE]\n"
+		       "completeness|directory|rates|\n"
+		       "                      rates-departements|reminders|tables|TABLE]\n"
 		       "                     [-o FILE] [--public [--threshold N]]\n");
 		return 0;
 	}
-	if (opts[0].value && parse_period("report", opts[0].value, period))
+	if (opts[0].value && report_parse_period("report", opts[0].value, period))
 		return EXIT_USAGE;
 	if (opts[1].value && parse_format("report", opts[1].value, 1, &format))
 		return EXIT_USAGE;
@@ -223,15 +230,8 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	out = opts[3].value ? opts[3].value : opts[4].value;
 	public_mode = opts[5].value != NULL;
-	if ((v = opts[6].value)) {
-		char *end;
-		long t = strtol(v, &end, 10);
-
-		if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
-			return usage_error("report: --threshold is a number from %d to %d, not "
-					   "\"%s\"", RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
-		threshold = (int)t;
-	}
+	if ((v = opts[6].value) && report_parse_threshold("report", v, &threshold))
+		return EXIT_USAGE;
 	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
 		return usage_error("report: --table is for --format csv or text (JSON and "
 				   "HTML hold every table)");
@@ -240,7 +240,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if (format == FORMAT_CSV && table == TABLE_ALL)
 		table = TABLE_DEPTS;    /* one table per CSV file */
 
-	rc = load(ctx, period, code, &r);
+	rc = report_load(ctx, period, code, 0, &r);
 	if (!rc && public_mode &&
 	    report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT, &err))
 		rc = fail(&err, NULL);
@@ -290,9 +290,9 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 		printf("usage: merger gaps [--period P]\n");
 		return 0;
 	}
-	if (opts[0].value && parse_period("gaps", opts[0].value, period))
+	if (opts[0].value && report_parse_period("gaps", opts[0].value, period))
 		return EXIT_USAGE;
-	rc = load(ctx, period, NULL, &r);
+	rc = report_load(ctx, period, NULL, 0, &r);
 	if (!rc) {
 		/* Nothing but the lines on stdout: meant for scripts. */
 		for (d = 0; d < DEPT_COUNT; d++)
@@ -326,7 +326,7 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 	dept_arg = opts[0].value;
 	if (opts[1].value && parse_format("directory", opts[1].value, 0, &format))
 		return EXIT_USAGE;
-	if (opts[2].value && parse_period("directory", opts[2].value, period))
+	if (opts[2].value && report_parse_period("directory", opts[2].value, period))
 		return EXIT_USAGE;
 	if (dept_arg) {
 		dept = dept_find(dept_arg);
@@ -336,7 +336,7 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 			return EXIT_REFUSED;
 		}
 	}
-	rc = load(ctx, period, NULL, &r);
+	rc = report_load(ctx, period, NULL, 0, &r);
 	if (!rc) {
 		if (format == FORMAT_CSV)
 			w = directory_write_csv(stdout, &r, dept);
@@ -350,6 +350,67 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 			w = directory_write_text(stdout, &r, dept);
 		}
 		rc = output_close(&(struct output){ .path = NULL }, w);
+	}
+	report_free(&r);
+	return rc;
+}
+
+int cmd_rates(merger_ctx *ctx, int argc, char **argv)
+{
+	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
+		       { "o", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
+	char period[REC_PERIOD_MAX + 1] = "", when[TIME_BUF];
+	enum report_format format = FORMAT_TEXT;
+	enum report_table table = TABLE_RATES;
+	const char *code;
+	struct output o;
+	char *pos[1];
+	int rc, npos, w;
+	report r;
+
+	if ((rc = args_parse("rates", argc, argv, opts, 6, pos, 0, &npos)))
+		return rc;
+	if (opts[4].value || opts[5].value) {
+		printf("usage: merger rates [--period P] [--format text|csv|json]\n"
+		       "                    [--table rates|rates-departements|reminders] "
+		       "[-o FILE]\n");
+		return 0;
+	}
+	if (opts[0].value && report_parse_period("rates", opts[0].value, period))
+		return EXIT_USAGE;
+	if (opts[1].value && parse_format("rates", opts[1].value, 0, &format))
+		return EXIT_USAGE;
+	if (opts[2].value && (parse_table(opts[2].value, &table, &code) ||
+			      (table != TABLE_RATES && table != TABLE_RATES_DEPTS &&
+			       table != TABLE_REMINDERS)))
+		return usage_error("rates: --table is rates, rates-departements or reminders");
+	if (opts[2].value && format != FORMAT_CSV)
+		return usage_error("rates: --table is for --format csv (text and JSON hold "
+				   "every table)");
+	rc = report_load(ctx, period, NULL, 0, &r);
+	if (!rc)
+		rc = output_open(&o, opts[3].value, 0600);
+	if (!rc) {
+		if (format == FORMAT_CSV) {
+			rates_write_csv(o.f, &r, table);
+		} else if (format == FORMAT_JSON) {
+			time_format(r.generated, TIME_ISO, when);
+			fputs("{\n  \"period\": ", o.f);
+			out_json_string(o.f, r.period);
+			fputs(", \"generated\": ", o.f);
+			out_json_string(o.f, when);
+			fputs(",\n", o.f);
+			rates_write_json(o.f, &r);
+			fputs("\n}\n", o.f);
+		} else {
+			char label[48];
+
+			fprintf(o.f, "Remontées de %s", period_label(r.period, label, sizeof label));
+			fputc('\n', o.f);
+			rates_write_text(o.f, &r);
+		}
+		w = ferror(o.f) ? EOF : 0;
+		rc = output_close(&o, w);
 	}
 	report_free(&r);
 	return rc;

@@ -281,6 +281,11 @@ int report_write_csv(FILE *f, const report *r, enum report_table t, const char *
 	case TABLE_DIRECTORY:
 		directory_write_csv(f, r, -1);
 		break;
+	case TABLE_RATES:
+	case TABLE_RATES_DEPTS:
+	case TABLE_REMINDERS:
+		rates_write_csv(f, r, t);
+		break;
 	default:
 		write_depts(f, r);
 	}

@@ -363,6 +363,8 @@ int report_write_json(FILE *f, const report *r)
 	write_gaps(f, r);
 	write_counts(f, r);
 	write_completeness(f, r);
+	rates_write_json(f, r);
+	fputs(",\n", f);
 	write_directory(f, r, -1);
 	fputs("}\n", f);
 	return ferror(f) ? EOF : 0;

@@ -155,6 +155,8 @@ test_expect_success 'report -o: the report cannot be written, synced or renamed'
 test_expect_success 'standard output is /dev/full: exit 3 with a message, never 0' '
 	for cmd in "merger report" "merger report --format html" "merger report --format csv" \
 		   "merger gaps" "merger directory" "merger collectors" "merger verify a1.bundle" \
+		   "merger rates" "merger rates --format json" "merger export --format adx" \
+		   "merger export --format dhis2-json" "merger export --format eurostat" \
 		   "merger kit -o -" "collector --home ca list" "collector --home ca status" \
 		   "collector --home ca list support --format csv" \
 		   "collector --home ca request -o -"; do
