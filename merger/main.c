@@ -34,6 +34,11 @@ static const char usage_text[] =
 	"                                        the national diagnostic\n"
 	"  gaps [--period P]                     départements with no victim support\n"
 	"  directory [--dept CODE]               who does what, per département\n"
+	"  history [--org ID] [--dept CODE] [--period P] [--format text|csv|json]\n"
+	"                                        every change of a count: from, to, who, when\n"
+	"  backup -o FILE [--passphrase-fd N]    keys and database in one encrypted file\n"
+	"  restore FILE --home DIR [--passphrase-fd N]\n"
+	"                                        a new home from a backup\n"
 	"\n"
 	"Options:\n"
 	"  --home DIR    home folder (default: $MERGER_HOME, else\n"
@@ -60,6 +65,8 @@ static const struct command {
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
 	{ "questionnaire", cmd_questionnaire },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
 };
 
 int main(int argc, char **argv)
