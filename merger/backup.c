@@ -183,41 +183,6 @@ static int passphrase_get(const char *fd_arg, int new, char **out, size_t *len)
 
 /* --- backup ------------------------------------------------------------------- */
 
-/* A consistent copy of src in a new in-memory database *mem: one backup
- * step over the whole file, retried while another process holds a lock
- * that blocks even readers (a checkpoint resetting the WAL). */
-static int snapshot_memory(sqlite3 *src, sqlite3 **mem, fmt_error *err)
-{
-	sqlite3_backup *b;
-	int rc, waited = 0;
-
-	/* An empty image deserialized into it puts the database on SQLite's
-	 * memdb VFS, whose image sqlite3_serialize() then hands over without
-	 * a second copy. */
-	rc = sqlite3_open_v2(":memory:", mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-			     NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_deserialize(*mem, "main", NULL, 0, 0,
-					 SQLITE_DESERIALIZE_RESIZEABLE |
-					 SQLITE_DESERIALIZE_FREEONCLOSE);
-	if (rc != SQLITE_OK)
-		return db_fail(*mem, rc, "copying the database", err);
-	b = sqlite3_backup_init(*mem, "main", src, "main");
-	if (!b)
-		return db_fail(*mem, sqlite3_errcode(*mem), "copying the database", err);
-	for (;;) {
-		rc = sqlite3_backup_step(b, -1);
-		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= DB_BUSY_TIMEOUT_MS)
-			break;
-		sqlite3_sleep(100);
-		waited += 100;
-	}
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE)
-		return db_fail(src, rc, "copying the database", err);
-	return FMT_OK;
-}
-
 static int user_version_of(sqlite3 *db, uint32_t *v, fmt_error *err)
 {
 	sqlite3_stmt *st;
@@ -303,7 +268,7 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 	 * opening it just brought up to date. */
 	rc = user_version_of(db, &schema, &err);
 	if (rc == FMT_OK)
-		rc = snapshot_memory(db, &mem, &err);
+		rc = merger_snapshot(db, &mem, 1, &err);
 	db_close(db);
 	/* The image is read as it is, never through SQLite: its header still
 	 * says WAL, which a database in memory cannot open. */

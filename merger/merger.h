@@ -31,6 +31,11 @@ int fail(const fmt_error *err, const char *what);
 /* Opens the national database of an initialised home (FMT_E_IO "not
  * initialised: run merger init" otherwise).  Close with db_close(). */
 int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err);
+/* A consistent copy of the open database src, taken with SQLite's online
+ * backup API while other processes may write to it, in *copy: in memory
+ * (in_memory = 1, on the memdb VFS, for sqlite3_serialize()), or in a
+ * private temporary database (0).  On failure *copy is NULL. */
+int merger_snapshot(sqlite3 *src, sqlite3 **copy, int in_memory, fmt_error *err);
 /* Loads the coordinator identity.  Free with keys_free(). */
 int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err);
 
