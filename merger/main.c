@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 
 static const char usage_text[] =
@@ -126,6 +127,15 @@ int main(int argc, char **argv)
 		    path_join(ctx.key_path, ctx.home, "coordinator.key", &err))
 			return fail(&err, NULL);
 		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+		/* What a killed run left half-written in the home's folders. */
+		if (path_exists(ctx.db_path)) {
+			static const char *const owned[] = { ".", "receipts", "quarantine" };
+			char dir[PATH_CAP];
+
+			for (size_t d = 0; d < sizeof owned / sizeof owned[0]; d++)
+				if (path_join(dir, ctx.home, owned[d], NULL) == FMT_OK)
+					atomic_remove_stray(dir);
+		}
 		/* A malformed MAILLAGE_NOW is said once, here. */
 		if (shell_now() < 0)
 			return EXIT_USAGE;
