@@ -27,8 +27,9 @@ static const char *const class_fill[4] = { "#c6dbef", "#6baed6", "#2171b5", "#08
 #define FILL_SECRET "#a3a3a3"
 
 /* Class edges: class k holds [edge[k], edge[k+1]), the last one open.
- * In a public report the first class is exactly the suppressed range, so
- * that a colour never tells more than the table. */
+ * In a public report the first class is exactly the suppressed range,
+ * which no département has: hidden counts all take the colour of the
+ * mark, so that a colour never tells more than the table. */
 struct classes {
 	long long edge[4];
 	int n;
@@ -69,10 +70,8 @@ static const char *dept_fill(int d, void *p)
 	struct map_ctx *m = p;
 	const rcount *c = &m->r->by_dept[d][ST_SUPPORTED];
 
-	if (c->state == CELL_SECRET)
+	if (c->state != CELL_SHOWN)
 		return FILL_SECRET;
-	if (c->state == CELL_SMALL)
-		return class_fill[0];
 	if (c->n == 0)
 		return FILL_GAP;
 	return class_fill[class_of(&m->cl, c->n)];
@@ -156,19 +155,16 @@ static void legend(FILE *f, const report *r, const struct classes *cl)
 
 	fputs("<figcaption class=\"legend\">\n", f);
 	swatch(f, FILL_GAP, "aucune victime accompagnée");
-	for (k = 0; k < cl->n; k++) {
+	for (k = r->public_mode ? 1 : 0; k < cl->n; k++) {
 		if (k + 1 < cl->n)
 			snprintf(label, sizeof label, "%lld à %lld", cl->edge[k],
 				 cl->edge[k + 1] - 1);
 		else
 			snprintf(label, sizeof label, "%lld et plus", cl->edge[k]);
-		if (k == 0 && r->public_mode)
-			snprintf(label, sizeof label, "<%d (1 à %d)", r->threshold,
-				 r->threshold - 1);
 		swatch(f, class_fill[k], label);
 	}
 	if (r->public_mode)
-		swatch(f, FILL_SECRET, "s : masqué (secret statistique)");
+		swatch(f, FILL_SECRET, RPT_HIDDEN_MARK " : masqué (secret statistique)");
 	fputs("</figcaption>\n", f);
 }
 
@@ -495,9 +491,9 @@ int report_write_html(FILE *f, const report *r)
 	fputs("</p>\n", f);
 	if (r->public_mode)
 		fprintf(f, "<p class=\"public\">Version publique : les effectifs de victimes de 1 "
-			"à %d sont masqués (&lt;%d) ; « s » masque un effectif qui permettrait "
-			"de les recalculer à partir des totaux.</p>\n",
-			r->threshold - 1, r->threshold);
+			"à %d sont masqués, ainsi que ceux qui permettraient de les "
+			"recalculer à partir des totaux ; tous sont marqués « %s ».</p>\n",
+			r->threshold - 1, RPT_HIDDEN_MARK);
 	fputs("</header>\n<section id=\"synthese\" class=\"keys\">\n", f);
 	fprintf(f, "<div>Victimes accompagnées<b>%s</b></div>\n",
 		rcount_text(r, &r->total[ST_SUPPORTED], num));
