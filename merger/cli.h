@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "record.h"
 #include "shell.h"
 
 /* Default name of the coordination, written into the kits. */
@@ -23,6 +24,11 @@ const char *err_detail(const fmt_error *err, const char *path);
 
 /* Reads the meta value of key into buf[0..cap) ("" when absent). */
 int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err);
+
+/* Checks the --period argument s of command and writes it canonical into
+ * out (format's period_parse); returns 0, or EXIT_USAGE after a message.
+ * (report_cmd.c) */
+int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1]);
 
 /* Binds text, or NULL when s is empty: optional fields are NULL in the
  * database, not "". */

@@ -66,6 +66,7 @@ static const struct command {
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
 	{ "questionnaire", cmd_questionnaire },
+	{ "history", cmd_history },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
 };

@@ -66,6 +66,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv);
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
 int cmd_directory(merger_ctx *ctx, int argc, char **argv);
 int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv);
+int cmd_history(merger_ctx *ctx, int argc, char **argv);
 int cmd_backup(merger_ctx *ctx, int argc, char **argv);
 int cmd_restore(merger_ctx *ctx, int argc, char **argv);
 

@@ -78,7 +78,7 @@ static int check_table(const report *r, const char *code)
 			   "not \"%s\"", term_text(code, shown, sizeof shown));
 }
 
-static int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
+int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
 {
 	fmt_error err;
 
