@@ -183,24 +183,6 @@ static int passphrase_get(const char *fd_arg, int new, char **out, size_t *len)
 
 /* --- backup ------------------------------------------------------------------- */
 
-static int user_version_of(sqlite3 *db, uint32_t *v, fmt_error *err)
-{
-	sqlite3_stmt *st;
-	int rc = db_prepare(db, &st, "PRAGMA user_version", err);
-
-	if (rc)
-		return rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*v = (uint32_t)sqlite3_column_int(st, 0);
-		rc = FMT_OK;
-	} else {
-		rc = db_fail(db, rc, "reading the schema version", err);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* Writes the backup of id and of the database image img[0..size) to f. */
 static int write_backup(atomic_file *f, const char *pass, size_t passlen,
 			const identity *id, const uint8_t *img, size_t size,
@@ -230,7 +212,7 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 	const char *out;
 	sqlite3_int64 size = 0;
 	size_t passlen = 0;
-	uint32_t schema = 0;
+	int schema = 0;
 	int npos, rc, copied = 0;
 	atomic_file f = { .fd = -1 };
 	fmt_error err;
@@ -266,7 +248,7 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 
 	/* The schema version of the copy is the one of the database, which
 	 * opening it just brought up to date. */
-	rc = user_version_of(db, &schema, &err);
+	rc = db_user_version(db, &schema, &err);
 	if (rc == FMT_OK)
 		rc = merger_snapshot(db, &mem, 1, &err);
 	db_close(db);
@@ -285,7 +267,7 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 	if (rc == FMT_OK)
 		rc = atomic_open(&f, out, 0600, 1, &err);
 	if (rc == FMT_OK)
-		rc = write_backup(&f, pass, passlen, id, img, (size_t)size, schema, &err);
+		rc = write_backup(&f, pass, passlen, id, img, (size_t)size, (uint32_t)schema, &err);
 	if (rc == FMT_OK)
 		rc = atomic_commit(&f, &err);
 	else

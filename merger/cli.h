@@ -30,6 +30,12 @@ int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err
  * (report_cmd.c) */
 int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1]);
 
+/* The --format of a listing command: text, csv or json. */
+enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
+/* Reads s into *f; returns 0, or EXIT_USAGE after a message naming
+ * command. */
+int list_format_parse(const char *command, const char *s, enum list_format *f);
+
 /* Binds text, or NULL when s is empty: optional fields are NULL in the
  * database, not "". */
 int bind_text_or_null(sqlite3_stmt *st, int i, const char *s);

@@ -24,8 +24,6 @@
 #include "refdata.h"
 #include "textout.h"
 
-enum hformat { H_TEXT, H_CSV, H_JSON };
-
 /* One row per change of a count, oldest first.  o and n: the old and new
  * JSON, NULL for "deleted" (which is not JSON).  ?1 organisation, ?2
  * département, ?3 period: NULL for any. */
@@ -211,7 +209,7 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 		"dept", "dimensions", "from", "to", "organisation_id", "organisation",
 		"collector", "bundle", "bundle_seq", "record" };
 	char period[REC_PERIOD_MAX + 1] = "";
-	enum hformat f = H_TEXT;
+	enum list_format f = LIST_TEXT;
 	long long org = 0;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -243,17 +241,8 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (opts[2].value && parse_period("history", opts[2].value, period))
 		return EXIT_USAGE;
-	if (opts[3].value) {
-		if (strcmp(opts[3].value, "text") == 0)
-			f = H_TEXT;
-		else if (strcmp(opts[3].value, "csv") == 0)
-			f = H_CSV;
-		else if (strcmp(opts[3].value, "json") == 0)
-			f = H_JSON;
-		else
-			return usage_error("history: --format is text, csv or json, not \"%s\"",
-					   esc(opts[3].value));
-	}
+	if (opts[3].value && list_format_parse("history", opts[3].value, &f))
+		return EXIT_USAGE;
 
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK && org)
@@ -276,22 +265,22 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 	if (period[0])
 		sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
 
-	if (f == H_CSV)
+	if (f == LIST_CSV)
 		csv_write_row(stdout, csv_head, 14);
-	else if (f == H_JSON)
+	else if (f == LIST_JSON)
 		printf("[");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (f == H_TEXT)
+		if (f == LIST_TEXT)
 			text_row(st);
-		else if (f == H_CSV)
+		else if (f == LIST_CSV)
 			csv_row(st);
 		else
 			json_row(st, rows == 0);
 		rows++;
 	}
-	if (f == H_JSON)
+	if (f == LIST_JSON)
 		printf(rows ? "\n]\n" : "]\n");
-	else if (f == H_TEXT && rows == 0)
+	else if (f == LIST_TEXT && rows == 0)
 		printf("No change of a count recorded%s.\n",
 		       org || dept >= 0 || period[0] ? " for this choice" : "");
 	if (s != SQLITE_DONE)
