@@ -223,7 +223,7 @@ static int get_message(backup_reader *r, uint8_t *type, size_t *len, fmt_error *
 
 	rc = read_full(r->fd, r->cipher, 4, &got, &sub);
 	if (rc)
-		return fmt_fail_in(err, &sub, "backup");
+		return fmt_fail_in(err, &sub, "reading the backup");
 	if (got == 0)
 		return fmt_fail(err, FMT_E_NO_FINAL, "truncated: the backup stops before its "
 				"end mark (message %d)", r->messages + 1);
@@ -238,7 +238,7 @@ static int get_message(backup_reader *r, uint8_t *type, size_t *len, fmt_error *
 				SS_ABYTES + 1, CIPHER_MAX);
 	rc = read_full(r->fd, r->cipher + 4, clen, &got, &sub);
 	if (rc)
-		return fmt_fail_in(err, &sub, "backup");
+		return fmt_fail_in(err, &sub, "reading the backup");
 	if (got < clen)
 		return fmt_fail(err, FMT_E_TRUNCATED, "truncated: the backup stops inside "
 				"message %d", r->messages + 1);
@@ -270,8 +270,11 @@ static int check_header(const uint8_t *h, size_t got, uint64_t *ops, uint64_t *m
 	fmt_error sub;
 	int rc = envelope_check_header(h, got, FILE_TYPE_BACKUP, &sub);
 
-	if (rc)
-		return fmt_fail_in(err, &sub, "backup");
+	if (rc) {
+		if (err)
+			*err = sub;     /* it names the file's kind already */
+		return rc;
+	}
 	if (got < BACKUP_HEADER)
 		return fmt_fail(err, FMT_E_TRUNCATED, "truncated: %zu bytes, shorter than "
 				"the backup's header (%d)", got, BACKUP_HEADER);
@@ -335,7 +338,7 @@ int backup_reader_open(backup_reader **out, int fd, fmt_error *err)
 	}
 	rc = read_full(fd, r->header, BACKUP_HEADER, &got, &sub);
 	if (rc)
-		rc = fmt_fail_in(err, &sub, "backup");
+		rc = fmt_fail_in(err, &sub, "reading the backup");
 	else
 		rc = check_header(r->header, got, &r->ops, &r->mem, err);
 	if (rc) {
@@ -411,7 +414,7 @@ int backup_reader_data(backup_reader *r, const uint8_t **data, size_t *len,
 				(unsigned long long)r->expected);
 	rc = read_full(r->fd, &extra, 1, &got, &sub);
 	if (rc)
-		return fmt_fail_in(err, &sub, "backup");
+		return fmt_fail_in(err, &sub, "reading the backup");
 	if (got)
 		return fmt_fail(err, FMT_E_TRAILING, "bytes after the backup's end mark");
 	r->ended = 1;
