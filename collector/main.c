@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 #include "portable.h"
 
@@ -163,6 +164,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	/* What a killed run left half-written in the home. */
+	if (path_exists(ctx.db_path))
+		atomic_remove_stray(ctx.home);
 	rc = commands[c].fn(&ctx, argc - i, argv + i);
 	/* Data that did not reach standard output (a full disk, a closed
 	 * pipe) is a failure, whichever command printed it. */

@@ -618,8 +618,6 @@ int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
 
 /* --- merger collectors ---------------------------------------------------- */
 
-enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
-
 static const char list_sql[] =
 	"SELECT o.name, o.id, c.key_id, c.enrolled_at, c.last_bundle_at, c.last_seq, "
 	"c.revoked_at FROM collector c JOIN organisation o ON o.id = c.org_id "
@@ -719,17 +717,8 @@ int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 		printf("usage: merger collectors [--format text|csv|json]\n");
 		return 0;
 	}
-	if (opts[0].value) {
-		if (strcmp(opts[0].value, "text") == 0)
-			f = LIST_TEXT;
-		else if (strcmp(opts[0].value, "csv") == 0)
-			f = LIST_CSV;
-		else if (strcmp(opts[0].value, "json") == 0)
-			f = LIST_JSON;
-		else
-			return usage_error("collectors: --format is text, csv or json, not \"%s\"",
-					   opts[0].value);
-	}
+	if (opts[0].value && list_format_parse("collectors", opts[0].value, &f))
+		return EXIT_USAGE;
 
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK)

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 
 static const char usage_text[] =
@@ -40,6 +41,11 @@ static const char usage_text[] =
 	"  export --format dhis2-json|dhis2-csv|adx|eurostat|csv|mapping [--period P]\n"
 	"         [--dept CODE] [-o FILE] [--public]\n"
 	"                                        the aggregate in exchange formats\n"
+	"  history [--org ID] [--dept CODE] [--period P] [--format text|csv|json]\n"
+	"                                        every change of a count: from, to, who, when\n"
+	"  backup -o FILE [--passphrase-fd N]    keys and database in one encrypted file\n"
+	"  restore FILE --home DIR [--passphrase-fd N]\n"
+	"                                        a new home from a backup\n"
 	"\n"
 	"Options:\n"
 	"  --home DIR    home folder (default: $MERGER_HOME, else\n"
@@ -69,6 +75,9 @@ static const struct command {
 	{ "deadline", cmd_deadline },
 	{ "rates", cmd_rates },
 	{ "export", cmd_export },
+	{ "history", cmd_history },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
 };
 
 int main(int argc, char **argv)
@@ -128,6 +137,15 @@ int main(int argc, char **argv)
 		    path_join(ctx.key_path, ctx.home, "coordinator.key", &err))
 			return fail(&err, NULL);
 		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+		/* What a killed run left half-written in the home's folders. */
+		if (path_exists(ctx.db_path)) {
+			static const char *const owned[] = { ".", "receipts", "quarantine" };
+			char dir[PATH_CAP];
+
+			for (size_t d = 0; d < sizeof owned / sizeof owned[0]; d++)
+				if (path_join(dir, ctx.home, owned[d], NULL) == FMT_OK)
+					atomic_remove_stray(dir);
+		}
 		/* A malformed MAILLAGE_NOW is said once, here. */
 		if (shell_now() < 0)
 			return EXIT_USAGE;

@@ -19,7 +19,8 @@
  *      the receipt, a temporary file in the receipts folder (feed.c);
  *   5. any conflict or ownership problem refuses the whole bundle;
  *   6. bundle row, COMMIT, then the receipt renamed into place.
- * verify runs the same steps and rolls back at the end.
+ * verify runs the same steps on a private copy of the database
+ * (merger_snapshot) and rolls back at the end.
  *
  * Refusals (the bundle's fault) are quarantined and the run goes on; an
  * unreadable input is reported and skipped; a failure of the database or
@@ -675,6 +676,16 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		return rc < 0 ? 5 : rc;
 	}
 	rc = merger_open_db(ctx, &R->db, &err);
+	/* verify works on a snapshot: it never takes the write lock, so it
+	 * runs while a merge does, and what it applies is thrown away with
+	 * the copy. */
+	if (rc == FMT_OK && verify) {
+		sqlite3 *copy = NULL;
+
+		rc = merger_snapshot(R->db, &copy, 0, &err);
+		db_close(R->db);
+		R->db = copy;
+	}
 	if (rc == FMT_OK)
 		rc = merger_load_identity(ctx, &R->coord, &err);
 	if (rc == FMT_OK) {

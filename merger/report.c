@@ -453,16 +453,12 @@ void report_free(report *r)
 
 const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF])
 {
-	switch (c->state) {
-	case CELL_SMALL:
-		snprintf(buf, RPT_NUMBUF, "<%d", r->threshold);
-		break;
-	case CELL_SECRET:
-		snprintf(buf, RPT_NUMBUF, "s");
-		break;
-	default:
+	/* One mark for every hidden count, small or hidden beside a small
+	 * one: two marks would tell the reader which cells hold 1 to 4. */
+	if (c->state != CELL_SHOWN)
+		snprintf(buf, RPT_NUMBUF, "%s", RPT_HIDDEN_MARK);
+	else
 		snprintf(buf, RPT_NUMBUF, "%lld", c->n);
-	}
 	return buf;
 }
 

@@ -39,10 +39,15 @@
 #define RPT_THRESHOLD_MIN 3
 #define RPT_THRESHOLD_MAX 100000
 
-/* How a published count is shown.  CELL_SMALL: 1..threshold-1, shown as
- * "<threshold".  CELL_SECRET: hidden only so that a small one cannot be
- * recomputed (complementary suppression), shown as "s". */
+/* How a published count is shown.  CELL_SMALL: 1..threshold-1 (primary
+ * suppression).  CELL_SECRET: hidden only so that a small one cannot be
+ * recomputed (complementary suppression).  Both are published as the same
+ * mark, RPT_HIDDEN_MARK ("secret statistique"), so that the output never
+ * tells which hidden cells are the small ones; the suppression itself
+ * (suppress.c) still reasons as if a reader could tell them apart, which
+ * only makes it stricter. */
 enum cell_state { CELL_SHOWN = 0, CELL_SMALL, CELL_SECRET };
+#define RPT_HIDDEN_MARK "s"
 
 typedef struct rcount {
 	long long n;

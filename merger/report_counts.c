@@ -576,8 +576,9 @@ int rtable_ranked_depts(const report *r, const rtable *t, int order[DEPT_COUNT])
 
 	for (d = 0; d < DEPT_COUNT; d++) {
 		const rcount *c = &t->dept[d];
-		long long k = c->state == CELL_SMALL ? 1 : c->state == CELL_SECRET ?
-			r->threshold : c->n;
+		/* every hidden count ranks as the least it can be, 1: ranking
+		 * the small ones apart would tell which they are */
+		long long k = c->state != CELL_SHOWN ? 1 : c->n;
 
 		if (c->n == 0)
 			continue;

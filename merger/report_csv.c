@@ -207,7 +207,7 @@ int directory_write_csv(FILE *f, const report *r, int dept)
 
 static const char *state_code(const rcount *c)
 {
-	return c->state == CELL_SMALL ? "small" : c->state == CELL_SECRET ? "secret" : "shown";
+	return c->state == CELL_SHOWN ? "shown" : "hidden";
 }
 
 static void count_row(FILE *f, const report *r, const rtable *t, const char *dim,

@@ -3,8 +3,8 @@
  * programs (the shape is documented in docs/REPORT.md; keys are only
  * ever added).  Keys and values are the stable codes; every string goes
  * through out_json_string, so the output is valid JSON whatever a
- * collector typed.  In a public report a hidden count is a string ("<5"
- * or "s") where a number would be, so that no suppressed number appears
+ * collector typed.  In a public report a hidden count is the string "s"
+ * where a number would be, so that no suppressed number appears
  * anywhere in the file.  The count tables of the questionnaire are under
  * "tables", by code; the victims table keeps the shape it had before
  * them, by status ("totals", "departements").

@@ -89,9 +89,9 @@ static void header(FILE *f, const report *r)
 	}
 	fputc('\n', f);
 	if (r->public_mode)
-		fprintf(f, "Version publique : les effectifs de 1 à %d sont masqués (<%d) ; "
-			"« s » masque un effectif qui permettrait de les recalculer.\n",
-			r->threshold - 1, r->threshold);
+		fprintf(f, "Version publique : les effectifs de 1 à %d sont masqués, ainsi que "
+			"ceux qui permettraient de les recalculer ; tous sont marqués « %s ».\n",
+			r->threshold - 1, RPT_HIDDEN_MARK);
 }
 
 /* One row of a victims table: label, then supported and spotted, each
