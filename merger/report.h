@@ -22,6 +22,7 @@
 #include "questionnaire.h"
 #include "record.h"
 #include "refdata.h"
+#include "sheet.h"
 
 /* Every enumeration fits a 32-bit mask (refdata.h), so 32 slots hold any
  * of them. */
@@ -205,16 +206,18 @@ enum report_table {
 /* Writers.  Each returns 0, or EOF when the stream failed (ferror).  For
  * TABLE_COUNTS, code names the one count table to write, or is NULL for
  * all of them (the victims table aside: it has tables of its own, by
- * status). */
+ * status).  report_write_sheet() writes to CSV or a workbook (sheet.h),
+ * whose errors sheet_close() tells; TABLE_ALL there is every table, each
+ * in a worksheet of its own. */
 int report_write_text(FILE *f, const report *r, enum report_table t, const char *code);
-int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code);
+int report_write_sheet(sheet_out *o, const report *r, enum report_table t, const char *code);
 int report_write_json(FILE *f, const report *r);
 int report_write_html(FILE *f, const report *r);
 
 /* The directory alone (merger directory): dept is an index, or -1 for
  * every département with at least one organisation. */
 int directory_write_text(FILE *f, const report *r, int dept);
-int directory_write_csv(FILE *f, const report *r, int dept);
+int directory_write_sheet(sheet_out *o, const report *r, int dept);
 int directory_write_json(FILE *f, const report *r, int dept);
 
 #endif

@@ -196,7 +196,7 @@ test_expect_success 'collectors: CSV and JSON' '
 		"$(sql "SELECT count(*) FROM collector")" &&
 	test "$(sqlite3 :memory: "SELECT json_extract(readfile('\''out.json'\''), '\''$[0].status'\'')")" = active &&
 	test_exit_code 2 merger collectors --format xml 2>err &&
-	test_one_line err "text, csv or json"
+	test_one_line err "text, csv, json or xlsx"
 '
 
 test_expect_success 'collectors: names with quotes and commas stay whole' '
