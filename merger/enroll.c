@@ -289,20 +289,6 @@ static void show_request(const char *path, const request *q, const plan *p)
 	fflush(stdout);
 }
 
-/* Asks on the terminal; 1 for yes. */
-static int confirm(void)
-{
-	char line[64];
-
-	fputs("Enroll? [y/N] ", stderr);
-	fflush(stderr);
-	if (!fgets(line, sizeof line, stdin))
-		return 0;
-	return strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0 ||
-	       strcmp(line, "yes\n") == 0 || strcmp(line, "YES\n") == 0 ||
-	       strcmp(line, "Yes\n") == 0;
-}
-
 /* Creates the organisation of q; its id in *org. */
 static int create_org(sqlite3 *db, const request *q, int64_t now, sqlite3_int64 *org,
 		      fmt_error *err)
@@ -438,7 +424,7 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 			return usage_error("enroll: %s: confirmation needed but there is no "
 					   "terminal to ask on: check the fingerprint, then "
 					   "run again with --yes", path);
-		if (!confirm()) {
+		if (!shell_confirm("Enroll? [y/N] ")) {
 			msg("%s: not enrolled (not confirmed)", path);
 			return EXIT_REFUSED;
 		}
