@@ -123,10 +123,13 @@ int output_sheet(output *o, enum out_format format, const char *title, sheet_out
 	fmt_error_clear(&err);
 	/* libxlsxwriter writes the workbook by name: into the temporary
 	 * file, which atomic_commit() then renames into place. */
-	if (format == OUT_XLSX && o->path)
+	if (format != OUT_XLSX)
+		rc = sheet_open_csv(s, o->f, &err);
+	else if (o->path)
 		rc = sheet_open_xlsx(s, o->af.tmp, title, shell_now(), &err);
 	else
-		rc = sheet_open_csv(s, o->f, &err);
+		rc = fmt_fail(&err, FMT_E_IO, "a workbook is written into a file (-o FILE), "
+			      "never to standard output");
 	if (rc) {
 		output_abort(o);
 		return fail(&err, NULL);

@@ -164,6 +164,13 @@ test_expect_success '--csv-excel everywhere the merger writes CSV' '
 	grep -q "^${BOM}organisation;organisation_id;key_id;" xc.csv &&
 	merger report --csv-excel --format csv --table gaps -o g.csv 2>/dev/null &&
 	head -1 g.csv | grep -q "^${BOM}period;code;name;region;region_name${CR}\$" &&
+	merger questionnaire show --csv-excel >qt.csv &&
+	head -1 qt.csv | grep -q "^${BOM}[a-z_]*;[a-z_]*;" &&
+	! head -1 qt.csv | grep -q "," &&
+	mkdir xsheets && tail -c +4 qt.csv >xsheets/tables.csv &&
+	merger questionnaire show --csv-excel --sheet lists >xsheets/lists.csv &&
+	head -c 3 xsheets/lists.csv | cmp -s - bom &&
+	merger questionnaire check xsheets >/dev/null 2>err &&
 	test_exit_code 2 merger report --csv-excel --format json 2>err &&
 	test_one_line err "csv-excel.*--format json" &&
 	test_exit_code 2 merger collectors --csv-excel --format text 2>err &&
