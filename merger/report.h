@@ -1,7 +1,8 @@
 /*
  * report.h - the national diagnostic as an in-memory model (report.c),
  * its small-count suppression (suppress.c) and the writers that turn it
- * into text, CSV, JSON and HTML (report_*.c).  Internal to the merger.
+ * into text, CSV, JSON, HTML and a workbook (report_*.c; CSV and the
+ * workbook through sheet.h).  Internal to the merger.
  *
  * The model is computed once from the national database for one period
  * and is small (101 départements, a few tables of enumerations, one entry
