@@ -12,9 +12,10 @@
 #   make dist       maillage-VERSION-linux-x86_64.tar.gz (+ the Windows zip)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Dependencies (sqlite3, zlib, libsodium) come from pkg-config; when they
-# are missing, tools/ensure-deps installs them on Debian (as root or with
-# passwordless sudo) or prints the one command to run.
+# Dependencies (sqlite3, zlib, libsodium; libxlsxwriter for the merger) come
+# from pkg-config; when they are missing, tools/ensure-deps installs them
+# on Debian (as root or with passwordless sudo) or prints the one command
+# to run.
 
 VERSION  := $(shell cat VERSION)
 PREFIX   ?= /usr/local
@@ -33,6 +34,10 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# libxlsxwriter writes the merger's workbooks (--format xlsx): the merger's
+# link only.  The static build links its own (tools/static-deps).
+MERGER_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
+MERGER_LIBS   := $(shell pkg-config --libs xlsxwriter)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wno-unused-parameter
@@ -72,6 +77,8 @@ $(BUILD)/obj/%.o: %.c $(wildcard format/*.h shell/*.h collector/*.h merger/*.h) 
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c $< -o $@
 
+$(BUILD)/obj/merger/%.o: ALL_CFLAGS += $(MERGER_CFLAGS)
+
 # tools/embed runs on the build machine, whatever CC builds for.
 $(BUILD)/gen/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -93,7 +100,8 @@ $(BUILD)/collector$(EXE): $(COLLECTOR_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
 
 $(BUILD)/merger$(EXE): $(MERGER_OBJ) $(BUILD)/libformat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(MERGER_LIBS) \
+		$(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/scratch.h tests/tools/samplegen.h \
 		$(BUILD)/libformat.a $(SHELL_OBJ)
@@ -165,7 +173,8 @@ bench:
 
 # Static build (docs/PORTABLE.md): one self-contained, stripped x86_64
 # executable per program, linked against Debian's static libraries
-# (libsqlite3.a, libsodium.a, libz.a, glibc's libc.a), to copy onto a USB
+# (libsqlite3.a, libsodium.a, libz.a, glibc's libc.a, and the merger's
+# libxlsxwriter.a built by tools/static-deps), to copy onto a USB
 # stick or a laptop where nothing is installed.  Objects live apart in
 # build/static.  Non-PIE: static-pie works too but costs ~150 KB, and the
 # collector must stay under 3 MB.
@@ -186,9 +195,16 @@ STATIC_LIBS     = $(STATIC_NODL) $(shell pkg-config --static --libs $(PKGS)) -lm
 
 $(STATIC)/collector $(STATIC)/merger: $(STATIC_NODL)
 
+# libxlsxwriter has no static build in Debian: tools/static-deps makes one
+# from Debian's source, with the minizip it carries.
+STATIC_DEPS    := build/static-deps
+
 static:
+	@tools/static-deps $(CC)
 	@$(MAKE) --no-print-directory BUILD=$(STATIC) CFLAGS="$(STATIC_CFLAGS)" \
 		LDFLAGS="$(STATIC_LDFLAGS)" LDLIBS="$(STATIC_LIBS)" \
+		MERGER_CFLAGS="-I$(STATIC_DEPS)/include" \
+		MERGER_LIBS="$(STATIC_DEPS)/lib/libxlsxwriter.a" \
 		$(STATIC)/collector $(STATIC)/merger
 	@tools/check-static $(STATIC)/collector $(STATIC)/merger
 

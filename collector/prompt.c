@@ -20,29 +20,6 @@
 
 #define ANSWER_MAX 4096      /* longer than any field (notes: 2000 bytes) */
 
-/* Reads one line from stdin without its line end.  -1 at end of input. */
-static int read_answer(char *buf, size_t cap)
-{
-	size_t n;
-
-	fflush(stderr);
-	if (!fgets(buf, (int)cap, stdin))
-		return -1;
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n') {
-		buf[--n] = '\0';
-	} else if (n == cap - 1) {
-		int c;
-
-		/* Over-long line: drop the rest, the value is refused anyway. */
-		while ((c = getchar()) != EOF && c != '\n')
-			;
-	}
-	if (n && buf[n - 1] == '\r')
-		buf[--n] = '\0';
-	return 0;
-}
-
 /* "Prévention" for "prévention", "Âge" for "âge": menus read better
  * capitalised.  Labels are French: ASCII, or a Latin-1 letter (UTF-8
  * C3 A0..C3 BE, whose capital is 0x20 lower) at the start. */
@@ -141,7 +118,7 @@ int prompt_field(record *r, const field_desc *f)
 			}
 		}
 		fputs(question(f, q, sizeof q), stderr);
-		if (read_answer(answer, sizeof answer) != 0) {
+		if (shell_read_line(answer, sizeof answer) != 0) {
 			fputc('\n', stderr);
 			msg("saisie interrompue : rien n'a été enregistré");
 			return EXIT_USAGE;

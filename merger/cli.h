@@ -25,12 +25,6 @@ const char *err_detail(const fmt_error *err, const char *path);
 /* Reads the meta value of key into buf[0..cap) ("" when absent). */
 int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err);
 
-/* The --format of a listing command: text, csv or json. */
-enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
-/* Reads s into *f; returns 0, or EXIT_USAGE after a message naming
- * command. */
-int list_format_parse(const char *command, const char *s, enum list_format *f);
-
 /* Binds text, or NULL when s is empty: optional fields are NULL in the
  * database, not "". */
 int bind_text_or_null(sqlite3_stmt *st, int i, const char *s);

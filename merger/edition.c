@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "db.h"
 #include "merger.h"
+#include "output.h"
 #include "record.h"
 #include "signed.h"
 #include "textout.h"
@@ -320,26 +322,27 @@ out:
 static int qn_show(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "format", 1, NULL }, { "sheet", 1, NULL }, { "help", 0, NULL },
-		       { "h", 0, NULL } };
-	const char *format, *sheet;
+		       { "h", 0, NULL }, { "csv-excel", 0, NULL } };
+	enum out_format format;
+	const char *sheet;
 	questionnaire *q = NULL;
 	fmt_error err = { 0 };
 	sqlite3 *db = NULL;
 	char *pos[1];
 	int npos, rc;
 
-	if ((rc = args_parse("questionnaire show", argc, argv, opts, 4, pos, 0, &npos)))
+	if ((rc = args_parse("questionnaire show", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	if (opts[2].value || opts[3].value) {
-		printf("usage: merger questionnaire show [--format text|csv|json] "
+		printf("usage: merger questionnaire show [--format text|csv|json] [--csv-excel] "
 		       "[--sheet tables|lists]\n");
 		return 0;
 	}
-	format = opts[0].value ? opts[0].value : "text";
+	if (out_format_parse("questionnaire show", opts[0].value, opts[4].value != NULL, NULL,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON),
+			     &format))
+		return EXIT_USAGE;
 	sheet = opts[1].value ? opts[1].value : "tables";
-	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
-		return usage_error("questionnaire show: unknown format \"%s\" (text, csv or json)",
-				   format);
 	if (strcmp(sheet, "tables") && strcmp(sheet, "lists"))
 		return usage_error("questionnaire show: unknown sheet \"%s\" (tables or lists)",
 				   sheet);
@@ -355,14 +358,17 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (rc)
 		return fail(&err, ctx->db_path);
-	if (strcmp(format, "json") == 0)
+	if (format == OUT_JSON)
 		print_json(q);
-	else if (strcmp(format, "csv") == 0 && strcmp(sheet, "lists") == 0)
-		qn_write_lists_csv(stdout, q);
-	else if (strcmp(format, "csv") == 0)
-		qn_write_tables_csv(stdout, q);
-	else
+	else if (format == OUT_CSV) {
+		csv_start(stdout);       /* the byte order mark of --csv-excel */
+		if (strcmp(sheet, "lists") == 0)
+			qn_write_lists_csv(stdout, q);
+		else
+			qn_write_tables_csv(stdout, q);
+	} else {
 		print_text(q);
+	}
 	qn_free(q);
 	return 0;
 }

@@ -531,17 +531,12 @@ static int write_eurostat(FILE *f, const report *r, const struct eurostat *e)
 /* ------------------------------------------------------------------ */
 /* The report's published cells, one per line (open data)              */
 
-static const char *state_code(const rcount *c)
-{
-	return c->state == CELL_SMALL ? "small" : c->state == CELL_SECRET ? "secret" : "shown";
-}
-
 static void cell_row(FILE *f, const report *r, const char *table, const char *status,
 		     const char *dim, const char *code, const rcount *c)
 {
 	char num[RPT_NUMBUF];
 	const char *row[7] = {
-		r->period, table, status, dim, code, rcount_text(r, c, num), state_code(c),
+		r->period, table, status, dim, code, rcount_text(r, c, num), rcount_state(c),
 	};
 
 	csv_write_row(f, row, 7);
@@ -620,13 +615,14 @@ static void write_note(FILE *f, const report *r, const char *data_name)
 	      "victims table: supported or spotted; empty for the other tables), dimension\n"
 	      "(total, a list's code such as exploitation or country, a rollup such as\n"
 	      "world-region, or dept), code (the value's code, or the département's INSEE\n"
-	      "code), count, state (shown, small or secret).\n\n", f);
-	fprintf(f, "Small-count suppression: every count from 1 to %d is published as \"<%d\"\n"
-		"(state small), so that no victim can be pointed at in a small area.  Where a\n"
-		"hidden count could be worked out from a total and the other published\n"
-		"counts, further counts are hidden as \"s\" (state secret), until none can.\n"
-		"Zeros are published.  A hidden total is hidden the same way.\n\n",
-		r->threshold - 1, r->threshold);
+	      "code), count, state (shown or hidden).\n\n", f);
+	fprintf(f, "Small-count suppression: every count from 1 to %d is hidden, so that no\n"
+		"victim can be pointed at in a small area.  Where a hidden count could be\n"
+		"worked out from a total and the other published counts, further counts are\n"
+		"hidden, until none can.  Every hidden count is published as \"%s\" (state\n"
+		"hidden), whichever the reason, so that the mark does not tell which ones are\n"
+		"small.  Zeros are published.  A hidden total is hidden the same way.\n\n",
+		r->threshold - 1, RPT_HIDDEN_MARK);
 	fputs("The counting rules and the suppression are described in docs/REPORT.md of\n"
 	      "Maillage; the codes in docs/EXCHANGE.md.\n", f);
 }
@@ -713,7 +709,7 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 	const char *out, *ou = COUNTRY_CODE, *v;
 	enum export_format format = EXP_DHIS2_JSON;
 	int rc, npos, dept = -1, public_mode, threshold = RPT_THRESHOLD_DEFAULT, w = 0;
-	struct output o, note;
+	output o, note;
 	struct eurostat eu;
 	const char *fname;
 	struct walk wk;

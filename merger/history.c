@@ -14,6 +14,7 @@
  */
 #include "merger.h"
 #include "cli.h"
+#include "output.h"
 #include "report_cmd.h"
 
 #include <stdio.h>
@@ -210,7 +211,7 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 		"dept", "dimensions", "from", "to", "organisation_id", "organisation",
 		"collector", "bundle", "bundle_seq", "record" };
 	char period[REC_PERIOD_MAX + 1] = "";
-	enum list_format f = LIST_TEXT;
+	enum out_format f = OUT_TEXT;
 	long long org = 0;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
@@ -242,7 +243,8 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (opts[2].value && report_parse_period("history", opts[2].value, period))
 		return EXIT_USAGE;
-	if (opts[3].value && list_format_parse("history", opts[3].value, &f))
+	if (out_format_parse("history", opts[3].value, 0, NULL,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON), &f))
 		return EXIT_USAGE;
 
 	rc = merger_open_db(ctx, &db, &err);
@@ -266,22 +268,22 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 	if (period[0])
 		sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
 
-	if (f == LIST_CSV)
+	if (f == OUT_CSV)
 		csv_write_row(stdout, csv_head, 14);
-	else if (f == LIST_JSON)
+	else if (f == OUT_JSON)
 		printf("[");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (f == LIST_TEXT)
+		if (f == OUT_TEXT)
 			text_row(st);
-		else if (f == LIST_CSV)
+		else if (f == OUT_CSV)
 			csv_row(st);
 		else
 			json_row(st, rows == 0);
 		rows++;
 	}
-	if (f == LIST_JSON)
+	if (f == OUT_JSON)
 		printf(rows ? "\n]\n" : "]\n");
-	else if (f == LIST_TEXT && rows == 0)
+	else if (f == OUT_TEXT && rows == 0)
 		printf("No change of a count recorded%s.\n",
 		       org || dept >= 0 || period[0] ? " for this choice" : "");
 	if (s != SQLITE_DONE)

@@ -20,6 +20,7 @@
 #include "merger.h"
 #include "cli.h"
 #include "report.h"
+#include "sheet.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -331,119 +332,97 @@ void rates_write_text(FILE *f, const report *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* CSV                                                                 */
+/* Tables (CSV or workbook, sheet.h)                                   */
 
-static void csv_orgs(FILE *f, const report *r)
+static void sheet_orgs(sheet_out *out, const report *r)
 {
-	static const char *const head[7] = {
-		"period", "deadline", "organisation_id", "organisation", "status",
-		"received_at", "departements",
+	static const sheet_col cols[7] = {
+		SHEET_COL("period", "Période"), SHEET_COL("deadline", "Échéance"),
+		SHEET_COL("organisation_id", "N° d'organisation"),
+		SHEET_COL("organisation", "Organisation"), SHEET_COL("status", "Remontée"),
+		SHEET_COL("received_at", "Reçue le"),
+		SHEET_COL("departements", "Départements"),
 	};
-	char id[24], when[TIME_BUF], depts[DEPT_COUNT * 4];
-	const char *row[7];
+	char when[TIME_BUF], depts[DEPT_COUNT * 4];
 	int i;
 
-	csv_write_row(f, head, 7);
+	sheet_table(out, "Remontées", cols, 7);
 	for (i = 0; i < r->norgs; i++) {
 		const report_org *o = &r->orgs[i];
 
 		if (o->rate == RATE_NONE)
 			continue;
-		snprintf(id, sizeof id, "%lld", o->id);
 		when[0] = '\0';
 		if (o->received_at)
 			time_format(o->received_at, TIME_ISO, when);
-		row[0] = r->period;
-		row[1] = r->rates.due;
-		row[2] = id;
-		row[3] = o->name;
-		row[4] = status_words[o->rate].code;
-		row[5] = when;
-		row[6] = listed_text(o, " ", depts, sizeof depts);
-		csv_write_row(f, row, 7);
+		sheet_row(out, (sheet_cell[7]){
+			sheet_code(r->period), sheet_code(r->rates.due), sheet_int(o->id),
+			sheet_text(o->name), sheet_code(status_words[o->rate].code),
+			sheet_code(when), sheet_code(listed_text(o, " ", depts, sizeof depts)) }, 7);
 	}
 }
 
-static void csv_tally(FILE *f, const report *r, const char *code, const char *name,
-		      const rate_tally *t)
+static void sheet_tally(sheet_out *out, const report *r, const char *code, const char *name,
+			const rate_tally *t)
 {
-	char num[6][16], rate[16];
-	const char *row[11];
-	int tenths = rate_tenths(t);
-
-	snprintf(num[0], sizeof num[0], "%d", t->expected);
-	snprintf(num[1], sizeof num[1], "%d", t->received);
-	snprintf(num[2], sizeof num[2], "%d", t->on_time);
-	snprintf(num[3], sizeof num[3], "%d", t->late);
-	snprintf(num[4], sizeof num[4], "%d", t->missing);
-	snprintf(num[5], sizeof num[5], "%d", t->unasked);
-	rate[0] = '\0';
-	if (tenths >= 0)
-		snprintf(rate, sizeof rate, "%d.%d", tenths / 10, tenths % 10);
-	row[0] = r->period;
-	row[1] = r->rates.due;
-	row[2] = code;
-	row[3] = name;
-	row[4] = num[0];
-	row[5] = num[1];
-	row[6] = rate;
-	row[7] = num[2];
-	row[8] = num[3];
-	row[9] = num[4];
-	row[10] = num[5];
-	csv_write_row(f, row, 11);
+	sheet_row(out, (sheet_cell[11]){
+		sheet_code(r->period), sheet_code(r->rates.due), sheet_code(code),
+		sheet_text(name), sheet_int(t->expected), sheet_int(t->received),
+		sheet_share(rate_tenths(t)), sheet_int(t->on_time), sheet_int(t->late),
+		sheet_int(t->missing), sheet_int(t->unasked) }, 11);
 }
 
-static void csv_depts(FILE *f, const report *r)
+static void sheet_depts(sheet_out *out, const report *r)
 {
-	static const char *const head[11] = {
-		"period", "deadline", "code", "name", "expected", "received", "rate",
-		"on_time", "late", "missing", "unasked",
+	static const sheet_col cols[11] = {
+		SHEET_COL("period", "Période"), SHEET_COL("deadline", "Échéance"),
+		SHEET_COL("code", "Code"), SHEET_COL("name", "Département"),
+		SHEET_COL("expected", "Attendues"), SHEET_COL("received", "Reçues"),
+		SHEET_COL("rate", "Taux"), SHEET_COL("on_time", "À temps"),
+		SHEET_COL("late", "En retard"), SHEET_COL("missing", "Manquantes"),
+		SHEET_COL("unasked", "Non demandées"),
 	};
 	int d;
 
-	csv_write_row(f, head, 11);
+	sheet_table(out, "Remontées par département", cols, 11);
 	for (d = 0; d < DEPT_COUNT; d++)
-		csv_tally(f, r, DEPTS[d].code, DEPTS[d].name, &r->rates.dept[d]);
-	csv_tally(f, r, "FR", "France", &r->rates.all);
+		sheet_tally(out, r, DEPTS[d].code, DEPTS[d].name, &r->rates.dept[d]);
+	sheet_tally(out, r, "FR", "France", &r->rates.all);
 }
 
-static void csv_reminders(FILE *f, const report *r)
+static void sheet_reminders(sheet_out *out, const report *r)
 {
-	static const char *const head[7] = {
-		"organisation_id", "organisation", "kind", "email", "phone", "website",
-		"departements",
+	static const sheet_col cols[7] = {
+		SHEET_COL("organisation_id", "N° d'organisation"),
+		SHEET_COL("organisation", "Organisation"), SHEET_COL("kind", "Type"),
+		SHEET_COL("email", "Courriel"), SHEET_COL("phone", "Téléphone"),
+		SHEET_COL("website", "Site web"), SHEET_COL("departements", "Départements"),
 	};
-	char id[24], depts[DEPT_COUNT * 4];
-	const char *row[7];
+	char depts[DEPT_COUNT * 4];
 	int i;
 
-	csv_write_row(f, head, 7);
+	sheet_table(out, "À relancer", cols, 7);
 	for (i = 0; i < r->norgs; i++) {
 		const report_org *o = &r->orgs[i];
 
 		if (!reminded(o))
 			continue;
-		snprintf(id, sizeof id, "%lld", o->id);
-		row[0] = id;
-		row[1] = o->name;
-		row[2] = ENUM_ORG_KIND.items[o->kind].code;
-		row[3] = o->email ? o->email : "";
-		row[4] = o->phone ? o->phone : "";
-		row[5] = o->website ? o->website : "";
-		row[6] = listed_text(o, " ", depts, sizeof depts);
-		csv_write_row(f, row, 7);
+		sheet_row(out, (sheet_cell[7]){
+			sheet_int(o->id), sheet_text(o->name),
+			sheet_code(ENUM_ORG_KIND.items[o->kind].code), sheet_text(o->email),
+			sheet_text(o->phone), sheet_text(o->website),
+			sheet_code(listed_text(o, " ", depts, sizeof depts)) }, 7);
 	}
 }
 
-void rates_write_csv(FILE *f, const report *r, enum report_table t)
+void rates_write_sheet(sheet_out *out, const report *r, enum report_table t)
 {
 	if (t == TABLE_RATES_DEPTS)
-		csv_depts(f, r);
+		sheet_depts(out, r);
 	else if (t == TABLE_REMINDERS)
-		csv_reminders(f, r);
+		sheet_reminders(out, r);
 	else
-		csv_orgs(f, r);
+		sheet_orgs(out, r);
 }
 
 /* ------------------------------------------------------------------ */

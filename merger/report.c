@@ -451,6 +451,11 @@ void report_free(report *r)
 /* ------------------------------------------------------------------ */
 /* Shared by the writers                                               */
 
+const char *rcount_state(const rcount *c)
+{
+	return c->state == CELL_SHOWN ? "shown" : "hidden";
+}
+
 const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF])
 {
 	/* One mark for every hidden count, small or hidden beside a small

@@ -1,7 +1,8 @@
 /*
  * report.h - the national diagnostic as an in-memory model (report.c),
  * its small-count suppression (suppress.c) and the writers that turn it
- * into text, CSV, JSON and HTML (report_*.c).  Internal to the merger.
+ * into text, CSV, JSON, HTML and a workbook (report_*.c; CSV and the
+ * workbook through sheet.h).  Internal to the merger.
  *
  * The model is computed once from the national database for one period
  * and is small (101 départements, a few tables of enumerations, one entry
@@ -22,6 +23,7 @@
 #include "questionnaire.h"
 #include "record.h"
 #include "refdata.h"
+#include "sheet.h"
 
 /* Every enumeration fits a 32-bit mask (refdata.h), so 32 slots hold any
  * of them. */
@@ -275,9 +277,12 @@ int rtable_ranked_depts(const report *r, const rtable *t, int order[DEPT_COUNT])
  * retired, and a retired one when it holds a count. */
 int rbreak_listed(const rbreak *b, int v);
 
-/* The text of a count as published: "12", "<5" or "s".  Returns buf. */
+/* The text of a count as published: "12", or RPT_HIDDEN_MARK.  Returns buf. */
 #define RPT_NUMBUF 24
 const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF]);
+/* The state of a published count in a file's state column: "shown" or
+ * "hidden" (one word for every hidden count, as one mark). */
+const char *rcount_state(const rcount *c);
 
 /* Share of c in its status total, in tenths of a percent, rounded half
  * up; -1 when it is not published (c or the total hidden, or total 0). */
@@ -314,25 +319,28 @@ enum report_table {
 /* Writers.  Each returns 0, or EOF when the stream failed (ferror).  For
  * TABLE_COUNTS, code names the one count table to write, or is NULL for
  * all of them (the victims table aside: it has tables of its own, by
- * status). */
+ * status).  report_write_sheet() writes to CSV or a workbook (sheet.h),
+ * whose errors sheet_close() tells; TABLE_ALL there is every table, each
+ * in a worksheet of its own. */
 int report_write_text(FILE *f, const report *r, enum report_table t, const char *code);
-int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code);
+int report_write_sheet(sheet_out *o, const report *r, enum report_table t, const char *code);
 int report_write_json(FILE *f, const report *r);
 int report_write_html(FILE *f, const report *r);
 
 /* The reporting rates section (rates.c), for each format: text (its
- * heading included), CSV (t is TABLE_RATES, TABLE_RATES_DEPTS or
- * TABLE_REMINDERS), JSON (the "rates" member, without a comma or newline after it), HTML
- * (one <section>).  They write to f and leave the error to ferror(f). */
+ * heading included), tables (CSV or workbook: t is TABLE_RATES,
+ * TABLE_RATES_DEPTS or TABLE_REMINDERS), JSON (the "rates" member, without
+ * a comma or newline after it), HTML (one <section>).  They write to f (or
+ * the sheet) and leave the error to ferror(f) (or sheet_close). */
 void rates_write_text(FILE *f, const report *r);
-void rates_write_csv(FILE *f, const report *r, enum report_table t);
+void rates_write_sheet(sheet_out *o, const report *r, enum report_table t);
 void rates_write_json(FILE *f, const report *r);
 void rates_write_html(FILE *f, const report *r);
 
 /* The directory alone (merger directory): dept is an index, or -1 for
  * every département with at least one organisation. */
 int directory_write_text(FILE *f, const report *r, int dept);
-int directory_write_csv(FILE *f, const report *r, int dept);
+int directory_write_sheet(sheet_out *o, const report *r, int dept);
 int directory_write_json(FILE *f, const report *r, int dept);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "merger.h"
 #include "cli.h"
+#include "output.h"
 #include "report.h"
 #include "report_cmd.h"
 
@@ -18,22 +19,6 @@
 #include "db.h"
 #include "fileio.h"
 #include "textout.h"
-
-static int parse_format(const char *command, const char *s, int html, enum report_format *out)
-{
-	if (strcmp(s, "text") == 0)
-		*out = FORMAT_TEXT;
-	else if (strcmp(s, "csv") == 0)
-		*out = FORMAT_CSV;
-	else if (strcmp(s, "json") == 0)
-		*out = FORMAT_JSON;
-	else if (html && strcmp(s, "html") == 0)
-		*out = FORMAT_HTML;
-	else
-		return usage_error("%s: --format is text, csv, json%s, not \"%s\"", command,
-				   html ? " or html" : "", s);
-	return 0;
-}
 
 /* --table: one of the report's own tables, "tables" for every count
  * table of the questionnaire, or one count table's code (*code, checked
@@ -139,105 +124,72 @@ int report_load(const merger_ctx *ctx, const char *period, const char *table, in
 	return 0;
 }
 
-int output_open(struct output *o, const char *path, int mode)
+/* The tables of r (CSV or a workbook) to o; title for a workbook. */
+static int write_sheets(output *o, enum out_format format, const report *r,
+			enum report_table table, const char *code, int directory, int dept)
 {
-	fmt_error err;
-	int fd;
+	char title[128], label[48];
+	sheet_out *s;
+	int rc;
 
-	fmt_error_clear(&err);
-	o->af.fd = -1;
-	o->path = path && strcmp(path, "-") != 0 ? path : NULL;
-	if (!o->path) {
-		o->f = stdout;
-		return 0;
-	}
-	if (atomic_open(&o->af, o->path, mode, 0, &err))
-		return fail(&err, NULL);
-	/* A stream on a duplicate, so that closing it leaves af.fd open for
-	 * the fsync of atomic_commit. */
-	fd = dup(o->af.fd);
-	o->f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!o->f) {
-		if (fd >= 0)
-			close(fd);
-		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: cannot write: out of file descriptors or memory",
-			 o->path);
-		return fail(&err, NULL);
-	}
-	return 0;
-}
-
-int output_close(struct output *o, int wrote)
-{
-	fmt_error err;
-	int bad;
-
-	fmt_error_clear(&err);
-	if (!o->path) {
-		if (wrote || fflush(stdout) == EOF || ferror(stdout)) {
-			fmt_fail(&err, FMT_E_IO, "standard output: write error");
-			return fail(&err, NULL);
-		}
-		return 0;
-	}
-	bad = wrote || ferror(o->f);
-	if (fclose(o->f) == EOF)
-		bad = 1;
-	o->f = NULL;
-	if (bad) {
-		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: write error (disk full?); nothing was written",
-			 o->path);
-		return fail(&err, NULL);
-	}
-	if (atomic_commit(&o->af, &err))
-		return fail(&err, NULL);
-	return 0;
+	snprintf(title, sizeof title, "%s, %s", directory ? "Annuaire des acteurs" :
+		 "Diagnostic national", period_label(r->period, label, sizeof label));
+	if ((rc = output_sheet(o, format, title, &s)))
+		return rc;
+	if (directory)
+		directory_write_sheet(s, r, dept);
+	else
+		report_write_sheet(s, r, table, code);
+	return output_sheet_close(o, s);
 }
 
 int cmd_report(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
 		       { "o", 1, NULL }, { "output", 1, NULL }, { "public", 0, NULL },
-		       { "threshold", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
+		       { "threshold", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL },
+		       { "csv-excel", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "";
-	enum report_format format = FORMAT_TEXT;
+	enum out_format format;
 	enum report_table table = TABLE_ALL;
 	const char *out, *code = NULL, *v;
 	int rc, npos, public_mode, threshold = 0;
-	struct output o;
+	output o;
 	fmt_error err;
 	char *pos[1];
 	report r;
 
 	fmt_error_clear(&err);
-	if ((rc = args_parse("report", argc, argv, opts, 9, pos, 0, &npos)))
+	if ((rc = args_parse("report", argc, argv, opts, 10, pos, 0, &npos)))
 		return rc;
 	if (opts[7].value || opts[8].value) {
-		printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
+		printf("usage: merger report [--period P] [--format text|csv|json|html|xlsx]\n"
+		       "                     [--csv-excel]\n"
 		       "                     [--table totals|departements|gaps|"
 		       "completeness|directory|rates|\n"
 		       "                      rates-departements|reminders|tables|TABLE]\n"
 		       "                     [-o FILE] [--public [--threshold N]]\n");
 		return 0;
 	}
+	out = opts[3].value ? opts[3].value : opts[4].value;
 	if (opts[0].value && report_parse_period("report", opts[0].value, period))
 		return EXIT_USAGE;
-	if (opts[1].value && parse_format("report", opts[1].value, 1, &format))
+	if (out_format_parse("report", opts[1].value, opts[9].value != NULL, out,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_HTML) | OUT_ALLOW(OUT_XLSX), &format))
 		return EXIT_USAGE;
 	if (opts[2].value && parse_table(opts[2].value, &table, &code))
 		return EXIT_USAGE;
-	out = opts[3].value ? opts[3].value : opts[4].value;
 	public_mode = opts[5].value != NULL;
 	if ((v = opts[6].value) && report_parse_threshold("report", v, &threshold))
 		return EXIT_USAGE;
-	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
-		return usage_error("report: --table is for --format csv or text (JSON and "
-				   "HTML hold every table)");
+	if (table != TABLE_ALL && (format == OUT_JSON || format == OUT_HTML ||
+				   format == OUT_XLSX))
+		return usage_error("report: --table is for --format csv or text (JSON, "
+				   "HTML and xlsx hold every table)");
 	if (threshold && !public_mode)
 		return usage_error("report: --threshold only applies with --public");
-	if (format == FORMAT_CSV && table == TABLE_ALL)
+	if (format == OUT_CSV && table == TABLE_ALL)
 		table = TABLE_DEPTS;    /* one table per CSV file */
 
 	rc = report_load(ctx, period, code, 0, &r);
@@ -252,28 +204,53 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	 * public one is meant to be shared. */
 	rc = output_open(&o, out, public_mode ? 0644 : 0600);
 	if (!rc) {
-		int w;
-
 		switch (format) {
-		case FORMAT_CSV:
-			w = report_write_csv(o.f, &r, table, code);
+		case OUT_CSV:
+		case OUT_XLSX:
+			rc = write_sheets(&o, format, &r, table, code, 0, -1);
 			break;
-		case FORMAT_JSON:
-			w = report_write_json(o.f, &r);
+		case OUT_JSON:
+			rc = output_close(&o, report_write_json(o.f, &r));
 			break;
-		case FORMAT_HTML:
-			w = report_write_html(o.f, &r);
+		case OUT_HTML:
+			rc = output_close(&o, report_write_html(o.f, &r));
 			break;
 		default:
-			w = report_write_text(o.f, &r, table, code);
+			rc = output_close(&o, report_write_text(o.f, &r, table, code));
 		}
-		rc = output_close(&o, w);
 		if (!rc && o.path)
 			msg("%s: report for %s written%s", o.path, r.period,
 			    public_mode ? " (public: small counts suppressed)" : "");
 	}
 	report_free(&r);
 	return rc;
+}
+
+/* On a terminal: a title, then the départements in aligned columns. */
+static void gaps_table(const report *r)
+{
+	char label[48];
+	int d, n = 0, w = (int)strlen("Département");
+
+	for (d = 0; d < DEPT_COUNT; d++)
+		if (report_is_gap(r, d)) {
+			int dw = text_width(DEPTS[d].name);
+
+			n++;
+			if (dw > w)
+				w = dw;
+		}
+	printf("Départements sans victime accompagnée, %s : %d sur %d\n\n",
+	       period_label(r->period, label, sizeof label), n, DEPT_COUNT);
+	if (!n)
+		return;
+	printf("Code  Département");
+	printf("%*s  Région\n", w - text_width("Département"), "");
+	for (d = 0; d < DEPT_COUNT; d++)
+		if (report_is_gap(r, d))
+			printf("%-4s  %s%*s  %s\n", DEPTS[d].code, DEPTS[d].name,
+			       w - text_width(DEPTS[d].name), "",
+			       region_find(DEPTS[d].region)->name);
 }
 
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
@@ -294,12 +271,17 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	rc = report_load(ctx, period, NULL, 0, &r);
 	if (!rc) {
-		/* Nothing but the lines on stdout: meant for scripts. */
-		for (d = 0; d < DEPT_COUNT; d++)
-			if (report_is_gap(&r, d))
-				printf("%s\t%s\t%s\n", DEPTS[d].code, DEPTS[d].name,
-				       region_find(DEPTS[d].region)->name);
-		rc = output_close(&(struct output){ .path = NULL }, 0);
+		if (isatty(STDOUT_FILENO)) {
+			gaps_table(&r);
+		} else {
+			/* In a pipe, nothing but the lines, code first: for
+			 * scripts. */
+			for (d = 0; d < DEPT_COUNT; d++)
+				if (report_is_gap(&r, d))
+					printf("%s\t%s\t%s\n", DEPTS[d].code, DEPTS[d].name,
+					       region_find(DEPTS[d].region)->name);
+		}
+		rc = output_close(&(output){ .path = NULL }, 0);
 	}
 	report_free(&r);
 	return rc;
@@ -308,23 +290,29 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "dept", 1, NULL }, { "format", 1, NULL }, { "period", 1, NULL },
-		       { "help", 0, NULL }, { "h", 0, NULL } };
+		       { "help", 0, NULL }, { "h", 0, NULL }, { "o", 1, NULL },
+		       { "output", 1, NULL }, { "csv-excel", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "", shown[64];
-	enum report_format format = FORMAT_TEXT;
-	const char *dept_arg;
+	enum out_format format;
+	const char *dept_arg, *out;
 	char *pos[1];
-	int rc, w, npos, dept = -1;
+	int rc, npos, dept = -1;
+	output o;
 	report r;
 
-	if ((rc = args_parse("directory", argc, argv, opts, 5, pos, 0, &npos)))
+	if ((rc = args_parse("directory", argc, argv, opts, 8, pos, 0, &npos)))
 		return rc;
 	if (opts[3].value || opts[4].value) {
-		printf("usage: merger directory [--dept CODE] [--format text|csv|json] "
-		       "[--period P]\n");
+		printf("usage: merger directory [--dept CODE] [--format text|csv|json|xlsx] "
+		       "[--csv-excel]\n"
+		       "                        [--period P] [-o FILE]\n");
 		return 0;
 	}
 	dept_arg = opts[0].value;
-	if (opts[1].value && parse_format("directory", opts[1].value, 0, &format))
+	out = opts[5].value ? opts[5].value : opts[6].value;
+	if (out_format_parse("directory", opts[1].value, opts[7].value != NULL, out,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_XLSX), &format))
 		return EXIT_USAGE;
 	if (opts[2].value && report_parse_period("directory", opts[2].value, period))
 		return EXIT_USAGE;
@@ -337,19 +325,24 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 		}
 	}
 	rc = report_load(ctx, period, NULL, 0, &r);
+	/* The directory lists public contacts: readable by others, like a
+	 * public report. */
+	if (!rc)
+		rc = output_open(&o, out, 0644);
 	if (!rc) {
-		if (format == FORMAT_CSV)
-			w = directory_write_csv(stdout, &r, dept);
-		else if (format == FORMAT_JSON)
-			w = directory_write_json(stdout, &r, dept);
-		else {
+		if (format == OUT_CSV || format == OUT_XLSX) {
+			rc = write_sheets(&o, format, &r, TABLE_DIRECTORY, NULL, 1, dept);
+		} else if (format == OUT_JSON) {
+			rc = output_close(&o, directory_write_json(o.f, &r, dept));
+		} else {
 			char label[48];
 
-			printf("Annuaire des acteurs, %s\n\n",
-			       period_label(r.period, label, sizeof label));
-			w = directory_write_text(stdout, &r, dept);
+			fprintf(o.f, "Annuaire des acteurs, %s\n\n",
+				period_label(r.period, label, sizeof label));
+			rc = output_close(&o, directory_write_text(o.f, &r, dept));
 		}
-		rc = output_close(&(struct output){ .path = NULL }, w);
+		if (!rc && o.path)
+			msg("%s: directory for %s written", o.path, r.period);
 	}
 	report_free(&r);
 	return rc;
@@ -360,10 +353,10 @@ int cmd_rates(merger_ctx *ctx, int argc, char **argv)
 	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
 		       { "o", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "", when[TIME_BUF];
-	enum report_format format = FORMAT_TEXT;
+	enum out_format format = OUT_TEXT;
 	enum report_table table = TABLE_RATES;
 	const char *code;
-	struct output o;
+	output o;
 	char *pos[1];
 	int rc, npos, w;
 	report r;
@@ -371,29 +364,43 @@ int cmd_rates(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("rates", argc, argv, opts, 6, pos, 0, &npos)))
 		return rc;
 	if (opts[4].value || opts[5].value) {
-		printf("usage: merger rates [--period P] [--format text|csv|json]\n"
+		printf("usage: merger rates [--period P] [--format text|csv|json|xlsx]\n"
 		       "                    [--table rates|rates-departements|reminders] "
 		       "[-o FILE]\n");
 		return 0;
 	}
 	if (opts[0].value && report_parse_period("rates", opts[0].value, period))
 		return EXIT_USAGE;
-	if (opts[1].value && parse_format("rates", opts[1].value, 0, &format))
+	if (out_format_parse("rates", opts[1].value, 0, opts[3].value,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_XLSX), &format))
 		return EXIT_USAGE;
 	if (opts[2].value && (parse_table(opts[2].value, &table, &code) ||
 			      (table != TABLE_RATES && table != TABLE_RATES_DEPTS &&
 			       table != TABLE_REMINDERS)))
 		return usage_error("rates: --table is rates, rates-departements or reminders");
-	if (opts[2].value && format != FORMAT_CSV)
-		return usage_error("rates: --table is for --format csv (text and JSON hold "
-				   "every table)");
+	if (opts[2].value && format != OUT_CSV)
+		return usage_error("rates: --table is for --format csv (text, JSON and xlsx "
+				   "hold every table)");
 	rc = report_load(ctx, period, NULL, 0, &r);
 	if (!rc)
 		rc = output_open(&o, opts[3].value, 0600);
 	if (!rc) {
-		if (format == FORMAT_CSV) {
-			rates_write_csv(o.f, &r, table);
-		} else if (format == FORMAT_JSON) {
+		if (format == OUT_CSV || format == OUT_XLSX) {
+			sheet_out *so;
+
+			/* A workbook holds the three tables, a CSV file one. */
+			if ((rc = output_sheet(&o, format, "Remontées", &so)) == 0) {
+				rates_write_sheet(so, &r, table);
+				if (format == OUT_XLSX && !opts[2].value) {
+					rates_write_sheet(so, &r, TABLE_RATES_DEPTS);
+					rates_write_sheet(so, &r, TABLE_REMINDERS);
+				}
+				rc = output_sheet_close(&o, so);
+			}
+			report_free(&r);
+			return rc;
+		} else if (format == OUT_JSON) {
 			time_format(r.generated, TIME_ISO, when);
 			fputs("{\n  \"period\": ", o.f);
 			out_json_string(o.f, r.period);

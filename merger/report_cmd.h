@@ -1,19 +1,16 @@
 /*
  * report_cmd.h - what the commands that publish from the national
  * database share (report_cmd.c): the period and format options, the
- * diagnostic loaded for a period, and an output that is standard output
- * or a file written atomically.
+ * diagnostic loaded for a period (their output: output.h).
  */
 #ifndef MERGER_REPORT_CMD_H
 #define MERGER_REPORT_CMD_H
 
 #include <stdio.h>
 
-#include "fileio.h"
 #include "merger.h"
+#include "output.h"
 #include "report.h"
-
-enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
 
 /* --period S of command into out (canonical); prints the usage error and
  * returns EXIT_USAGE when S is not a period. */
@@ -30,20 +27,5 @@ int report_parse_threshold(const char *command, const char *v, int *out);
  * report_free() in every case. */
 int report_load(const merger_ctx *ctx, const char *period, const char *table, int flags,
 		report *r);
-
-/* Where the output goes: stdout, or an atomic file. */
-struct output {
-	atomic_file af;
-	FILE *f;
-	const char *path;     /* NULL for stdout */
-};
-
-/* path NULL or "-": standard output; else a new file of that mode,
- * replacing path only at output_close().  Returns 0 or the exit status
- * (message printed). */
-int output_open(struct output *o, const char *path, int mode);
-/* Finishes the output; wrote is the writer's result (0 or EOF).  Returns
- * the exit status. */
-int output_close(struct output *o, int wrote);
 
 #endif

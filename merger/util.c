@@ -139,18 +139,6 @@ int meta_get(sqlite3 *db, const char *key, char *buf, size_t cap, fmt_error *err
 	return rc;
 }
 
-int list_format_parse(const char *command, const char *s, enum list_format *f)
-{
-	static const char *const names[] = { "text", "csv", "json" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*f = (enum list_format)i;
-			return 0;
-		}
-	return usage_error("%s: --format is text, csv or json, not \"%s\"", command, esc(s));
-}
-
 int bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s || !*s)

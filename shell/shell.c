@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "os.h"
@@ -182,6 +183,65 @@ const char *esc(const char *s)
 
 	next = (next + 1) % 4;
 	return term_text(s, b, sizeof bufs[0]);
+}
+
+int shell_read_line(char *buf, size_t cap)
+{
+	size_t n;
+
+	fflush(stderr);
+	if (!fgets(buf, (int)cap, stdin))
+		return -1;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n') {
+		buf[--n] = '\0';
+	} else if (n == cap - 1) {
+		int c;
+
+		/* Over-long line: drop the rest, the answer is refused anyway. */
+		while ((c = getchar()) != EOF && c != '\n')
+			;
+	}
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* 1 when s, blanks around it aside, is one of words[0..n) in any case. */
+static int answer_is(const char *s, const char *const *words, size_t n)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+int shell_confirm(const char *question)
+{
+	/* Both languages in both programs: a French coordinator answers o. */
+	static const char *const yes[] = { "o", "oui", "y", "yes" };
+	static const char *const no[] = { "n", "non", "no", "" };
+	char line[64];
+
+	for (;;) {
+		fputs(question, stderr);
+		if (shell_read_line(line, sizeof line) != 0) {
+			fputc('\n', stderr);
+			return 0;
+		}
+		if (answer_is(line, yes, sizeof yes / sizeof yes[0]))
+			return 1;
+		if (answer_is(line, no, sizeof no / sizeof no[0]))
+			return 0;
+		msg(say("répondez o (oui) ou n (non)", "answer y (yes) or n (no)"));
+	}
 }
 
 int home_resolve(const char *flag, const char *envname, const char *prog,

@@ -70,6 +70,18 @@ const char *esc(const char *s);
 int home_resolve(const char *flag, const char *envname, const char *program,
 		 char out[PATH_CAP], fmt_error *err);
 
+/* Reads one line of standard input (the answer to a question on the
+ * terminal) into buf[0..cap) without its line end (LF or CRLF); a longer
+ * line is cut and the rest of it read and dropped.  Standard error is
+ * flushed first, so the question shows.  -1 at end of input. */
+int shell_read_line(char *buf, size_t cap);
+
+/* Asks question ("Enroll? [y/N] ") on stderr and reads the answer: 1 for
+ * yes (o, oui, y, yes, in any case), 0 for no (n, non, no, an empty
+ * answer, end of input); anything else asks again.  For a terminal: the
+ * caller checks that there is one. */
+int shell_confirm(const char *question);
+
 /* Command-line options of one command.  Each command fills a table of
  * these; args_parse() sets value (the argument of a flag taking one, "1"
  * for a switch) and collects the other arguments as positionals.

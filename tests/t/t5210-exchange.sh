@@ -267,7 +267,7 @@ test_expect_success 'open data: every exported cell suppressed, with its note' '
 	merger export --period 2025 --format csv --public -o open.csv 2>err &&
 	grep -q "open.csv: csv export for 2025 written (public: small counts suppressed; note in open.csv.txt)" err &&
 	test "$(stat -c %a open.csv)" = 644 && test "$(stat -c %a priv.csv)" = 600 &&
-	grep -q "from 1 to 4 is published as \"<5\"" open.csv.txt &&
+	grep -q "every count from 1 to 4 is hidden" open.csv.txt &&
 	grep -q "open.csv - Maillage open data, period 2025" open.csv.txt &&
 	python3 - <<-EOF
 	import csv
@@ -283,7 +283,7 @@ test_expect_success 'open data: every exported cell suppressed, with its note' '
 	        assert p["count"] == q["count"], (p, q)
 	        assert not 1 <= int(p["count"]) <= 4, p
 	    else:
-	        assert p["count"] == ("<5" if p["state"] == "small" else "s"), p
+	        assert p["count"] == "s" and p["state"] == "hidden", p
 	        small += 1
 	    assert p["count"] not in ("1", "2", "3", "4"), p
 	assert small > 0
@@ -295,7 +295,7 @@ test_expect_success 'open data: every exported cell suppressed, with its note' '
 
 test_expect_success 'open data with a higher threshold' '
 	merger export --period 2025 --format csv --public --threshold 10 -o open10.csv 2>/dev/null &&
-	grep -q "from 1 to 9 is published as \"<10\"" open10.csv.txt &&
+	grep -q "every count from 1 to 9 is hidden" open10.csv.txt &&
 	! grep -E ",([1-9]),shown" open10.csv
 '
 
