@@ -67,7 +67,7 @@ test_expect_success 'a bad row refuses the whole file, naming its line' '
 	printf "2026-Q2,93,spotted,labour,m,adult,2\n" >>bad.csv &&
 	printf "2026-Q2,975,spotted,sexual,f,adult,1\n" >>bad.csv &&
 	test_exit_code 1 collector import bad.csv 2>err &&
-	m="^collector: bad.csv : ligne 5 : champ dept : code de département" &&
+	m="^collector: bad.csv : ligne 5 : Département \(dept\) : département" &&
 	test_one_line err "$m inconnu « 975 » .* ; rien n.a été importé$" &&
 	collector list --format json >after.json &&
 	test_cmp before.json after.json
@@ -78,7 +78,7 @@ test_expect_success 'the bad line number counts lines inside quoted cells' '
 	printf "75,prevention,2026-01-05,\"un\ndeux\ntrois\"\n" >>bad2.csv &&
 	printf "75,prevention,2026-13-01,x\n" >>bad2.csv &&
 	test_exit_code 1 collector import bad2.csv 2>err &&
-	test_one_line err "ligne 5 : champ start : date invalide « 2026-13-01 »" &&
+	test_one_line err "ligne 5 : Date de début \(start\) : date invalide « 2026-13-01 »" &&
 	test $(count action) = 3
 '
 
@@ -136,13 +136,13 @@ test_expect_success 'semicolon-separated files from French spreadsheets' '
 	grep -q ",93,awareness,2026-04-16,,,,,,$CR$" a.csv &&
 	printf "dept;type;start\n75;prevention;2026-02-30\n" >semibad.csv &&
 	test_exit_code 1 collector import semibad.csv 2>err &&
-	test_one_line err "ligne 2 : champ start : date invalide"
+	test_one_line err "ligne 2 : Date de début \(start\) : date invalide"
 '
 
 test_expect_success 'text in another encoding than UTF-8 is refused with a hint' '
 	printf "dept,type,start,note\n75,prevention,2026-01-05,caf\351\n" >latin1.csv &&
 	test_exit_code 1 collector import latin1.csv 2>err &&
-	test_one_line err "ligne 2 : champ note : .*UTF-8.*CSV UTF-8"
+	test_one_line err "ligne 2 : Note \(note\) : .*UTF-8.*CSV UTF-8"
 '
 
 test_expect_success 'import from stdin' '
