@@ -21,7 +21,7 @@ test_expect_success 'setup: coordinator kit, collector home' '
 	merger init --name "Coordination nationale" >/dev/null 2>&1 &&
 	merger kit -o national.kit 2>/dev/null &&
 	collector init --kit national.kit --org "Hors la Rue" --kind association \
-		--dept 75 >/dev/null
+		--dept 75,93,2A,2B,13,971,976 >/dev/null
 '
 
 test_expect_success 'the templates are headers only: importing one adds nothing' '
@@ -187,6 +187,61 @@ test_expect_success 'import: a file over the size cap is refused without reading
 	test_exit_code 3 collector import missing.csv 2>err &&
 	test_one_line err "missing.csv : fichier ou dossier introuvable" &&
 	test_exit_code 2 collector import 2>err
+'
+
+test_expect_success 'cells in French: labels, names, dates and periods in words' '
+	printf "dept;type;start;public;note\n" >fr.csv &&
+	printf "Seine-Saint-Denis;Repérage, maraude;15 mars 2026;mineurs, adultes;fr1\n" >>fr.csv &&
+	printf "paris;HEBERGEMENT;16/03/26;Grand public;fr2\n" >>fr.csv &&
+	collector import fr.csv 2>err &&
+	test_one_line err "fr.csv : 2 lignes importées \(actions\) : 2 nouveaux" &&
+	collector list action --format csv >a.csv &&
+	grep -q ",93,outreach,2026-03-15,,\"minors,adults\",,,,fr1" a.csv &&
+	grep -q ",75,shelter,2026-03-16,,general-public,,,,fr2" a.csv &&
+	printf "$H\nT3 2026,corse du sud,repérées,mendicité forcée,Homme,mineur,2\n" >frc.csv &&
+	collector import frc.csv 2>err &&
+	collector list support --format csv | grep -q ",2026-Q3,2A,spotted,forced-begging,m,minor,2"
+'
+
+test_expect_success 'an unknown name in a cell: the closest offered, nothing imported' '
+	before=$(count action) &&
+	printf "dept,type,start\n75,prevention,2026-03-01\nSeine-St-Denis,prevention,2026-03-01\n" >near.csv &&
+	test_exit_code 1 collector import near.csv 2>err &&
+	m="^collector: near.csv : ligne 3 : Département \(dept\) : département inconnu " &&
+	test_one_line err "$m« Seine-St-Denis » ; vouliez-vous dire « 93 Seine-Saint-Denis » \? ; rien n.a été importé$" &&
+	test $(count action) = $before
+'
+
+# Runs a collector command on a pseudo-terminal, the answers on its input.
+on_tty() {
+	script -qfec "$1" /dev/null
+}
+
+test_expect_success 'rows outside the organisation: warned, imported (no terminal)' '
+	before=$(count action) &&
+	printf "dept,type,start,note\n75,prevention,2026-04-01,in\n33,prevention,2026-04-01,out1\n" >out.csv &&
+	printf "1,prevention,2026-04-02,out2\n" >>out.csv &&
+	collector import out.csv 2>err &&
+	grep -q "^collector: out.csv : 2 lignes hors des départements de l.organisation (lignes 3, 4, département 01, 33) ; importées quand même : vérifiez le fichier$" err &&
+	grep -q "out.csv : 3 lignes importées" err &&
+	test $(count action) = $((before + 3)) &&
+	collector list action --format csv | grep -q ",01,prevention,2026-04-02,,,,,,out2"
+'
+
+test_expect_success 'rows outside the organisation on a terminal: asked, no keeps nothing' '
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >before.sql &&
+	printf "dept,type,start,note\n33,prevention,2026-05-01,ask\n" >ask.csv &&
+	printf "peut-être\nNon\n" | on_tty "collector import ask.csv; echo exit=\$?" >tty.out &&
+	grep -q "1 ligne hors des départements de l.organisation (ligne 2, département 33)" tty.out &&
+	grep -q "Importer quand même ? (o/n) : " tty.out &&
+	grep -q "répondez o (oui) ou n (non)" tty.out &&
+	grep -q "ask.csv : rien n.a été importé" tty.out &&
+	grep -q "exit=1" tty.out &&
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >after.sql &&
+	test_cmp before.sql after.sql &&
+	printf "oui\n" | on_tty "collector import ask.csv; echo exit=\$?" >tty.out &&
+	grep -q "exit=0" tty.out &&
+	collector list action --format csv | grep -q ",33,prevention,2026-05-01,,,,,,ask"
 '
 
 test_done
