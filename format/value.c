@@ -251,6 +251,23 @@ static unsigned digits_value(const char *s, size_t n)
 	return v;
 }
 
+/* Year y, month m (1..12) and day d as yyyymmdd into *out, when that is
+ * a day of the calendar with a year in 2000..2099; otherwise the refusal
+ * of the date the person wrote, shown. */
+static int date_set(unsigned y, unsigned m, unsigned d, const char *shown, uint32_t *out,
+		    fmt_error *err)
+{
+	if (y < 2000 || y > 2099)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
+				      "\"%s\": the year must be between 2000 and 2099",
+				shown);
+	if (!date_valid(y * 10000 + m * 100 + d))
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
+				      "\"%s\" is not a day of the calendar", shown);
+	*out = y * 10000 + m * 100 + d;
+	return FMT_OK;
+}
+
 /* "YYYY-MM-DD" -> yyyymmdd.  Exactly that form: "2026-3-5" or a date
  * followed by a time is refused, so what is stored is what was meant. */
 int date_parse(const char *s, uint32_t *out, fmt_error *err)
@@ -269,15 +286,7 @@ int date_parse(const char *s, uint32_t *out, fmt_error *err)
 	y = digits_value(s, 4);
 	m = digits_value(s + 5, 2);
 	d = digits_value(s + 8, 2);
-	if (y < 2000 || y > 2099)
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
-				      "\"%s\": the year must be between 2000 and 2099",
-				shown);
-	if (!date_valid(y * 10000 + m * 100 + d))
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
-				      "\"%s\" is not a day of the calendar", shown);
-	*out = y * 10000 + m * 100 + d;
-	return FMT_OK;
+	return date_set(y, m, d, shown, out, err);
 }
 
 /* yyyymmdd -> "YYYY-MM-DD".  Prints whatever digits d holds: callers
@@ -514,15 +523,7 @@ int date_read(const char *s, uint32_t *out, fmt_error *err)
 		if (n == i + 2 && (m = token_month(&t[i])) != 0 && t[i + 1].digits &&
 		    (t[i + 1].len == 2 || t[i + 1].len == 4)) {
 			y = t[i + 1].len == 2 ? 2000 + t[i + 1].value : t[i + 1].value;
-			if (y < 2000 || y > 2099)
-				return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
-						      "\"%s\": the year must be between 2000 and 2099",
-						      shown);
-			if (!date_valid(y * 10000 + m * 100 + d))
-				return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
-						      "\"%s\" is not a day of the calendar", shown);
-			*out = y * 10000 + m * 100 + d;
-			return FMT_OK;
+			return date_set(y, m, d, shown, out, err);
 		}
 	}
 	return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE, NULL,
