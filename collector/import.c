@@ -14,7 +14,12 @@
  * again.
  *
  * French spreadsheets save CSV with semicolons: a header with semicolons
- * and no comma is read that way.
+ * and no comma is read that way.  Cells are read like flags (field_parse):
+ * French labels and département names are accepted.
+ *
+ * Rows about départements the organisation does not work in are said
+ * before the commit, and on a terminal asked about: a template's example
+ * rows imported by mistake would otherwise join the real figures.
  */
 #include "collector.h"
 
