@@ -23,6 +23,7 @@
 #include "bundle.h"
 #include "fields.h"
 #include "fileio.h"
+#include "prompt.h"
 #include "store.h"
 
 static unsigned total(const unsigned counts[5])
@@ -63,7 +64,7 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	unsigned counts[5];
 	store *s = NULL;
 	char *pos[1];
-	int npos, rc, full, opened = 0;
+	int npos, rc, full, opened = 0, replace = 0;
 	int64_t now;
 	kit k;
 
@@ -77,6 +78,24 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("export : refus d'écrire un fichier chiffré sur le terminal ; "
 				   "utilisez -o FICHIER");
+	/* A bundle already there is never replaced silently: it may be the
+	 * one not sent yet.  On a terminal the question is asked; otherwise
+	 * the export is refused before anything is done. */
+	if (strcmp(out, "-") != 0 && path_exists(out)) {
+		char q[PATH_CAP + 64];
+
+		if (!ctx->interactive) {
+			msg("export : %s existe déjà : choisissez un autre nom de fichier, ou "
+			    "supprimez d'abord celui-ci (rien n'a été écrit)", esc(out));
+			return EXIT_IO;
+		}
+		snprintf(q, sizeof q, "%s existe déjà : le remplacer ?", esc(out));
+		if (prompt_yes_no(q) != 1) {
+			msg("export : %s n'a pas été remplacé (rien n'a été écrit)", esc(out));
+			return EXIT_IO;
+		}
+		replace = 1;
+	}
 	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
 	e = calloc(1, sizeof *e);
@@ -112,7 +131,7 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	info.created = now;
 	info.flags = full ? BUNDLE_FLAG_FULL : 0;
 	what = out;
-	if ((rc = atomic_open(&f, out, 0644, 0, &err)))
+	if ((rc = atomic_open(&f, out, 0644, !replace, &err)))
 		goto fail;
 	opened = 1;
 	if ((rc = bundle_writer_finish(w, id, &k.coord, &info, f.fd, &err)))
@@ -132,9 +151,10 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		goto fail;
 	what = out;
 	if ((rc = atomic_commit(&f, &err))) {
-		/* Nothing was put in place (a file there would be ours, or
-		 * the one we failed to replace): the export did not happen. */
-		if (!path_exists(out))
+		/* Nothing was put in place (a file there would be ours, the
+		 * one we failed to replace, or one made meanwhile that we
+		 * would not replace): the export did not happen. */
+		if (rc == FMT_E_EXISTS || !path_exists(out))
 			store_forget_export(s, e->seq, NULL);
 		goto fail;
 	}

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,12 +186,54 @@ const char *esc(const char *s)
 	return term_text(s, b, sizeof bufs[0]);
 }
 
+#ifndef _WIN32
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* fgets() that Ctrl-C interrupts: while it waits, SIGINT only sets a
+ * flag (without SA_RESTART, so that the read returns).  A SIGINT ignored
+ * by whoever started us stays ignored. */
+static char *read_interruptible(char *buf, size_t cap)
+{
+	struct sigaction sa, old;
+	int caught = 0;
+	char *got;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		caught = sigaction(SIGINT, &sa, NULL) == 0;
+	got = fgets(buf, (int)cap, stdin);
+	if (caught)
+		sigaction(SIGINT, &old, NULL);
+	if (interrupted) {
+		clearerr(stdin);
+		return NULL;
+	}
+	return got;
+}
+#else
+/* A Windows console's Ctrl-C ends the program, as it always has: nothing
+ * is written before the last answer, so nothing is lost either. */
+static char *read_interruptible(char *buf, size_t cap)
+{
+	return fgets(buf, (int)cap, stdin);
+}
+#endif
+
 int shell_read_line(char *buf, size_t cap)
 {
 	size_t n;
 
 	fflush(stderr);
-	if (!fgets(buf, (int)cap, stdin))
+	if (!read_interruptible(buf, cap))
 		return -1;
 	n = strlen(buf);
 	if (n && buf[n - 1] == '\n') {

@@ -73,7 +73,8 @@ int home_resolve(const char *flag, const char *envname, const char *program,
 /* Reads one line of standard input (the answer to a question on the
  * terminal) into buf[0..cap) without its line end (LF or CRLF); a longer
  * line is cut and the rest of it read and dropped.  Standard error is
- * flushed first, so the question shows.  -1 at end of input. */
+ * flushed first, so the question shows.  -1 at end of input or when
+ * Ctrl-C interrupts the wait (SIGINT then only ends the read). */
 int shell_read_line(char *buf, size_t cap);
 
 /* Asks question ("Enroll? [y/N] ") on stderr and reads the answer: 1 for
