@@ -30,6 +30,12 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
+# The collector's window (collector ui) is served by GNU libmicrohttpd;
+# only the collector links it.  `make static` points these at a static
+# build of it (tools/static-deps).
+MHD_CFLAGS ?= $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS   ?= $(shell pkg-config --libs libmicrohttpd)
+
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
@@ -48,7 +54,9 @@ FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/f
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
 SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o)
-COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ) $(BUILD)/obj/gen/ui_assets.o
+# The window's style and script, carried inside the collector.
+UI_ASSETS     := collector/ui/style.css collector/ui/app.js
 # The default questionnaire edition, carried inside the merger.
 DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
 MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o \
@@ -80,12 +88,22 @@ $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/gen/ui_assets.c: $(BUILD)/gen/embed $(UI_ASSETS)
+	$(BUILD)/gen/embed $@ ui_style_css collector/ui/style.css ui_app_js collector/ui/app.js
+
+$(BUILD)/obj/gen/ui_assets.o: $(BUILD)/gen/ui_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/collector/ui.o $(BUILD)/obj/collector/ui_pages.o: EXTRA_CFLAGS += $(MHD_CFLAGS)
+
 $(BUILD)/libformat.a: $(FORMAT_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/collector: $(COLLECTOR_OBJ) $(BUILD)/libformat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(MHD_LIBS) \
+		$(LDLIBS)
 
 $(BUILD)/merger: $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)

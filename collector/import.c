@@ -13,6 +13,10 @@
  * with nothing changed, so that a corrected file can simply be imported
  * again.
  *
+ * `--check` reads the whole file the same way, in the same transaction,
+ * but says every refused row, not only the first, and stores nothing:
+ * the window shows the refusals before the user confirms an import.
+ *
  * French spreadsheets save CSV with semicolons: a header with semicolons
  * and no comma is read that way.
  */
@@ -368,7 +372,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 
 int cmd_import(cctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "table", 1, NULL } };
+	opt opts[] = { { "table", 1, NULL }, { "check", 0, NULL } };
 	const kind_desc *cands[CANDIDATES_MAX];
 	catalogue *cat = NULL;
 	int ncands;
@@ -384,15 +388,17 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	stored *old = NULL;
 	store *s = NULL;
 	tally t = { 0 };
-	int npos, rc;
+	unsigned refused = 0;
+	int npos, rc, check;
 	int64_t now;
 
-	if ((rc = args_parse("import", argc, argv, opts, 1, pos, 1, &npos)))
+	if ((rc = args_parse("import", argc, argv, opts, 2, pos, 1, &npos)))
 		return rc;
 	if (npos != 1)
 		return usage_error("import : précisez le fichier CSV à importer (ou - pour "
 				   "l'entrée standard)");
 	path = pos[0];
+	check = opts[1].value != NULL;
 	name = strcmp(path, "-") == 0 ? "entrée standard" : path;
 	if ((rc = check_home(ctx)))
 		return rc;
@@ -481,6 +487,11 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		rc = import_row(s, cr, &cols, now, r, old, &t, m, sizeof m, &err);
+		if (rc < 0 && check) {
+			msg("%s : ligne %u : %s", esc(name), line, m);
+			refused++;
+			continue;
+		}
 		if (rc < 0) {
 			store_rollback(s);
 			msg("%s : ligne %u : %s ; rien n'a été importé", esc(name), line, m);
@@ -492,6 +503,21 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			rc = fail(&err, ctx->db_path);
 			goto out;
 		}
+	}
+	if (check) {
+		store_rollback(s);
+		if (refused)
+			msg("%s : %u ligne%s refusée%s, %u correcte%s ; rien n'a été importé",
+			    esc(name), refused, refused > 1 ? "s" : "", refused > 1 ? "s" : "",
+			    t.rows, t.rows > 1 ? "s" : "");
+		else
+			msg("%s : %u ligne%s correcte%s (%s) : %u nouveau%s, %u mis à jour, "
+			    "%u inchangé%s ; rien n'a encore été importé", esc(name), t.rows,
+			    t.rows > 1 ? "s" : "", t.rows > 1 ? "s" : "", cols.kind->fr_plural,
+			    t.added, t.added > 1 ? "x" : "", t.updated, t.unchanged,
+			    t.unchanged > 1 ? "s" : "");
+		rc = refused ? EXIT_REFUSED : 0;
+		goto out;
 	}
 	if ((rc = store_commit(s, &err))) {
 		rc = fail(&err, ctx->db_path);

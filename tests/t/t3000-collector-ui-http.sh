@@ -1,0 +1,209 @@
+#!/bin/sh
+# t3000-collector-ui-http.sh - the collector's window at the HTTP level
+# (curl): it answers only the browser it opened (one-time address, then a
+# cookie), only to 127.0.0.1 and localhost, only forms carrying the page's
+# CSRF key, within size limits; every refusal leaves the store as it was.
+# And what it accepts lands in the same store as the command line.
+
+. "$(dirname "$0")/test-lib.sh"
+. "$MAILLAGE_SRC/tests/t/lib-ui.sh"
+
+MAILLAGE_NOW=1773568800        # 2026-03-15 10:00 UTC
+export MAILLAGE_NOW
+
+if ! command -v curl >/dev/null 2>&1; then
+	echo "ok 1 # skip curl not installed (apt-get install curl)"
+	echo "1..1"
+	exit 0
+fi
+trap 'cd /; [ -n "${UI_PID:-}" ] && kill "$UI_PID" 2>/dev/null; [ -n "${KEEP_TRASH:-}" ] || rm -rf "$TRASH"' EXIT
+
+# HTTP status of a request: code FILE-FOR-BODY CURL-ARGS...
+code() {
+	_body=$1
+	shift
+	curl -sS -o "$_body" -w '%{http_code}' "$@"
+}
+
+# The window runs in the background of this script (test bodies run in
+# subshells: they cannot start it for the others).
+ui_setup >setup.log 2>&1 && ui_start
+
+test_expect_success 'setup: a collector home, the window started' '
+	test -n "$UI_PORT" &&
+	grep -q "fenêtre prête" ui.err &&
+	printf "%s\n" "$UI_URL" | grep -Eq "^http://127\.0\.0\.1:[0-9]+/ouvrir\?cle=[0-9a-f]{64}$"
+'
+
+test_expect_success 'it listens on 127.0.0.1 only' '
+	if command -v ss >/dev/null 2>&1; then
+		ss -ltn | grep ":$UI_PORT " >listen &&
+		! grep -v "127\.0\.0\.1:$UI_PORT " listen
+	fi
+'
+
+test_expect_success 'without the address key: refused' '
+	test "$(code body "$UI_BASE/")" = 403 &&
+	grep -q "Accès refusé" body &&
+	test "$(code body "$UI_BASE/comptages")" = 403 &&
+	test "$(code body "$UI_BASE/ouvrir")" = 403 &&
+	test "$(code body "$UI_BASE/ouvrir?cle=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")" = 403
+'
+
+test_expect_success 'a wrong session cookie: refused' '
+	test "$(code body -b "maillage_session=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "$UI_BASE/")" = 403
+'
+
+curl -sS -D open.head -o /dev/null -c ui.jar "$UI_URL"
+UI_CSRF=$(ui_get / | sed -n 's/.*<meta name="csrf" content="\([0-9a-f]*\)".*/\1/p')
+test_expect_success 'the one-time address gives an HttpOnly, SameSite=Strict cookie' '
+	grep -q "^HTTP/1.1 303" open.head &&
+	grep -i "^Set-Cookie: maillage_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict" open.head &&
+	test ${#UI_CSRF} -eq 64
+'
+
+test_expect_success 'the one-time address does not work twice' '
+	test "$(code body "$UI_URL")" = 403 &&
+	grep -q "ne sert" body
+'
+
+test_expect_success 'the home page: organisation escaped, strict headers' '
+	curl -sS -D head -b ui.jar "$UI_BASE/" >home.html &&
+	grep -q "Hors &lt;b&gt;la&lt;/b&gt; Rue" home.html &&
+	! grep -q "<b>la</b>" home.html &&
+	grep -q "1 changement à envoyer" home.html &&
+	grep -qi "^Content-Security-Policy: default-src .none.; script-src .self.;.*frame-ancestors .none." head &&
+	grep -qi "^X-Frame-Options: DENY" head &&
+	grep -qi "^X-Content-Type-Options: nosniff" head &&
+	! grep -i "<script>" home.html &&
+	! grep -i " on[a-z]*=" home.html
+'
+
+test_expect_success 'another Host header (DNS rebinding): refused' '
+	test "$(code body -b ui.jar -H "Host: evil.example:$UI_PORT" "$UI_BASE/")" = 403 &&
+	grep -q "127.0.0.1 et localhost" body &&
+	test "$(code body -b ui.jar -H "Host: 127.0.0.1:1" "$UI_BASE/")" = 403 &&
+	session=$(awk "\$6 == \"maillage_session\" { print \$7 }" ui.jar) &&
+	test "$(code body -b "maillage_session=$session" -H "Host: localhost:$UI_PORT" \
+		"$UI_BASE/")" = 200
+'
+
+cell="tableau=victims&periode=2026-T1&dept=75&d0=supported&d1=sexual&d2=f&d3=adult&nombre=7"
+
+test_expect_success 'a POST without the CSRF key, or a wrong one: refused, store unchanged' '
+	ui_store_sum >before &&
+	test "$(code body -b ui.jar -d "$cell" "$UI_BASE/comptages/cellule")" = 403 &&
+	grep -q "Formulaire refusé" body &&
+	test "$(code body -b ui.jar -d "csrf=0000&$cell" "$UI_BASE/comptages/cellule")" = 403 &&
+	test "$(code body -b ui.jar -d "csrf=$(echo $UI_CSRF | tr 0-9a-f 1-9a-f0)&$cell" \
+		"$UI_BASE/comptages/cellule")" = 403 &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF" "$UI_BASE/quitter" -H "Origin: http://evil.example")" = 403 &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
+test_expect_success 'the check can fail: with the key, the same POST is stored' '
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&$cell" "$UI_BASE/comptages/cellule")" = 200 &&
+	grep -q "\"ok\":true" body &&
+	collector list victims --format csv >list.csv &&
+	grep -q "2026-Q1,75,supported,sexual,f,adult,7" list.csv
+'
+
+test_expect_success 'paths outside the window: not found, nothing served from disk' '
+	for p in /../store.db /%2e%2e/store.db /store.db /identity.key /etc/passwd \
+		"/style.css/../../identity.key" /ui.lock; do
+		c=$(code body -b ui.jar --path-as-is "$UI_BASE$p") &&
+		case $c in 403|404) ;; *) echo "$p: $c"; return 1 ;; esac &&
+		! grep -q "BEGIN\|root:" body || return 1
+	done
+'
+
+test_expect_success 'a method other than GET and POST: refused' '
+	test "$(code body -b ui.jar -X PUT -d x "$UI_BASE/")" = 405 &&
+	test "$(code body -b ui.jar -X DELETE "$UI_BASE/actions")" = 405
+'
+
+test_expect_success 'an oversized upload or form: refused, store unchanged' '
+	ui_store_sum >before &&
+	head -c 17000000 /dev/zero | tr "\0" "a" >big.csv &&
+	test "$(code body -b ui.jar -F "csrf=$UI_CSRF" -F "fichier=@big.csv" "$UI_BASE/importer")" = 413 &&
+	grep -q "trop gros" body &&
+	head -c 70000 /dev/zero | tr "\0" "a" >big.form &&
+	test "$(code body -b ui.jar --data-binary "csrf=$UI_CSRF&x=@big.form" -d "x=$(cat big.form)" "$UI_BASE/enregistrer")" = 413 &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a malformed request: refused, the window still answers' '
+	ui_store_sum >before &&
+	python3 -c "
+import socket, sys
+port = int(sys.argv[1])
+for raw in (b\"GARBAGE\\r\\n\\r\\n\", b\"GET / HTTP/1.1\\r\\nHost: 127.0.0.1:%d\\r\\nContent-Length: -5\\r\\n\\r\\n\" % port,
+            b\"POST /enregistrer HTTP/1.1\\r\\nHost: 127.0.0.1:%d\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nZZZ\\r\\n\\r\\n\" % port,
+            b\"GET /\" + b\"a\" * 100000 + b\" HTTP/1.1\\r\\n\\r\\n\"):
+    s = socket.create_connection((\"127.0.0.1\", port))
+    s.settimeout(5)
+    try:
+        s.sendall(raw)
+        s.shutdown(socket.SHUT_WR)
+        answer = s.recv(100)
+    except OSError:
+        answer = b\"\"
+    s.close()
+    if answer.startswith(b\"HTTP/1.1 200\"):
+        print(raw[:30], answer); sys.exit(1)
+" "$UI_PORT" &&
+	test "$(code body -b ui.jar "$UI_BASE/")" = 200 &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
+test_expect_success 'a second window on the same home: refused, says where the first is' '
+	test_exit_code 4 collector ui --no-browser >second.out 2>second.err &&
+	test_one_line second.err "déjà ouverte à l.adresse http://127.0.0.1:$UI_PORT/" &&
+	! grep -q "cle=" second.err second.out
+'
+
+test_expect_success 'the command line and the window share the store' '
+	collector add action --dept 93 --type outreach --start 2026-03-02 \
+		--note "Note <i>tapée</i> au terminal" >/dev/null &&
+	ui_get /actions >actions.html &&
+	grep -q "Note &lt;i&gt;tapée&lt;/i&gt; au terminal" actions.html &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=action&id=&f_dept=75&f_type=prevention&f_start=2026-03-10&f_public=minors&f_public=adults&f_note=depuis+la+fenêtre" "$UI_BASE/enregistrer")" = 303 &&
+	collector list action --format csv >list.csv &&
+	grep -q "prevention" list.csv &&
+	grep -q "depuis la fenêtre" list.csv
+'
+
+test_expect_success 'a refused field is said, nothing stored' '
+	ui_store_sum >before &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=action&id=&f_dept=975&f_type=prevention&f_start=2026-03-10" "$UI_BASE/enregistrer")" = 200 &&
+	grep -q "Non enregistré" body &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
+kill -INT "$UI_PID"; wait "$UI_PID"; echo $? >sigint.rc; UI_PID=
+cp ui.err sigint.err
+test_expect_success 'Ctrl-C (SIGINT) closes the window' '
+	test "$(cat sigint.rc)" = 0 &&
+	grep -q "fenêtre fermée" sigint.err &&
+	! ls "$COLLECTOR_HOME" | grep -q "^ui-"
+'
+
+ui_start && ui_open
+test_expect_success 'the next window opens, with a new address' '
+	test "$(code body -b ui.jar "$UI_BASE/")" = 200
+'
+
+code quit.html -b ui.jar -d "csrf=$UI_CSRF" "$UI_BASE/quitter" >quit.code
+wait "$UI_PID"; echo $? >quit.rc; UI_PID=
+test_expect_success 'Quitter stops the window' '
+	test "$(cat quit.code)" = 200 &&
+	grep -q "Fenêtre fermée" quit.html &&
+	test "$(cat quit.rc)" = 0 &&
+	grep -q "fenêtre fermée" ui.err
+'
+
+test_done
