@@ -175,7 +175,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ui_resp *r, const cha
 				"frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: with no-referrer, browsers send
+	 * "Origin: null" on the window's own forms. */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
@@ -393,6 +395,10 @@ answer:
 		if (!(r.body = malloc(r.len + 1)))
 			return MHD_NO;
 		memcpy(r.body, css ? ui_style_css : ui_app_js, r.len);
+		return send_resp(c, &r, NULL);
+	}
+	if (strcmp(url, "/favicon.ico") == 0) {
+		r.status = 204;
 		return send_resp(c, &r, NULL);
 	}
 	cs->q.path = url;

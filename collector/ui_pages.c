@@ -297,13 +297,18 @@ static void dept_options(FILE *f, const char *current, const record *org)
 	}
 }
 
-/* One field of a form, named "f_CODE", holding r's value. */
-static void form_field(FILE *f, const field_desc *fd, const record *r, const record *org)
+/* One field of a form, named "f_CODE", holding r's value (none when
+ * fresh: a new record). */
+static void form_field(FILE *f, const field_desc *fd, const record *r, const record *org,
+		       int fresh)
 {
 	char text[4096], id[80];
 	int req = fd->flags & FF_REQUIRED;
 
-	field_text(r, fd, text, sizeof text);
+	if (!fresh && field_given(r, fd) && !(fd->type == FT_DATE && !field_number(r, fd)))
+		field_text(r, fd, text, sizeof text);
+	else
+		text[0] = '\0';
 	snprintf(id, sizeof id, "f_%s", fd->code);
 	if (fd->type == FT_SET || fd->type == FT_DEPTS) {
 		fprintf(f, "<fieldset%s><legend>", fd->type == FT_DEPTS ? " class=\"many\"" : "");
@@ -313,7 +318,8 @@ static void form_field(FILE *f, const field_desc *fd, const record *r, const rec
 			for (int i = 0; i < fd->list->count; i++) {
 				fprintf(f, "<label><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> ",
 					id, fd->list->items[i].code,
-					set_has(r, fd, fd->list->items[i].code) ? " checked" : "");
+					!fresh && set_has(r, fd, fd->list->items[i].code) ?
+					" checked" : "");
 				ui_html(f, fd->list->items[i].fr);
 				fputs("</label>", f);
 			}
@@ -513,7 +519,8 @@ static void page_kind(ui *u, ui_req *q, ui_resp *r, const kind_page *kp, const r
 	fprintf(f, "<input type=\"hidden\" name=\"genre\" value=\"%s\">"
 		"<input type=\"hidden\" name=\"id\" value=\"%s\">\n", k->code, hex);
 	for (int i = 0; i < k->nfields; i++)
-		form_field(f, &k->fields[i], rec, kp->kind == REC_ORG ? NULL : &org->rec);
+		form_field(f, &k->fields[i], rec, kp->kind == REC_ORG ? NULL : &org->rec,
+			   !editing && !shown);
 	fprintf(f, "<div class=\"actions\"><button type=\"submit\">Enregistrer</button>%s</div>"
 		"</form>\n", editing && kp->kind != REC_ORG ?
 		"" : "");
@@ -845,22 +852,21 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 	if (!(f = page_start(u, r, "Saisie des comptages", "/comptages")))
 		goto out;
 
-	/* The tables, as tabs. */
-	fputs("<nav class=\"tabs\" aria-label=\"Tableaux du questionnaire\">", f);
 	period_french(g.period, shown, sizeof shown);
+
+	/* The table, the period, the département and the other dimensions:
+	 * select lists, which stay one line each on a phone. */
+	fputs("<form class=\"pick\" method=\"get\" action=\"/comptages\">", f);
+	fputs("<div><label for=\"tableau\">Tableau</label><select id=\"tableau\" "
+	      "name=\"tableau\" data-autosubmit>", f);
 	for (int i = 0; (kk = catalogue_nth(cat, i, &tt)); i++) {
 		if (tt->retired)
 			continue;
-		fprintf(f, "<a href=\"/comptages?tableau=%s&amp;periode=%s&amp;dept=%s\"%s>",
-			tt->code, shown, DEPTS[g.dept].code, tt == t ? " aria-current=\"page\"" : "");
+		fprintf(f, "<option value=\"%s\"%s>", tt->code, tt == t ? " selected" : "");
 		ui_html(f, tt->title_fr);
-		fputs("</a>", f);
+		fputs("</option>", f);
 	}
-	fputs("</nav>\n", f);
-
-	/* Period, département and the other dimensions. */
-	fputs("<form class=\"pick\" method=\"get\" action=\"/comptages\">", f);
-	fprintf(f, "<input type=\"hidden\" name=\"tableau\" value=\"%s\">", t->code);
+	fputs("</select></div>", f);
 	fputs("<div><label for=\"periode\">Période</label><input type=\"text\" id=\"periode\" "
 	      "name=\"periode\" size=\"10\" value=\"", f);
 	ui_html(f, shown);
