@@ -170,6 +170,16 @@ static int begin_write(ui *u, store **s, fmt_error *err)
 
 /* ---- Accueil ------------------------------------------------------------------ */
 
+/* The time of the latest change not yet acknowledged. */
+static int latest_change(void *cls, const stored *sr, fmt_error *err)
+{
+	int64_t *latest = cls;
+
+	if (sr->rec.recorded_at > *latest)
+		*latest = sr->rec.recorded_at;
+	return FMT_OK;
+}
+
 static void page_home(ui *u, ui_resp *r)
 {
 	fmt_error err = { 0 };
@@ -180,6 +190,7 @@ static void page_home(ui *u, ui_resp *r)
 	receipt_row *rc = malloc(sizeof *rc);
 	unsigned counts[5] = { 0 }, n;
 	int have_e = 0, have_r = 0;
+	int64_t latest = 0;
 	char when[64], buf[1024];
 	FILE *f;
 
@@ -195,15 +206,25 @@ static void page_home(ui *u, ui_resp *r)
 		goto out;
 	}
 	have_e = store_last_export(s, e, &err) == FMT_OK;
+	if (store_each(s, 0, STORE_PENDING, latest_change, &latest, &err) != FMT_OK)
+		latest = INT64_MAX;
 	have_r = store_last_receipt(s, rc, &err) == FMT_OK;
 	store_rollback(s);
 	if (!(f = page_start(u, r, "Accueil", "/")))
 		goto out;
 	n = counts[1] + counts[2] + counts[3] + counts[4];
 	fputs("<p class=\"next\">", f);
-	if (n)
+	if (n && have_e && e->created >= latest) {
+		/* Everything pending is in the last bundle: it must travel. */
+		time_format(e->created, TIME_FR, when);
+		fprintf(f, "Fichier d'envoi n° %llu créé le %s : joignez-le à un e-mail à la "
+			"coordination (ou remettez-lui la clé USB), puis appliquez son "
+			"<a href=\"/accuses\">accusé de réception</a> quand il arrive.",
+			(unsigned long long)e->seq, when);
+	} else if (n) {
 		fprintf(f, "%u changement%s à envoyer : <a href=\"/envoyer\">créer le fichier "
 			"d'envoi</a>", n, n > 1 ? "s" : "");
+	}
 	else
 		fputs("Le coordinateur a tout reçu. Prochaine étape : <a href=\"/comptages\">saisir "
 		      "les comptages</a>, les <a href=\"/actions\">actions</a> ou les "

@@ -184,6 +184,38 @@ test_expect_success 'a refused field is said, nothing stored' '
 	test_cmp before after
 '
 
+test_expect_success 'an action deleted from the window is a tombstone' '
+	id=$(collector list action --format csv | tr -d "\r" | sed -n "/depuis la fenêtre/s/,.*//p") &&
+	test ${#id} = 32 &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&id=$id" "$UI_BASE/supprimer")" = 303 &&
+	! collector list action --format csv | grep -q "depuis la fenêtre" &&
+	ui_get /actions | grep -q "Action supprimée"
+'
+
+test_expect_success 'a template downloaded: the header line alone' '
+	curl -sS -D head -b ui.jar "$UI_BASE/modele?tableau=victims" >tpl.csv &&
+	grep -qi "^Content-Disposition: attachment; filename=\"modele-victims.csv\"" head &&
+	test "$(tr -d "\r" <tpl.csv)" = "period,dept,status,exploitation,sex,age,count" &&
+	test "$(code body -b ui.jar "$UI_BASE/modele?tableau=nothing")" = 303
+'
+
+test_expect_success 'a bundle downloaded: the merger reads it, the home says what next' '
+	curl -sS -D head -b ui.jar -d "csrf=$UI_CSRF&mode=telecharger" "$UI_BASE/envoyer" >dl.bundle &&
+	grep -qi "^Content-Disposition: attachment; filename=\"maillage-envoi-20260315T100000Z.bundle\"" head &&
+	merger verify dl.bundle >out &&
+	grep -q ": ok (" out &&
+	ui_get / | grep -q "Fichier d.envoi n° 1 créé le" &&
+	! ls "$COLLECTOR_HOME"/ui-*/ | grep -q .
+'
+
+test_expect_success 'a bundle into a folder that does not exist: refused, store unchanged' '
+	ui_store_sum >before &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&mode=dossier&dossier=$TRASH/nowhere" "$UI_BASE/envoyer")" = 303 &&
+	ui_get /envoyer | grep -q "Ce dossier n&#39;existe pas" &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
 kill -INT "$UI_PID"; wait "$UI_PID"; echo $? >sigint.rc; UI_PID=
 cp ui.err sigint.err
 test_expect_success 'Ctrl-C (SIGINT) closes the window' '
