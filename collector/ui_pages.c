@@ -1425,6 +1425,8 @@ static void do_template(ui *u, ui_req *q, ui_resp *r)
 
 /* ---- Quitter --------------------------------------------------------------------- */
 
+/* The goodbye page asks nothing more of the server, which is stopping
+ * (no style sheet: it might no longer be there to serve it). */
 static void do_quit(ui *u, ui_resp *r)
 {
 	FILE *f = open_memstream(&r->body, &r->len);
@@ -1434,8 +1436,8 @@ static void do_quit(ui *u, ui_resp *r)
 		return;
 	fputs("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	      "<title>Maillage : fenêtre fermée</title><link rel=\"stylesheet\" "
-	      "href=\"/style.css\"></head><body><main><h1>Fenêtre fermée</h1><p>Tout ce que "
+	      "<title>Maillage : fenêtre fermée</title></head><body><main><h1>Fenêtre "
+	      "fermée</h1><p>Tout ce que "
 	      "vous avez saisi est enregistré sur ce poste. Vous pouvez fermer cet onglet.</p>"
 	      "<p>Pour rouvrir la fenêtre : lancez de nouveau Maillage (collector ui).</p>"
 	      "</main></body></html>\n", f);

@@ -1,6 +1,7 @@
 # lib-ui.sh - starting and stopping the collector's window in a test.
 #
-#   ui_setup             coordinator, kit, collector home with an organisation
+#   ui_setup [NAME]      coordinator, kit, collector home with an organisation
+#                        (by default a name with markup, to be escaped)
 #   ui_start             collector ui --no-browser in the background: $UI_URL
 #                        (the one-time address), $UI_PORT, $UI_BASE, $UI_PID
 #   ui_open              uses the one-time address with curl: cookie in ui.jar,
@@ -14,7 +15,7 @@
 ui_setup() {
 	merger init --name "Coordination nationale" >/dev/null 2>&1 &&
 	merger kit -o national.kit 2>/dev/null &&
-	collector init --kit national.kit --org "Hors <b>la</b> Rue" --kind association \
+	collector init --kit national.kit --org "${1:-Hors <b>la</b> Rue}" --kind association \
 		--dept 75,93 >/dev/null &&
 	collector request -o hlr.request 2>/dev/null &&
 	{ merger enroll --yes hlr.request >/dev/null 2>&1; true; }

@@ -39,7 +39,8 @@ trap 'cd /; [ -n "${UI_PID:-}" ] && kill "$UI_PID" 2>/dev/null; [ -n "${KEEP_TRA
 SHOTS="$MAILLAGE_BUILD/ui-screens"
 rm -rf "$SHOTS"
 
-ui_setup >setup.log 2>&1 && ui_start
+# A plain name: the screenshots illustrate docs/guide-terrain.md.
+ui_setup "Hors la Rue" >setup.log 2>&1 && ui_start
 printf 'period,dept,status,exploitation,sex,age,count\n2026-T1,93,supported,labour,m,adult,2\n2026-T1,975,supported,labour,f,adult,4\n2026-T1,93,spotted,sexual,f,minor,1\n' >bad.csv
 printf 'period,dept,status,exploitation,sex,age,count\n2026-T2,93,supported,labour,m,adult,2\n2026-T2,93,spotted,sexual,f,minor,1\n' >good.csv
 UI_URL=$UI_URL UI_BASE=$UI_BASE WORK=$TRASH SHOTS=$SHOTS CHROMIUM=$browser \
