@@ -413,29 +413,53 @@ answer:
 
 /* ---- the browser ------------------------------------------------------------ */
 
-/* Opens url in the default browser of the session (xdg-open, which
- * returns at once).  0, or -1 when it could not be started.  The one
- * place where the window meets the desktop: a Windows build would use
- * ShellExecute here. */
+/* Opens url in the default browser of the session with xdg-open.  0,
+ * or -1 when it could not be started or said it failed.  The one place
+ * where the window meets the desktop: a Windows build would call
+ * ShellExecute here.
+ *
+ * xdg-open may return at once or stay until the browser closes: it runs
+ * in a process group of its own (Ctrl-C in this terminal stops the
+ * window, not the browser), with no signal blocked, and is waited for a
+ * few seconds at most. */
 static int open_browser(const char *url)
 {
 	char *argv[] = { "xdg-open", (char *)url, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none;
 	pid_t pid;
-	int rc, st;
+	int rc, st = 0;
 
-	/* The browser's chatter stays off the terminal. */
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		return -1;
+	if (posix_spawnattr_init(&at) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	/* The browser's chatter stays off the terminal. */
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ);
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawnp(&pid, "xdg-open", &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	if (rc != 0)
 		return -1;
-	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return -1;
-	return 0;
+	for (int i = 0; i < 50; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+		if (w < 0)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;       /* still running: it has the browser in hand */
 }
 
 /* ---- the command ------------------------------------------------------------ */

@@ -238,4 +238,32 @@ test_expect_success 'Quitter stops the window' '
 	grep -q "fenêtre fermée" ui.err
 '
 
+# The browser: xdg-open gets the one-time address; when it fails, the
+# address is printed instead.  A stand-in xdg-open records what it gets.
+mkdir -p fakebin
+printf '#!/bin/sh\necho "$1" >"%s/opened.url"\nexit "${FAKE_XDG_EXIT:-0}"\n' "$TRASH" >fakebin/xdg-open
+chmod +x fakebin/xdg-open
+for mode in 0 3; do
+	rm -f opened.url
+	FAKE_XDG_EXIT=$mode PATH="$TRASH/fakebin:$PATH" collector ui >browser$mode.out 2>browser$mode.err &
+	pid=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q "navigateur" browser$mode.err 2>/dev/null; do
+		sleep 0.1; i=$((i + 1))
+	done
+	code opened$mode.html -c jar$mode "$(cat opened.url)" >opened$mode.code
+	kill "$pid"; wait "$pid"
+done
+
+test_expect_success 'xdg-open opens the one-time address; nothing on standard output' '
+	test "$(cat opened0.code)" = 303 &&
+	grep -q "maillage_session" jar0 &&
+	grep -q "fenêtre ouverte dans le navigateur" browser0.err &&
+	test ! -s browser0.out
+'
+
+test_expect_success 'xdg-open failing: the address is printed on the terminal' '
+	grep -q "le navigateur n.a pas pu être ouvert ; ouvrez cette adresse .*: http://127\.0\.0\.1:[0-9]*/ouvrir?cle=[0-9a-f]\{64\}$" browser3.err
+'
+
 test_done
