@@ -289,12 +289,19 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 		}
 		if (!(f->data = calloc(1, 1)))
 			return MHD_NO;
+		f->cap = 1;
 	}
 	if (size == 0)
 		return MHD_YES;
-	if (!(np = realloc(f->data, f->len + size + 1)))
-		return MHD_NO;
-	f->data = np;
+	if (f->len + size + 1 > f->cap) {
+		/* Doubling: an upload comes in many small pieces. */
+		size_t cap = f->cap * 2 > f->len + size + 1 ? f->cap * 2 : f->len + size + 1;
+
+		if (!(np = realloc(f->data, cap)))
+			return MHD_NO;
+		f->data = np;
+		f->cap = cap;
+	}
 	memcpy(f->data + f->len, data, size);
 	f->len += size;
 	f->data[f->len] = '\0';

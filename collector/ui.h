@@ -23,7 +23,7 @@ typedef struct ui_field {
 	char name[64];
 	char filename[256];          /* "" when not a file */
 	char *data;                  /* malloc()ed, NUL-terminated */
-	size_t len;
+	size_t len, cap;
 } ui_field;
 
 /* A request as the pages see it. */

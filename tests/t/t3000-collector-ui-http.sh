@@ -118,6 +118,17 @@ test_expect_success 'paths outside the window: not found, nothing served from di
 	done
 '
 
+test_expect_success 'a POST without the cookie, or to another Host: refused, store unchanged' '
+	ui_store_sum >before &&
+	test "$(code body -d "csrf=$UI_CSRF&$cell" "$UI_BASE/comptages/cellule")" = 403 &&
+	test "$(code body -b "maillage_session=$UI_CSRF" -d "csrf=$UI_CSRF&$cell" \
+		"$UI_BASE/comptages/cellule")" = 403 &&
+	test "$(code body -b ui.jar -H "Host: evil.example" -d "csrf=$UI_CSRF&$cell" \
+		"$UI_BASE/comptages/cellule")" = 403 &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
 test_expect_success 'a method other than GET and POST: refused' '
 	test "$(code body -b ui.jar -X PUT -d x "$UI_BASE/")" = 405 &&
 	test "$(code body -b ui.jar -X DELETE "$UI_BASE/actions")" = 405
@@ -128,6 +139,9 @@ test_expect_success 'an oversized upload or form: refused, store unchanged' '
 	head -c 17000000 /dev/zero | tr "\0" "a" >big.csv &&
 	test "$(code body -b ui.jar -F "csrf=$UI_CSRF" -F "fichier=@big.csv" "$UI_BASE/importer")" = 413 &&
 	grep -q "trop gros" body &&
+	{ code body -b ui.jar -H "Transfer-Encoding: chunked" -F "csrf=$UI_CSRF" \
+		-F "fichier=@big.csv" "$UI_BASE/importer" >chunked.code; true; } &&
+	! grep -q "^200$" chunked.code &&
 	head -c 70000 /dev/zero | tr "\0" "a" >big.form &&
 	test "$(code body -b ui.jar --data-binary "csrf=$UI_CSRF&x=@big.form" -d "x=$(cat big.form)" "$UI_BASE/enregistrer")" = 413 &&
 	ui_store_sum >after &&
