@@ -542,9 +542,8 @@ static void page_kind(ui *u, ui_req *q, ui_resp *r, const kind_page *kp, const r
 	for (int i = 0; i < k->nfields; i++)
 		form_field(f, &k->fields[i], rec, kp->kind == REC_ORG ? NULL : &org->rec,
 			   !editing && !shown);
-	fprintf(f, "<div class=\"actions\"><button type=\"submit\">Enregistrer</button>%s</div>"
-		"</form>\n", editing && kp->kind != REC_ORG ?
-		"" : "");
+	fputs("<div class=\"actions\"><button type=\"submit\">Enregistrer</button></div>"
+	      "</form>\n", f);
 	if (editing && kp->kind != REC_ORG)
 		fprintf(f, "<p><a href=\"%s\">Annuler et saisir une nouvelle %s</a></p>\n", kp->path,
 			kind_french(kp->kind, 0));
@@ -1258,7 +1257,7 @@ static void page_receipts(ui *u, ui_resp *r)
 static void do_receipts(ui *u, ui_req *q, ui_resp *r)
 {
 	const ui_field *up;
-	char name[128], all[sizeof u->said] = "";
+	char name[128], all[sizeof u->said] = "", path[PATH_CAP + 160];
 	int worst = 0, n = 0;
 
 	for (int i = 0; (up = ui_form_field(q, "fichier", i)); i++) {
@@ -1278,8 +1277,8 @@ static void do_receipts(ui *u, ui_req *q, ui_resp *r)
 		if (rc > worst)
 			worst = rc;
 		strncat(all, u->said, sizeof all - strlen(all) - 1);
-		snprintf(u->said, sizeof u->said, "%s/%s", u->tmpdir, name);
-		unlink(u->said);
+		snprintf(path, sizeof path, "%s/%s", u->tmpdir, name);
+		unlink(path);
 	}
 	if (!n) {
 		flash(u, 1, "Choisissez un fichier d'accusé de réception.");

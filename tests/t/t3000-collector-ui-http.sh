@@ -109,6 +109,22 @@ test_expect_success 'the check can fail: with the key, the same POST is stored' 
 	grep -q "2026-Q1,75,supported,sexual,f,adult,7" list.csv
 '
 
+test_expect_success 'every table of the questionnaire has its grid' '
+	collector tables | sed -n "s/^\([a-z0-9-]*\) — .*/\1/p" >tables &&
+	test "$(wc -l <tables)" -ge 10 &&
+	while read -r t; do
+		test "$(code grid.html -b ui.jar "$UI_BASE/comptages?tableau=$t&periode=2026&dept=93")" = 200 &&
+		grep -q "<table class=\"grid\" data-table=\"$t\" data-period=\"2026\" data-dept=\"93\">" grid.html &&
+		grep -q "data-dims=" grid.html || { echo "table $t"; return 1; }
+	done <tables
+'
+
+test_expect_success 'a period or département that does not exist: said, the default shown' '
+	ui_get "/comptages?tableau=victims&periode=2026-T9&dept=99" >grid.html &&
+	grep -q "class=\"flash bad\"" grid.html &&
+	grep -q "data-period=\"2026-Q1\"" grid.html
+'
+
 test_expect_success 'paths outside the window: not found, nothing served from disk' '
 	for p in /../store.db /%2e%2e/store.db /store.db /identity.key /etc/passwd \
 		"/style.css/../../identity.key" /ui.lock; do
