@@ -629,9 +629,10 @@ int cmd_ui(cctx *ctx, int argc, char **argv)
 		if (sigwait(&sigs, &sig) != 0)
 			break;
 	} while (sig != SIGINT && sig != SIGTERM);
-	/* The goodbye page of Quitter has been queued: let it leave. */
+	/* The goodbye page of Quitter has been queued: let it leave, and the
+	 * browser's own requests after it (its icon) find the window. */
 	if (sv->u.quit) {
-		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		struct timespec ts = { 1, 0 };
 
 		nanosleep(&ts, NULL);
 	}

@@ -191,7 +191,7 @@ static void page_home(ui *u, ui_resp *r)
 	unsigned counts[5] = { 0 }, n;
 	int have_e = 0, have_r = 0;
 	int64_t latest = 0;
-	char when[64], buf[1024];
+	char when[64];
 	FILE *f;
 
 	if (!org || !e || !rc)
@@ -232,8 +232,10 @@ static void page_home(ui *u, ui_resp *r)
 	fputs("</p>\n<dl class=\"facts\">\n<dt>Organisation</dt><dd>", f);
 	ui_html(f, org->rec.u.org.name);
 	fputs("</dd>\n<dt>Départements</dt><dd>", f);
-	field_show(&org->rec, kind_field(kind_desc_of(REC_ORG), "dept"), 0, buf, sizeof buf);
-	ui_html(f, buf);
+	for (int i = 0; i < org->rec.u.org.ndepts; i++) {
+		fprintf(f, "%s%s ", i ? ", " : "", DEPTS[org->rec.u.org.depts[i]].code);
+		ui_html(f, DEPTS[org->rec.u.org.depts[i]].name);
+	}
 	fputs("</dd>\n<dt>En attente d'envoi</dt><dd>", f);
 	if (!n)
 		fputs("rien", f);
