@@ -52,7 +52,9 @@ extern char **environ;
 #define UI_FORM_MAX   (64u << 10)
 #define UI_UPLOAD_MAX (16u << 20)
 
-#define SESSION_COOKIE "maillage_session"
+/* The cookie's name carries the port: browsers keep cookies by host, not
+ * by port, and two windows (two homes) may be open at once. */
+#define SESSION_COOKIE "maillage_session_%u"
 
 /* The secrets of the window: the one-time key of the first address and
  * the session the browser gets for it.  In sodium's guarded memory. */
@@ -247,14 +249,18 @@ static enum MHD_Result open_window(server *sv, struct MHD_Connection *c)
 	sv->sec->opened = 1;
 	sodium_memzero(sv->sec->open_key, sizeof sv->sec->open_key);
 	snprintf(cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
-		 sv->sec->session);
+		 sv->u.port, sv->sec->session);
 	snprintf(r.location, sizeof r.location, "/");
 	return send_resp(c, &r, cookie);
 }
 
 static int session_ok(const server *sv, struct MHD_Connection *c)
 {
-	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
+	char name[64];
+	const char *v;
+
+	snprintf(name, sizeof name, SESSION_COOKIE, sv->u.port);
+	v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, name);
 
 	return sv->sec->opened && key_equal(v, sv->sec->session);
 }

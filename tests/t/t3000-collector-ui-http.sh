@@ -51,14 +51,14 @@ test_expect_success 'without the address key: refused' '
 '
 
 test_expect_success 'a wrong session cookie: refused' '
-	test "$(code body -b "maillage_session=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "$UI_BASE/")" = 403
+	test "$(code body -b "maillage_session_$UI_PORT=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "$UI_BASE/")" = 403
 '
 
 curl -sS -D open.head -o /dev/null -c ui.jar "$UI_URL"
 UI_CSRF=$(ui_get / | sed -n 's/.*<meta name="csrf" content="\([0-9a-f]*\)".*/\1/p')
 test_expect_success 'the one-time address gives an HttpOnly, SameSite=Strict cookie' '
 	grep -q "^HTTP/1.1 303" open.head &&
-	grep -i "^Set-Cookie: maillage_session=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict" open.head &&
+	grep -i "^Set-Cookie: maillage_session_$UI_PORT=[0-9a-f]\{64\}; Path=/; HttpOnly; SameSite=Strict" open.head &&
 	test ${#UI_CSRF} -eq 64
 '
 
@@ -83,8 +83,8 @@ test_expect_success 'another Host header (DNS rebinding): refused' '
 	test "$(code body -b ui.jar -H "Host: evil.example:$UI_PORT" "$UI_BASE/")" = 403 &&
 	grep -q "127.0.0.1 et localhost" body &&
 	test "$(code body -b ui.jar -H "Host: 127.0.0.1:1" "$UI_BASE/")" = 403 &&
-	session=$(awk "\$6 == \"maillage_session\" { print \$7 }" ui.jar) &&
-	test "$(code body -b "maillage_session=$session" -H "Host: localhost:$UI_PORT" \
+	session=$(awk "\$6 == \"maillage_session_$UI_PORT\" { print \$7 }" ui.jar) &&
+	test "$(code body -b "maillage_session_$UI_PORT=$session" -H "Host: localhost:$UI_PORT" \
 		"$UI_BASE/")" = 200
 '
 
@@ -137,7 +137,7 @@ test_expect_success 'paths outside the window: not found, nothing served from di
 test_expect_success 'a POST without the cookie, or to another Host: refused, store unchanged' '
 	ui_store_sum >before &&
 	test "$(code body -d "csrf=$UI_CSRF&$cell" "$UI_BASE/comptages/cellule")" = 403 &&
-	test "$(code body -b "maillage_session=$UI_CSRF" -d "csrf=$UI_CSRF&$cell" \
+	test "$(code body -b "maillage_session_$UI_PORT=$UI_CSRF" -d "csrf=$UI_CSRF&$cell" \
 		"$UI_BASE/comptages/cellule")" = 403 &&
 	test "$(code body -b ui.jar -H "Host: evil.example" -d "csrf=$UI_CSRF&$cell" \
 		"$UI_BASE/comptages/cellule")" = 403 &&
@@ -244,6 +244,22 @@ test_expect_success 'a bundle into a folder that does not exist: refused, store 
 	ui_get /envoyer | grep -q "Ce dossier n&#39;existe pas" &&
 	ui_store_sum >after &&
 	test_cmp before after
+'
+
+test_expect_success 'two windows of two homes in one browser: each keeps its session' '
+	COLLECTOR_HOME="$TRASH/home2" collector init --kit national.kit --org "Barreau" \
+		--kind barreau --dept 13 >/dev/null &&
+	COLLECTOR_HOME="$TRASH/home2" collector ui --no-browser >ui2.url 2>ui2.err &
+	pid2=$! i=0
+	while [ $i -lt 100 ] && ! grep -q "^http://" ui2.url; do sleep 0.1; i=$((i + 1)); done
+	url2=$(head -n 1 ui2.url) && base2=${url2%%/ouvrir*} &&
+	test "$base2" != "$UI_BASE" &&
+	curl -sS -o /dev/null -b ui.jar -c ui.jar "$url2" &&
+	curl -sS -b ui.jar "$base2/" >second.html &&
+	ui_get / >first.html
+	kill $pid2; wait $pid2 &&
+	grep -q "Barreau" second.html &&
+	grep -q "Hors &lt;b&gt;la&lt;/b&gt; Rue" first.html
 '
 
 kill -INT "$UI_PID"; wait "$UI_PID"; echo $? >sigint.rc; UI_PID=
