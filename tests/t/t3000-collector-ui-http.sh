@@ -206,6 +206,18 @@ test_expect_success 'the command line and the window share the store' '
 	grep -q "depuis la fenêtre" list.csv
 '
 
+test_expect_success 'a training and the organisation, from their forms' '
+	ui_get /formations | grep -q "name=\"f_audience\" value=\"police\"" &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=training&id=&f_date=2026-03-12&f_dept=93&f_audience=police&f_audience=justice&f_participants=12&f_hours=2h30" "$UI_BASE/enregistrer")" = 303 &&
+	collector list training --format csv | tr -d "\r" >tr.csv &&
+	grep -q "2026-03-12,93,\"\?police,justice\"\?,12,2.5" tr.csv &&
+	ui_get /organisation >org.html &&
+	grep -q "name=\"f_dept\" value=\"93\" checked" org.html &&
+	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=organisation&id=&f_name=Hors+la+Rue&f_kind=association&f_dept=75&f_dept=93&f_dept=94&f_phone=01+23+45+67+89" "$UI_BASE/enregistrer")" = 303 &&
+	collector list organisation --format csv | tr -d "\r" >org.csv &&
+	grep -q "01 23 45 67 89" org.csv && grep -q "75,93,94" org.csv
+'
+
 test_expect_success 'a refused field is said, nothing stored' '
 	ui_store_sum >before &&
 	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=action&id=&f_dept=975&f_type=prevention&f_start=2026-03-10" "$UI_BASE/enregistrer")" = 200 &&
@@ -248,7 +260,7 @@ test_expect_success 'a bundle into a folder that does not exist: refused, store 
 
 test_expect_success 'two windows of two homes in one browser: each keeps its session' '
 	COLLECTOR_HOME="$TRASH/home2" collector init --kit national.kit --org "Barreau" \
-		--kind barreau --dept 13 >/dev/null &&
+		--kind barreau --dept 13 >/dev/null || return 1
 	COLLECTOR_HOME="$TRASH/home2" collector ui --no-browser >ui2.url 2>ui2.err &
 	pid2=$! i=0
 	while [ $i -lt 100 ] && ! grep -q "^http://" ui2.url; do sleep 0.1; i=$((i + 1)); done
@@ -258,8 +270,8 @@ test_expect_success 'two windows of two homes in one browser: each keeps its ses
 	curl -sS -b ui.jar "$base2/" >second.html &&
 	ui_get / >first.html
 	kill $pid2; wait $pid2 &&
-	grep -q "Barreau" second.html &&
-	grep -q "Hors &lt;b&gt;la&lt;/b&gt; Rue" first.html
+	grep -q "<span class=\"org\">Barreau</span>" second.html &&
+	grep -q "<span class=\"org\">Hors la Rue</span>" first.html
 '
 
 kill -INT "$UI_PID"; wait "$UI_PID"; echo $? >sigint.rc; UI_PID=
