@@ -128,8 +128,13 @@ static void said(void *ctx, const char *line)
 	ui *u = ctx;
 	size_t n = strlen(u->said);
 
-	if (n + strlen(line) + 2 < sizeof u->said)
+	/* Room is kept for the last message (an import's summary) and the
+	 * count of those left out. */
+	if (!u->said_dropped && n + strlen(line) + 2 + sizeof u->said_last + 64 < sizeof u->said)
 		snprintf(u->said + n, sizeof u->said - n, "%s\n", line);
+	else
+		u->said_dropped++;
+	snprintf(u->said_last, sizeof u->said_last, "%s", line);
 }
 
 int ui_run(ui *u, int (*cmd)(cctx *, int, char **), int argc, const char *const *argv)
@@ -143,9 +148,20 @@ int ui_run(ui *u, int (*cmd)(cctx *, int, char **), int argc, const char *const 
 		args[i] = (char *)argv[i];
 	args[argc] = NULL;
 	u->said[0] = '\0';
+	u->said_dropped = 0;
 	shell_msg_sink(said, u);
 	rc = cmd(u->ctx, argc, args);
 	shell_msg_sink(NULL, NULL);
+	if (u->said_dropped > 1) {
+		size_t n = strlen(u->said);
+
+		snprintf(u->said + n, sizeof u->said - n, "… et %u autres messages\n%s\n",
+			 u->said_dropped - 1, u->said_last);
+	} else if (u->said_dropped) {
+		size_t n = strlen(u->said);
+
+		snprintf(u->said + n, sizeof u->said - n, "%s\n", u->said_last);
+	}
 	fflush(stdout);
 	return rc;
 }

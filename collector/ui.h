@@ -54,6 +54,8 @@ typedef struct ui {
 	char flash[4096];            /* said on the next page */
 	int flash_bad;
 	char said[16384];            /* what the commands said (shell_msg_sink) */
+	char said_last[2048];        /* the last thing said, kept when said is full */
+	unsigned said_dropped;       /* messages that did not fit in said */
 	char tmpdir[PATH_CAP];       /* home/ui-XXXXXX: uploads, downloads */
 	char pending[PATH_CAP];      /* a checked CSV waiting for its confirmation */
 	char pending_table[64];

@@ -218,6 +218,20 @@ test_expect_success 'a training and the organisation, from their forms' '
 	grep -q "01 23 45 67 89" org.csv && grep -q "75,93,94" org.csv
 '
 
+test_expect_success 'a CSV with a thousand bad lines: the first ones and the summary shown, nothing stored' '
+	ui_store_sum >before &&
+	{ echo "period,dept,status,exploitation,sex,age,count" &&
+	  i=0 && while [ $i -lt 1000 ]; do echo "2026,975,spotted,sexual,f,adult,$i"; i=$((i + 1)); done
+	} >many.csv &&
+	test "$(code page.html -b ui.jar -F "csrf=$UI_CSRF" -F "fichier=@many.csv" "$UI_BASE/importer")" = 200 &&
+	grep -q "many.csv : ligne 2 : champ dept" page.html &&
+	grep -q "… et [0-9]* autres messages" page.html &&
+	grep -q "many.csv : 1000 lignes refusées, 0 correcte ; rien n&#39;a été importé" page.html &&
+	! grep -q "Confirmer l&#39;import" page.html &&
+	ui_store_sum >after &&
+	test_cmp before after
+'
+
 test_expect_success 'a refused field is said, nothing stored' '
 	ui_store_sum >before &&
 	test "$(code body -b ui.jar -d "csrf=$UI_CSRF&genre=action&id=&f_dept=975&f_type=prevention&f_start=2026-03-10" "$UI_BASE/enregistrer")" = 200 &&
