@@ -39,6 +39,12 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 MERGER_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
 MERGER_LIBS   := $(shell pkg-config --libs xlsxwriter)
 
+# The collector's window (collector ui) is served by GNU libmicrohttpd;
+# only the collector links it.  `make static` points these at a static
+# build of it (tools/static-deps).
+MHD_CFLAGS ?= $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS   ?= $(shell pkg-config --libs libmicrohttpd)
+
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
@@ -57,7 +63,9 @@ FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/f
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
 SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o)
-COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ) $(BUILD)/obj/gen/ui_assets.o
+# The window's style and script, carried inside the collector.
+UI_ASSETS     := collector/ui/style.css collector/ui/app.js
 # The default questionnaire edition, carried inside the merger.
 DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
 MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o \
@@ -92,12 +100,22 @@ $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/gen/ui_assets.c: $(BUILD)/gen/embed $(UI_ASSETS)
+	$(BUILD)/gen/embed $@ ui_style_css collector/ui/style.css ui_app_js collector/ui/app.js
+
+$(BUILD)/obj/gen/ui_assets.o: $(BUILD)/gen/ui_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/collector/ui.o $(BUILD)/obj/collector/ui_pages.o: EXTRA_CFLAGS += $(MHD_CFLAGS)
+
 $(BUILD)/libformat.a: $(FORMAT_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/collector$(EXE): $(COLLECTOR_OBJ) $(BUILD)/libformat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(MHD_LIBS) \
+		$(LDLIBS)
 
 $(BUILD)/merger$(EXE): $(MERGER_OBJ) $(BUILD)/libformat.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(MERGER_LIBS) \
@@ -177,7 +195,9 @@ bench:
 # libxlsxwriter.a built by tools/static-deps), to copy onto a USB
 # stick or a laptop where nothing is installed.  Objects live apart in
 # build/static.  Non-PIE: static-pie works too but costs ~150 KB, and the
-# collector must stay under 3 MB.
+# collector must stay under 4 MB.  libmicrohttpd comes from
+# tools/static-deps (built from Debian's source without HTTPS: Debian's
+# libmicrohttpd.a pulls GnuTLS, which cannot be linked statically).
 #
 # libsqlite3.a can load extensions, so it calls dlopen(), and glibc warns
 # that a static program using dlopen needs the shared libraries of the
@@ -195,8 +215,8 @@ STATIC_LIBS     = $(STATIC_NODL) $(shell pkg-config --static --libs $(PKGS)) -lm
 
 $(STATIC)/collector $(STATIC)/merger: $(STATIC_NODL)
 
-# libxlsxwriter has no static build in Debian: tools/static-deps makes one
-# from Debian's source, with the minizip it carries.
+# libmicrohttpd without HTTPS and libxlsxwriter have no usable static
+# build in Debian: tools/static-deps makes them from Debian's sources.
 STATIC_DEPS    := build/static-deps
 
 static:
@@ -205,6 +225,7 @@ static:
 		LDFLAGS="$(STATIC_LDFLAGS)" LDLIBS="$(STATIC_LIBS)" \
 		MERGER_CFLAGS="-I$(STATIC_DEPS)/include" \
 		MERGER_LIBS="$(STATIC_DEPS)/lib/libxlsxwriter.a" \
+		MHD_CFLAGS="-I$(STATIC_DEPS)/include" MHD_LIBS="$(STATIC_DEPS)/lib/libmicrohttpd.a" \
 		$(STATIC)/collector $(STATIC)/merger
 	@tools/check-static $(STATIC)/collector $(STATIC)/merger
 

@@ -13,6 +13,10 @@
  * with nothing changed, so that a corrected file can simply be imported
  * again.
  *
+ * `--check` reads the whole file the same way, in the same transaction,
+ * but says every refused row, not only the first, and stores nothing:
+ * the window shows the refusals before the user confirms an import.
+ *
  * French spreadsheets save CSV with semicolons: a header with semicolons
  * and no comma is read that way.  Cells are read like flags (field_parse):
  * French labels and département names are accepted.
@@ -422,7 +426,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 
 int cmd_import(cctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "table", 1, NULL } };
+	opt opts[] = { { "table", 1, NULL }, { "check", 0, NULL } };
 	const kind_desc *cands[CANDIDATES_MAX];
 	catalogue *cat = NULL;
 	int ncands;
@@ -438,15 +442,17 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	stored *old = NULL;
 	store *s = NULL;
 	tally t = { 0 };
-	int npos, rc;
+	unsigned refused = 0;
+	int npos, rc, check;
 	int64_t now;
 
-	if ((rc = args_parse("import", argc, argv, opts, 1, pos, 1, &npos)))
+	if ((rc = args_parse("import", argc, argv, opts, 2, pos, 1, &npos)))
 		return rc;
 	if (npos != 1)
 		return usage_error("import : précisez le fichier CSV à importer (ou - pour "
 				   "l'entrée standard)");
 	path = pos[0];
+	check = opts[1].value != NULL;
 	name = strcmp(path, "-") == 0 ? "entrée standard" : path;
 	if ((rc = check_home(ctx)))
 		return rc;
@@ -545,6 +551,11 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		rc = import_row(s, cr, &cols, now, r, old, &t, m, sizeof m, &err);
+		if (rc < 0 && check) {
+			msg("%s : ligne %u : %s", esc(name), line, m);
+			refused++;
+			continue;
+		}
 		if (rc < 0) {
 			store_rollback(s);
 			msg("%s : ligne %u : %s ; rien n'a été importé", esc(name), line, m);
@@ -556,6 +567,28 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			rc = fail(&err, ctx->db_path);
 			goto out;
 		}
+	}
+	if (check) {
+		store_rollback(s);
+		if (t.outside) {
+			char where[256];
+
+			outside_text(&t, where, sizeof where);
+			msg("%s : %u ligne%s hors des départements de l'organisation (%s)",
+			    esc(name), t.outside, t.outside > 1 ? "s" : "", where);
+		}
+		if (refused)
+			msg("%s : %u ligne%s refusée%s, %u correcte%s ; rien n'a été importé",
+			    esc(name), refused, refused > 1 ? "s" : "", refused > 1 ? "s" : "",
+			    t.rows, t.rows > 1 ? "s" : "");
+		else
+			msg("%s : %u ligne%s correcte%s (%s) : %u nouveau%s, %u mis à jour, "
+			    "%u inchangé%s ; rien n'a encore été importé", esc(name), t.rows,
+			    t.rows > 1 ? "s" : "", t.rows > 1 ? "s" : "", cols.kind->fr_plural,
+			    t.added, t.added > 1 ? "x" : "", t.updated, t.unchanged,
+			    t.unchanged > 1 ? "s" : "");
+		rc = refused ? EXIT_REFUSED : 0;
+		goto out;
 	}
 	/* Rows about départements the organisation does not work in are
 	 * most often a template's examples or another sheet's rows: said,

@@ -39,7 +39,7 @@ static const char usage_text[] =
 "  list [action|training|organisation|TABLEAU|support] [--format text|csv|json]\n"
 "  edit ID --CHAMP VALEUR...   modifie un enregistrement (ou l'organisation)\n"
 "  delete ID               supprime un enregistrement\n"
-"  import [--table TABLEAU] FICHIER.csv\n"
+"  import [--table TABLEAU] [--check] FICHIER.csv\n"
 "                          importe un tableur (en-tête : collector template)\n"
 "  tables                  les tableaux du questionnaire et leurs colonnes\n"
 "  template TABLEAU [-o FICHIER]  l'en-tête CSV d'un tableur à remplir\n"
@@ -47,6 +47,7 @@ static const char usage_text[] =
 "  export -o FICHIER [--full]  écrit le fichier chiffré pour le coordinateur\n"
 "  ack ACCUSÉ...           applique les accusés de réception du coordinateur\n"
 "  status                  ce qui reste à envoyer, derniers envois et accusés\n"
+"  ui [--no-browser]       la fenêtre de saisie dans le navigateur (sans réseau)\n"
 "\n"
 "Options générales :\n"
 "  --home DOSSIER          dossier de travail (sinon $COLLECTOR_HOME, sinon\n"
@@ -78,6 +79,7 @@ static const struct {
 	{ "tables", cmd_tables },
 	{ "template", cmd_template },
 	{ "update", cmd_update },
+	{ "ui", cmd_ui },
 };
 
 /* Whether the command is followed by --help ("collector add --help",

@@ -119,6 +119,16 @@ int records_update(store *s, const stored *old, record *r, int64_t now,
 	return store_put(s, r, err);
 }
 
+int records_delete(store *s, const stored *old, record *r, int64_t now, fmt_error *err)
+{
+	record_blank(r, old->rec.kind);
+	memcpy(r->id, old->rec.id, sizeof r->id);
+	r->deleted = 1;
+	r->version = old->rec.version + 1;
+	r->recorded_at = now;
+	return store_put(s, r, err);
+}
+
 /* ---- add --------------------------------------------------------------- */
 
 /* The kind `add` records, from its arguments: "action", "training",
@@ -503,12 +513,7 @@ int cmd_delete(cctx *ctx, int argc, char **argv)
 		rc = 0;
 		goto rollback;
 	}
-	record_blank(r, old->rec.kind);
-	memcpy(r->id, old->rec.id, sizeof r->id);
-	r->deleted = 1;
-	r->version = old->rec.version + 1;
-	r->recorded_at = now;
-	if ((rc = store_put(s, r, &err)) || (rc = store_commit(s, &err))) {
+	if ((rc = records_delete(s, old, r, now, &err)) || (rc = store_commit(s, &err))) {
 		store_rollback(s);
 		rc = fail(&err, ctx->db_path);
 		goto out;

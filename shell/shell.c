@@ -23,6 +23,8 @@
 static const char *program = "maillage";
 static const char *help_hint = "";
 static int english;
+static void (*sink)(void *, const char *);
+static void *sink_ctx;
 
 void shell_init(const char *name, const char *hint)
 {
@@ -45,10 +47,23 @@ static void vline(const char *fmt, va_list ap, const char *tail)
 	__attribute__((format(printf, 1, 0)));
 static void vline(const char *fmt, va_list ap, const char *tail)
 {
+	if (sink) {
+		char line[2048];
+
+		vsnprintf(line, sizeof line, fmt, ap);
+		sink(sink_ctx, line);
+		return;
+	}
 	fflush(stdout);     /* keep the order of data and messages on a terminal */
 	fprintf(stderr, "%s: ", program);
 	vfprintf(stderr, fmt, ap);
 	fputs(tail, stderr);
+}
+
+void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	sink = fn;
+	sink_ctx = ctx;
 }
 
 void msg(const char *fmt, ...)

@@ -34,6 +34,12 @@ void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A message ending with the help hint; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Sends what msg() and usage_error() say to fn, one call per message,
+ * without the program's prefix and the help hint, instead of stderr: the
+ * collector's window shows the commands' messages on its pages.  NULL
+ * gives them back to stderr. */
+void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx);
+
 /* The exit status of a failure with the library code `code`. */
 int shell_exit_status(int code);
 

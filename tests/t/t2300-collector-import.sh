@@ -244,4 +244,20 @@ test_expect_success 'rows outside the organisation on a terminal: asked, no keep
 	collector list action --format csv | grep -q ",33,prevention,2026-05-01,,,,,,ask"
 '
 
+test_expect_success 'import --check: every refused row said, nothing stored' '
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >before &&
+	printf "$H\n2028,75,spotted,sexual,f,adult,1\n2028,975,spotted,sexual,f,adult,2\n" >check.csv &&
+	printf "2028,75,spotted,nowhere,f,adult,3\n2028,75,supported,labour,m,adult,4\n" >>check.csv &&
+	test_exit_code 1 collector import --check check.csv 2>err &&
+	test "$(wc -l <err)" = 3 &&
+	grep -q "check.csv : ligne 3 : Département (dept) : " err &&
+	grep -q "check.csv : ligne 4 : [^:]* (exploitation) : " err &&
+	grep -q "check.csv : 2 lignes refusées, 2 correctes ; rien n.a été importé$" err &&
+	printf "$H\n2028,75,spotted,sexual,f,adult,1\n2027,75,spotted,sexual,f,adult,9\n" >ok.csv &&
+	collector import --check ok.csv 2>err &&
+	test_one_line err "ok.csv : 2 lignes correctes \(.*\) : 1 nouveau, 0 mis à jour, 1 inchangé ; rien n.a encore été importé" &&
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >after &&
+	test_cmp before after
+'
+
 test_done
