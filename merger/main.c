@@ -60,6 +60,7 @@ static const struct command {
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
 	{ "questionnaire", cmd_questionnaire },
+	{ "quality", cmd_quality },
 };
 
 int main(int argc, char **argv)

@@ -46,5 +46,6 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv);
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
 int cmd_directory(merger_ctx *ctx, int argc, char **argv);
 int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv);
+int cmd_quality(merger_ctx *ctx, int argc, char **argv);
 
 #endif

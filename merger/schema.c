@@ -159,10 +159,19 @@ static const char victims_view[] =
 	" dim2 AS exploitation, dim3 AS sex, dim4 AS age, count, recorded_at"
 	" FROM count WHERE \"table\" = 'victims';";
 
+/* Migration 2: data quality.  Each bundle keeps the reason its field
+ * worker gave for sending despite failed rules of severity error (NULL
+ * when none was needed), and how many rules failed for its organisation
+ * once it was merged. */
+static const char schema_2[] =
+	"ALTER TABLE bundle ADD COLUMN reason TEXT;"
+	"ALTER TABLE bundle ADD COLUMN rule_errors INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bundle ADD COLUMN rule_warnings INTEGER NOT NULL DEFAULT 0;";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
-	static db_migration migrations[1];
+	static db_migration migrations[2];
 	size_t used = 0;
 
 	if (!migrations[0].sql) {
@@ -171,6 +180,7 @@ const db_migration *merger_migrations(int *n)
 		    db_sql_add(sql, sizeof sql, &used, "%s", victims_view))
 			abort();        /* the buffer is sized for the model */
 		migrations[0].sql = sql;
+		migrations[1].sql = schema_2;
 	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;
