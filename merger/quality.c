@@ -22,6 +22,7 @@
 #include "csv.h"
 #include "db.h"
 #include "edition.h"
+#include "report.h"
 #include "textout.h"
 
 /* The live counts, the newest of each organisation and cell. */
@@ -670,4 +671,84 @@ int cmd_quality(merger_ctx *ctx, int argc, char **argv)
 	quality_free(qa);
 	qn_free(q);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The quality section of merger report                                */
+
+static const quality *shown_quality(const report *r)
+{
+	return r->public_mode || !r->quality || !r->quality->norgs ? NULL : r->quality;
+}
+
+static const char *plural(unsigned n)
+{
+	return n > 1 ? "s" : "";
+}
+
+void report_quality_text(FILE *f, const report *r)
+{
+	const quality *qa = shown_quality(r);
+
+	if (!qa)
+		return;
+	fputs("\nQualité des données\n===================\n", f);
+	fprintf(f, "\n  Règles en échec : %u erreur%s, %u avertissement%s ; valeurs atypiques : "
+		"%zu ; envois malgré les erreurs : %zu (détail : merger quality)\n", qa->errors,
+		plural(qa->errors), qa->warnings, plural(qa->warnings), qa->noutliers,
+		qa->noverrides);
+	for (size_t i = 0; i < qa->norgs; i++) {
+		const q_org *o = &qa->orgs[i];
+
+		fputs("    - ", f);
+		out_term(f, o->name, 0);
+		fprintf(f, " : %u erreur%s, %u avertissement%s, %u valeur%s atypique%s, %u envoi%s "
+			"malgré les erreurs\n", o->errors, plural(o->errors), o->warnings,
+			plural(o->warnings), o->outliers, plural(o->outliers), plural(o->outliers),
+			o->overrides, plural(o->overrides));
+	}
+}
+
+void report_quality_json(FILE *f, const report *r)
+{
+	const quality *qa = r->public_mode ? NULL : r->quality;
+
+	if (!qa)
+		return;
+	fprintf(f, "  \"quality\": {\"errors\": %u, \"warnings\": %u, \"outliers\": %zu, "
+		"\"overrides\": %zu, \"organisations\": [", qa->errors, qa->warnings,
+		qa->noutliers, qa->noverrides);
+	for (size_t i = 0; i < qa->norgs; i++) {
+		const q_org *o = &qa->orgs[i];
+
+		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+		out_json_string(f, o->name);
+		fprintf(f, ", \"errors\": %u, \"warnings\": %u, \"outliers\": %u, \"overrides\": %u}",
+			o->errors, o->warnings, o->outliers, o->overrides);
+	}
+	fputs(qa->norgs ? "\n  ]},\n" : "]},\n", f);
+}
+
+void report_quality_html(FILE *f, const report *r)
+{
+	const quality *qa = shown_quality(r);
+
+	if (!qa)
+		return;
+	fputs("<section id=\"qualite\">\n<h2>Qualité des données</h2>\n", f);
+	fprintf(f, "<p>Règles en échec : %u erreur%s, %u avertissement%s ; valeurs atypiques : "
+		"%zu ; envois malgré les erreurs : %zu (détail : <code>merger quality</code>).</p>\n"
+		"<ul>\n", qa->errors, plural(qa->errors), qa->warnings, plural(qa->warnings),
+		qa->noutliers, qa->noverrides);
+	for (size_t i = 0; i < qa->norgs; i++) {
+		const q_org *o = &qa->orgs[i];
+
+		fputs("<li>", f);
+		out_html(f, o->name);
+		fprintf(f, " : %u erreur%s, %u avertissement%s, %u valeur%s atypique%s, %u envoi%s "
+			"malgré les erreurs</li>\n", o->errors, plural(o->errors), o->warnings,
+			plural(o->warnings), o->outliers, plural(o->outliers), plural(o->outliers),
+			o->overrides, plural(o->overrides));
+	}
+	fputs("</ul>\n</section>\n", f);
 }

@@ -525,6 +525,7 @@ int report_write_html(FILE *f, const report *r)
 		if (d != r->victims)
 			count_table(f, r, &r->tables[d]);
 	write_completeness(f, r);
+	report_quality_html(f, r);
 	write_directory(f, r);
 	fprintf(f, "<footer>Maillage %s</footer>\n</body>\n</html>\n", MAILLAGE_VERSION);
 	return ferror(f) ? EOF : 0;

@@ -321,6 +321,7 @@ int report_write_json(FILE *f, const report *r)
 	write_gaps(f, r);
 	write_counts(f, r);
 	write_completeness(f, r);
+	report_quality_json(f, r);
 	write_directory(f, r, -1);
 	fputs("}\n", f);
 	return ferror(f) ? EOF : 0;

@@ -444,6 +444,8 @@ int report_write_text(FILE *f, const report *r, enum report_table t, const char 
 		write_counts(f, r, code);
 	if (t == TABLE_ALL || t == TABLE_COMPLETENESS)
 		write_completeness(f, r);
+	if (t == TABLE_ALL)
+		report_quality_text(f, r);
 	if (t == TABLE_ALL || t == TABLE_DIRECTORY) {
 		heading(f, "Annuaire des acteurs");
 		fputc('\n', f);

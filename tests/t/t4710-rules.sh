@@ -128,6 +128,23 @@ test_expect_success 'a warning lets the export go on, printed; outliers are flag
 	grep -q "1 error, 0 warnings, 0 outliers" q1.txt
 '
 
+test_expect_success 'merger report has a quality section, not in public' '
+	merger report --period 2026 >rep.txt &&
+	grep -q "^Qualité des données$" rep.txt &&
+	grep -q "^  Règles en échec : 1 erreur, 1 avertissement ; valeurs atypiques : 2 ; envois malgré les erreurs : 1" rep.txt &&
+	grep -q "^    - Accueil Rules : 1 erreur, 1 avertissement, 2 valeurs atypiques, 1 envoi malgré les erreurs$" rep.txt &&
+	merger report --period 2026 --format json >rep.json &&
+	python3 -c "import json; q=json.load(open(\"rep.json\"))[\"quality\"]; \
+assert q[\"errors\"] == 1 and q[\"outliers\"] == 2 and q[\"organisations\"][0][\"overrides\"] == 1, q" &&
+	merger report --period 2026 --format html >rep.html &&
+	grep -q "<section id=\"qualite\">" rep.html &&
+	grep -q "<li>Accueil Rules : 1 erreur" rep.html &&
+	merger report --period 2026 --public >pub.txt &&
+	! grep -q "Qualité des données" pub.txt &&
+	merger report --period 2026 --public --format json >pub.json &&
+	! grep -q "\"quality\"" pub.json
+'
+
 test_expect_success 'usage errors of merger quality' '
 	test_exit_code 2 merger quality --format xml 2>err &&
 	test_one_line err "unknown format" &&
