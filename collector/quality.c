@@ -122,7 +122,8 @@ int quality_check(const questionnaire *q, store *s, int pending_only, FILE *out,
 		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
 		goto out;
 	}
-	qsort(g.items, g.n, sizeof *g.items, by_group);
+	if (g.n > 1)
+		qsort(g.items, g.n, sizeof *g.items, by_group);
 	for (i = 0; i < g.n; i++)
 		counts[i] = g.items[i].c;
 	for (i = 0; i < g.n; i = j) {

@@ -321,7 +321,8 @@ static int name_orgs(sqlite3 *db, quality *qa, fmt_error *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, "reading the organisations", err);
-	qsort(qa->orgs, qa->norgs, sizeof *qa->orgs, by_name);
+	if (qa->norgs > 1)
+		qsort(qa->orgs, qa->norgs, sizeof *qa->orgs, by_name);
 	return FMT_OK;
 }
 
