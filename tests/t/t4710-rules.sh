@@ -152,4 +152,17 @@ test_expect_success 'usage errors of merger quality' '
 	test_one_line err "period"
 '
 
+test_expect_success 'a new edition may drop a rule; the collector says so' '
+	cp -r sheets third &&
+	grep -v "^complaints-max," sheets/rules.csv >third/rules.csv &&
+	merger questionnaire check third >out &&
+	grep -q "8 rules" out &&
+	merger questionnaire publish third 2>/dev/null &&
+	merger kit -o third.kit 2>/dev/null &&
+	$C update --kit third.kit 2>err &&
+	grep -q "^collector: 8 règles de contrôle des comptages (au lieu de 9) : collector check$" err &&
+	merger quality >q.txt &&
+	grep -q "1 error, 0 warnings, 2 outliers" q.txt
+'
+
 test_done
