@@ -67,7 +67,8 @@ COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ) $(BUILD)/obj
 # The window's style and script, carried inside the collector.
 UI_ASSETS     := collector/ui/style.css collector/ui/app.js
 # The default questionnaire edition, carried inside the merger.
-DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
+DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv \
+                 samples/questionnaire/rules.csv
 MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o \
                  $(SHELL_OBJ)
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -94,7 +95,8 @@ $(BUILD)/gen/embed: tools/embed.c
 
 $(BUILD)/gen/default_qn.c: $(BUILD)/gen/embed $(DEFAULT_QN)
 	$(BUILD)/gen/embed $@ default_qn_tables samples/questionnaire/tables.csv \
-		default_qn_lists samples/questionnaire/lists.csv
+		default_qn_lists samples/questionnaire/lists.csv \
+		default_qn_rules samples/questionnaire/rules.csv
 
 $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 	@mkdir -p $(dir $@)

@@ -44,7 +44,11 @@ static const char usage_text[] =
 "  tables                  les tableaux du questionnaire et leurs colonnes\n"
 "  template TABLEAU [-o FICHIER]  l'en-tête CSV d'un tableur à remplir\n"
 "  update --kit FICHIER    nouvelle édition du questionnaire du coordinateur\n"
-"  export -o FICHIER [--full]  écrit le fichier chiffré pour le coordinateur\n"
+"  check                   les règles du questionnaire en échec, avec les comptages\n"
+"  export -o FICHIER [--full] [--despite-errors --reason TEXTE]\n"
+"                          écrit le fichier chiffré pour le coordinateur (refusé\n"
+"                          si une règle de gravité « erreur » échoue, sauf\n"
+"                          --despite-errors avec la raison)\n"
 "  ack ACCUSÉ...           applique les accusés de réception du coordinateur\n"
 "  status                  ce qui reste à envoyer, derniers envois et accusés\n"
 "  ui [--no-browser]       la fenêtre de saisie dans le navigateur (sans réseau)\n"
@@ -76,6 +80,7 @@ static const struct {
 	{ "export", cmd_export },
 	{ "ack", cmd_ack },
 	{ "status", cmd_status },
+	{ "check", cmd_check },
 	{ "tables", cmd_tables },
 	{ "template", cmd_template },
 	{ "update", cmd_update },

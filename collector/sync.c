@@ -24,6 +24,7 @@
 #include "fields.h"
 #include "fileio.h"
 #include "prompt.h"
+#include "quality.h"
 #include "store.h"
 
 static unsigned total(const unsigned counts[5])
@@ -53,8 +54,10 @@ static int open_identity_store(const cctx *ctx, identity **id, store **s, const 
 
 int cmd_export(cctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "full", 0, NULL } };
-	const char *out, *what = NULL;
+	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "full", 0, NULL },
+		       { "despite-errors", 0, NULL }, { "reason", 1, NULL } };
+	const char *out, *what = NULL, *reason;
+	quality_totals qt;
 	fmt_error err = { 0 };
 	bundle_writer *w = NULL;
 	bundle_info info;
@@ -68,10 +71,18 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	int64_t now;
 	kit k;
 
-	if ((rc = args_parse("export", argc, argv, opts, 3, pos, 0, &npos)))
+	if ((rc = args_parse("export", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	out = opts[0].value ? opts[0].value : opts[1].value;
 	full = opts[2].value != NULL;
+	reason = opts[4].value;
+	if (!opts[3].value != !reason)
+		return usage_error("export : --despite-errors et --reason \"...\" vont ensemble "
+				   "(envoyer malgré les erreurs, en disant pourquoi)");
+	if (reason && (!reason[0] || strlen(reason) > BUNDLE_REASON_MAX ||
+		       !text_valid(reason, strlen(reason), 0)))
+		return usage_error("export : la raison tient sur une ligne, de 1 à %d octets",
+				   BUNDLE_REASON_MAX);
 	if (!out)
 		return usage_error("export : option -o FICHIER obligatoire (par exemple "
 				   "-o mars-2026.bundle)");
@@ -116,6 +127,22 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	/* The rules of the questionnaire, on the periods and départements
+	 * this bundle sends: warnings are shown, errors stop the export
+	 * unless the field worker sends anyway, saying why. */
+	if ((rc = quality_check(k.qn, s, !full, stderr, &qt, &err)))
+		goto fail;
+	if (qt.errors && !reason) {
+		store_rollback(s);
+		msg("envoi refusé : %u règle%s de gravité « erreur » en échec (ci-dessus) ; "
+		    "corrigez les comptages, ou envoyez quand même avec --despite-errors "
+		    "--reason \"...\" (aucun fichier écrit)", qt.errors, qt.errors > 1 ? "s" : "");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (qt.warnings)
+		msg("%u avertissement%s (ci-dessus) : vérifiez ces comptages ; l'envoi continue",
+		    qt.warnings, qt.warnings > 1 ? "s" : "");
 	if ((rc = store_next_seq(s, &e->seq, &err)))
 		goto fail;
 	what = ctx->home;
@@ -130,6 +157,10 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	info.seq = e->seq;
 	info.created = now;
 	info.flags = full ? BUNDLE_FLAG_FULL : 0;
+	if (qt.errors) {
+		info.flags |= BUNDLE_FLAG_OVERRIDE;
+		snprintf(info.reason, sizeof info.reason, "%s", reason);
+	}
 	what = out;
 	if ((rc = atomic_open(&f, out, 0644, !replace, &err)))
 		goto fail;
@@ -160,10 +191,12 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	}
 	opened = 0;
 	if (strcmp(out, "-") != 0)
-		msg("%s : %u enregistrement%s (envoi n° %llu%s) ; joignez ce fichier à un e-mail "
+		msg("%s : %u enregistrement%s (envoi n° %llu%s%s) ; joignez ce fichier à un e-mail "
 		    "pour le coordinateur", esc(out), info.record_count,
 		    info.record_count > 1 ? "s" : "", (unsigned long long)e->seq,
-		    full ? ", complet" : "");
+		    full ? ", complet" : "", qt.errors ? ", malgré les erreurs" : "");
+	else if (reason && !qt.errors)
+		msg("aucune règle de gravité « erreur » en échec : la raison n'a pas été jointe");
 	rc = 0;
 	goto out;
 fail:
@@ -350,6 +383,16 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	time_format(kt.qn->published, TIME_FR_DATE, when);
 	printf("Questionnaire : édition %u du %s (%d tableau%s)\n", (unsigned)kt.qn->edition,
 	       when, kt.qn->ntables, kt.qn->ntables > 1 ? "x" : "");
+	if (kt.qn->nrules) {
+		quality_totals qt;
+
+		if ((rc = quality_check(kt.qn, s, 0, NULL, &qt, &err)))
+			goto fail;
+		if (qt.errors || qt.warnings)
+			printf("Règles du questionnaire en échec : %u erreur%s, %u avertissement%s "
+			       "(détail : collector check)\n", qt.errors, qt.errors > 1 ? "s" : "",
+			       qt.warnings, qt.warnings > 1 ? "s" : "");
+	}
 	printf("Dossier de travail : %s\n", esc(ctx->home));
 
 	rc = store_last_export(s, e, &err);

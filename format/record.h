@@ -174,6 +174,10 @@ int period_year(const char *p);
 int period_within(const char *p, const char *outer);
 /* Granularity: 0 year, 1 quarter, 2 month. */
 int period_granularity(const char *p);
+/* The previous period of the same granularity ("2026" -> "2025",
+ * "2026-Q1" -> "2025-Q4", "2026-05" -> "2026-04") into out: 0, or -1
+ * when p is not canonical or has none (2000, 2000-Q1, 2000-01). */
+int period_previous(const char *p, char out[REC_PERIOD_MAX + 1]);
 
 /* 1 when s[0..len) is a code of the questionnaire: 1 to REC_CODE_MAX
  * ASCII letters, digits, '-' or '_', the first a letter or a digit. */

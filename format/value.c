@@ -571,6 +571,43 @@ int period_granularity(const char *p)
 	return p[5] == 'Q' ? 1 : 2;
 }
 
+int period_previous(const char *p, char out[REC_PERIOD_MAX + 1])
+{
+	int g = period_granularity(p);
+	unsigned y, n;
+
+	out[0] = '\0';
+	if (g < 0)
+		return -1;
+	y = digits_value(p, 4);
+	n = g == 0 ? 0 : g == 1 ? (unsigned)(p[6] - '0') : digits_value(p + 5, 2);
+	if (g == 0 || n == 1) {
+		if (y == 2000)
+			return -1;
+		y--;
+		n = g == 1 ? 4 : 12;
+	} else {
+		n--;
+	}
+	/* y is 2000..2098 and n 1..12: each digit written by hand */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '\0';
+	if (g == 1) {
+		memcpy(out + 4, "-Q", 2);
+		out[6] = (char)('0' + n);
+		out[7] = '\0';
+	} else if (g == 2) {
+		out[4] = '-';
+		out[5] = (char)('0' + n / 10);
+		out[6] = (char)('0' + n % 10);
+		out[7] = '\0';
+	}
+	return 0;
+}
+
 /* 1 when period p lies within period outer (both canonical; a period
  * lies within itself); 0 otherwise, and for anything not canonical. */
 int period_within(const char *p, const char *outer)

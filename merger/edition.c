@@ -30,13 +30,15 @@
 #define KIT_ROOM 1024u
 
 /* tools/embed.c's output for samples/questionnaire (the Makefile). */
-extern const unsigned char default_qn_tables[], default_qn_lists[];
-extern const size_t default_qn_tables_len, default_qn_lists_len;
+extern const unsigned char default_qn_tables[], default_qn_lists[], default_qn_rules[];
+extern const size_t default_qn_tables_len, default_qn_lists_len, default_qn_rules_len;
 
 int edition_default(questionnaire **q, fmt_error *err)
 {
-	return qn_parse((const char *)default_qn_tables, default_qn_tables_len,
-			(const char *)default_qn_lists, default_qn_lists_len, q, NULL, NULL, err);
+	return qn_parse_rules((const char *)default_qn_tables, default_qn_tables_len,
+			      (const char *)default_qn_lists, default_qn_lists_len,
+			      (const char *)default_qn_rules, default_qn_rules_len, q, NULL, NULL,
+			      err);
 }
 
 int edition_latest(sqlite3 *db, questionnaire **q, fmt_error *err)
@@ -198,6 +200,18 @@ static void print_text(const questionnaire *q)
 			printf("  %s\n", text);
 		}
 	}
+	if (q->nrules)
+		printf("\n%d rule%s:\n", q->nrules, q->nrules > 1 ? "s" : "");
+	for (int i = 0; i < q->nrules; i++) {
+		const qn_rule *r = &q->rules[i];
+		char left[512], right[512];
+
+		qn_side_describe(q, r, 0, 1, left, sizeof left);
+		qn_side_describe(q, r, 1, 1, right, sizeof right);
+		printf("  %s (%s): %s %s %s\n", r->code, r->severity == QN_ERROR ? "error" :
+		       "warning", r->left.table < 0 ? "every table" : left, qn_rule_op(r->kind),
+		       right);
+	}
 }
 
 static void print_json(const questionnaire *q)
@@ -253,6 +267,29 @@ static void print_json(const questionnaire *q)
 		}
 		fputs("]}", stdout);
 	}
+	fputs("],\n \"rules\": [", stdout);
+	for (int i = 0; i < q->nrules; i++) {
+		const qn_rule *r = &q->rules[i];
+		char side[512];
+
+		printf("%s\n  {\"code\": ", i ? "," : "");
+		out_json_string(stdout, r->code);
+		printf(", \"op\": \"%s\", \"severity\": \"%s\", \"left\": ", qn_rule_op(r->kind),
+		       r->severity == QN_ERROR ? "error" : "warning");
+		qn_side_describe(q, r, 0, 1, side, sizeof side);
+		if (r->left.table >= 0)
+			out_json_string(stdout, side);
+		else
+			fputs("null", stdout);
+		fputs(", \"right\": ", stdout);
+		qn_side_describe(q, r, 1, 1, side, sizeof side);
+		out_json_string(stdout, side);
+		fputs(", \"message_fr\": ", stdout);
+		out_json_string(stdout, r->message_fr);
+		fputs(", \"message_en\": ", stdout);
+		out_json_string(stdout, r->message_en);
+		putchar('}');
+	}
 	fputs("]}\n", stdout);
 }
 
@@ -283,8 +320,11 @@ static int qn_check(merger_ctx *ctx, int argc, char **argv, int publish)
 			rc = fail(&err, ctx->db_path);
 			goto out;
 		}
-		printf("%s: questionnaire valid: %d table%s, %d list%s\n", argv[1], q->ntables,
+		printf("%s: questionnaire valid: %d table%s, %d list%s", argv[1], q->ntables,
 		       q->ntables > 1 ? "s" : "", q->nlists, q->nlists > 1 ? "s" : "");
+		if (q->nrules)
+			printf(", %d rule%s", q->nrules, q->nrules > 1 ? "s" : "");
+		putchar('\n');
 		rc = 0;
 		goto out;
 	}
@@ -335,7 +375,7 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (opts[2].value || opts[3].value) {
 		printf("usage: merger questionnaire show [--format text|csv|json] [--csv-excel] "
-		       "[--sheet tables|lists]\n");
+		       "[--sheet tables|lists|rules]\n");
 		return 0;
 	}
 	if (out_format_parse("questionnaire show", opts[0].value, opts[4].value != NULL, NULL,
@@ -343,9 +383,9 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 			     &format))
 		return EXIT_USAGE;
 	sheet = opts[1].value ? opts[1].value : "tables";
-	if (strcmp(sheet, "tables") && strcmp(sheet, "lists"))
-		return usage_error("questionnaire show: unknown sheet \"%s\" (tables or lists)",
-				   sheet);
+	if (strcmp(sheet, "tables") && strcmp(sheet, "lists") && strcmp(sheet, "rules"))
+		return usage_error("questionnaire show: unknown sheet \"%s\" (tables, lists or "
+				   "rules)", sheet);
 	if ((rc = merger_open_db(ctx, &db, &err)) ||
 	    (rc = edition_latest(db, &q, &err)) == FMT_E_DB) {
 		db_close(db);
@@ -364,6 +404,8 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 		csv_start(stdout);       /* the byte order mark of --csv-excel */
 		if (strcmp(sheet, "lists") == 0)
 			qn_write_lists_csv(stdout, q);
+		else if (strcmp(sheet, "rules") == 0)
+			qn_write_rules_csv(stdout, q);
 		else
 			qn_write_tables_csv(stdout, q);
 	} else {

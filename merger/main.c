@@ -40,8 +40,10 @@ static const char usage_text[] =
 	"  directory [--dept CODE] [--format text|csv|json|xlsx] [-o FILE]\n"
 	"                                        who does what, per département\n"
 	"  deadline [PERIOD DATE]                set (or list) the deadline of a period's return\n"
-	"  rates [--period P] [--format text|csv|json]\n"
+	"  rates [--period P] [--format text|csv|json|xlsx]\n"
 	"                                        who sent the period's return, on time or late\n"
+	"  quality [--period P] [--format text|csv|json]\n"
+	"                                        failed rules, outliers, bundles sent despite errors\n"
 	"  export --format dhis2-json|dhis2-csv|adx|eurostat|csv|mapping [--period P]\n"
 	"         [--dept CODE] [-o FILE] [--public]\n"
 	"                                        the aggregate in exchange formats\n"
@@ -82,6 +84,7 @@ static const struct command {
 	{ "history", cmd_history },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
+	{ "quality", cmd_quality },
 };
 
 int main(int argc, char **argv)

@@ -31,6 +31,7 @@
 #include "apply.h"
 #include "cli.h"
 #include "feed.h"
+#include "quality.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -474,6 +475,7 @@ static enum outcome merge_steps(run *R, job *j)
 	int64_t now = shell_now();
 	const record *rec;
 	const uint8_t *digest;
+	unsigned rule_errors = 0, rule_warnings = 0;
 	int rc, in_receipt;
 
 	if (open_input(path, BUNDLE_MAX_BYTES, &j->fd, err) ||
@@ -533,6 +535,11 @@ static enum outcome merge_steps(run *R, job *j)
 		return refuse_problems(R, j);
 	if (applier_finish(R->ap, &j->info, &j->stats, err))
 		return fatal(R, j);
+	/* The rules, re-checked on the organisation's counts: recorded with
+	 * the bundle, never a reason to refuse it. */
+	if (quality_after_merge(R->db, applier_questionnaire(R->ap), j->from.org_id, &j->info,
+				&rule_errors, &rule_warnings, err))
+		return fatal(R, j);
 
 	term_text(path, shown, sizeof shown);
 	if (R->verify) {
@@ -560,6 +567,13 @@ static enum outcome merge_steps(run *R, job *j)
 		printf("; %ld support count%s also recorded by another collector of the "
 		       "organisation", j->stats.overlaps, j->stats.overlaps > 1 ? "s" : "");
 	printf(")\n");
+	if (rule_errors || rule_warnings)
+		printf("%s: rules failing for \"%s\": %u error%s, %u warning%s (merger quality)\n",
+		       shown, org, rule_errors, rule_errors == 1 ? "" : "s", rule_warnings,
+		       rule_warnings == 1 ? "" : "s");
+	if (j->info.reason[0])
+		printf("%s: sent despite errors: \"%s\"\n", shown,
+		       term_text(j->info.reason, org, sizeof org));
 	/* The merge is committed: a receipt that cannot be put in place is
 	 * written again by the next merge of the same file. */
 	if (atomic_commit(&j->rf, err)) {

@@ -72,5 +72,6 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv);
 int cmd_history(merger_ctx *ctx, int argc, char **argv);
 int cmd_backup(merger_ctx *ctx, int argc, char **argv);
 int cmd_restore(merger_ctx *ctx, int argc, char **argv);
+int cmd_quality(merger_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@
  * left out, rather than stopping the whole report.
  */
 #include "report.h"
+#include "quality.h"
 #include "cli.h"
 
 #include <stdlib.h>
@@ -372,6 +373,8 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 		rc = report_load_counts(db, r, err);
 	if (!rc)
 		rc = report_load_rates(db, r, err);
+	if (!rc && r->qn)
+		rc = quality_collect(db, r->qn, 0, r->period, &r->quality, err);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -441,6 +444,8 @@ void report_free(report *r)
 	}
 	free(r->orgs);
 	r->orgs = NULL;
+	quality_free(r->quality);
+	r->quality = NULL;
 	r->norgs = 0;
 	free(r->cells);
 	r->cells = NULL;

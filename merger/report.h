@@ -183,7 +183,17 @@ struct report {
 	 * for it (report_build_previous), else NULL.  Suppressed with r and
 	 * freed with it. */
 	struct report *prev;
+
+	/* Data quality for the period (quality.h): failed rules, outliers,
+	 * bundles sent despite errors; shown only outside public mode. */
+	struct quality *quality;
 };
+
+/* The quality section of each format: nothing when the report is public
+ * or there is nothing to follow up. */
+void report_quality_text(FILE *f, const report *r);
+void report_quality_json(FILE *f, const report *r);
+void report_quality_html(FILE *f, const report *r);
 
 /* The period used when none is given, into out: the latest year holding
  * any support count, action or training, else the year of `now`. */

@@ -774,6 +774,7 @@ int report_write_html(FILE *f, const report *r)
 			count_table(f, r, &r->tables[d]);
 	write_completeness(f, r);
 	rates_write_html(f, r);
+	report_quality_html(f, r);
 	write_directory(f, r);
 	fprintf(f, "<footer>Maillage %s</footer>\n</body>\n</html>\n", MAILLAGE_VERSION);
 	return ferror(f) ? EOF : 0;

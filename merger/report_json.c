@@ -365,6 +365,7 @@ int report_write_json(FILE *f, const report *r)
 	write_completeness(f, r);
 	rates_write_json(f, r);
 	fputs(",\n", f);
+	report_quality_json(f, r);
 	write_directory(f, r, -1);
 	fputs("}\n", f);
 	return ferror(f) ? EOF : 0;

@@ -479,6 +479,8 @@ int report_write_text(FILE *f, const report *r, enum report_table t, const char 
 		write_completeness(f, r);
 	if (t == TABLE_ALL || t == TABLE_RATES || t == TABLE_RATES_DEPTS || t == TABLE_REMINDERS)
 		rates_write_text(f, r);
+	if (t == TABLE_ALL)
+		report_quality_text(f, r);
 	if (t == TABLE_ALL || t == TABLE_DIRECTORY) {
 		heading(f, "Annuaire des acteurs");
 		fputc('\n', f);

@@ -197,10 +197,19 @@ static const char schema_2[] =
 	"  SELECT org_id, period, NEW.bundle FROM count WHERE id = NEW.id;"
 	" END;";
 
+/* Migration 3: data quality.  Each bundle keeps the reason its field
+ * worker gave for sending despite failed rules of severity error (NULL
+ * when none was needed), and how many rules failed for its organisation
+ * once it was merged. */
+static const char schema_3[] =
+	"ALTER TABLE bundle ADD COLUMN reason TEXT;"
+	"ALTER TABLE bundle ADD COLUMN rule_errors INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bundle ADD COLUMN rule_warnings INTEGER NOT NULL DEFAULT 0;";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
-	static db_migration migrations[2];
+	static db_migration migrations[3];
 	size_t used = 0;
 
 	if (!migrations[0].sql) {
@@ -210,6 +219,7 @@ const db_migration *merger_migrations(int *n)
 			abort();        /* the buffer is sized for the model */
 		migrations[0].sql = sql;
 		migrations[1].sql = schema_2;
+		migrations[2].sql = schema_3;
 	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;

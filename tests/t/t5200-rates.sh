@@ -235,11 +235,13 @@ test_expect_success 'a database of the first schema gets its returns from the bu
 	mkdir old && MERGER_HOME=$TRASH/old/h merger init >/dev/null &&
 	sqlite3 old/h/national.db "DROP TRIGGER submission_count;
 		DROP TRIGGER submission_version; DROP TABLE submission;
-		DROP TABLE deadline; PRAGMA user_version = 1;" &&
+		DROP TABLE deadline; ALTER TABLE bundle DROP COLUMN reason;
+		ALTER TABLE bundle DROP COLUMN rule_errors;
+		ALTER TABLE bundle DROP COLUMN rule_warnings; PRAGMA user_version = 1;" &&
 	fleet_sql | sqlite3 old/h/national.db &&
 	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 1 &&
 	MERGER_HOME=$TRASH/old/h merger deadline 2026-Q1 2026-04-15 2>/dev/null &&
-	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 3 &&
 	MERGER_HOME=$TRASH/old/h merger rates --period 2026-Q1 --format csv >old.csv &&
 	test_cmp orgs.csv old.csv
 '
