@@ -120,7 +120,7 @@ test_expect_success 'request, enrolment by the Linux merger, add, import, list' 
 	wcollector add action --dept 75 --type outreach --start 2026-03-02 \
 		--note "Maraude rue d’Aubervilliers, « été »" >act.id &&
 	wcollector import "$MAILLAGE_SRC/tests/data/examples/action.csv" 2>err &&
-	test_one_line err "3 lignes importées \(actions\)" &&
+	grep -q "3 lignes importées (actions)" err &&
 	wcollector list action --format csv >list.csv &&
 	grep -q "$(cat act.id)" list.csv &&
 	grep -q "Maraude rue d’Aubervilliers, « été »" list.csv &&
@@ -153,7 +153,7 @@ test_expect_success 'export to standard output: the bundle bytes are not changed
 	test "$(sqlite3 "$MERGER_HOME/national.db" "SELECT count FROM support")" = 18
 '
 
-test_expect_success 'an existing file: replaced by export, kept by template (exit 3)' '
+test_expect_success 'an existing file: kept by template and export (exit 3)' '
 	export COLLECTOR_HOME="$LEA_W" &&
 	wcollector template action -o tpl.csv 2>err &&
 	echo "mine" >>tpl.csv && cp tpl.csv tpl.before &&
@@ -161,10 +161,12 @@ test_expect_success 'an existing file: replaced by export, kept by template (exi
 	test_one_line err "tpl.csv : le fichier existe déjà ; il n.a pas été remplacé$" &&
 	cmp tpl.before tpl.csv &&
 	cp mars.bundle mars.before &&
-	wcollector export --full -o mars.bundle 2>err &&
-	! cmp -s mars.before mars.bundle &&
+	test_exit_code 3 wcollector export --full -o mars.bundle 2>err &&
+	test_one_line err "mars.bundle existe déjà" &&
+	cmp mars.before mars.bundle &&
+	wcollector export --full -o mars2.bundle 2>err &&
 	ls >files && ! grep "\.tmp$" files &&
-	merger merge mars.bundle >out &&
+	merger merge mars2.bundle >out &&
 	grep -q "^bundles merged: *1$" out
 '
 
