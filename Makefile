@@ -234,12 +234,12 @@ static:
 # Windows build (docs/PORTABLE.md): collector.exe and merger.exe for
 # x86_64 Windows, cross-compiled with Debian's mingw-w64 and linked
 # statically (only Windows system DLLs are imported).  tools/windows-deps
-# builds SQLite, libsodium and libmicrohttpd from Debian's source packages
+# builds SQLite, libsodium, libmicrohttpd and libxlsxwriter from Debian's source packages
 # into build/windows-deps once; zlib is libz-mingw-w64-dev.  Every file is
 # compiled with format/os_win.h first, which gives the POSIX calls their
 # Windows meaning (UTF-16 paths, MoveFileExW...); -municode makes
-# os_win.c's wmain() the entry point.  libmicrohttpd is on the link line
-# for the collector's web window: a static library adds only what is used.
+# os_win.c's wmain() the entry point.  libmicrohttpd (the collector's
+# window) and libxlsxwriter (the merger's workbooks) come in through WIN_PARTS.
 # -Wno-format: mingw's gcc checks format(printf) attributes against
 # Microsoft's printf, which lacks %zu and %jd; the programs print through
 # mingw's C99 printf (__USE_MINGW_ANSI_STDIO), and the Linux build checks
