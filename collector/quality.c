@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "questionnaire.h"
 
 /* One count of the store. */
 struct item {
 	rec_count c;
 	uint8_t id[16];
-	int pending;                 /* not yet acknowledged */
 };
 
 struct gather {
@@ -48,7 +48,6 @@ static int gather_one(void *ctx, const stored *sr, fmt_error *err)
 	it = &g->items[g->n++];
 	it->c = sr->rec.u.count;
 	memcpy(it->id, sr->rec.id, sizeof it->id);
-	it->pending = sr->acked < sr->rec.version;
 	return FMT_OK;
 }
 
@@ -105,42 +104,94 @@ static void on_failure(void *ctx, const questionnaire *q, const qn_failure *f)
 		print_cell(g->out, &g->items[f->cells[i]]);
 }
 
+/* Checks items[0..n), the counts of one period and département. */
+static int check_group(const questionnaire *q, const struct item *items, size_t n,
+		       rec_count **counts, size_t *cap, FILE *out, quality_totals *t,
+		       fmt_error *err)
+{
+	struct group grp = { out, items, t };
+
+	if (n > *cap) {
+		rec_count *c = realloc(*counts, n * sizeof *c);
+
+		if (!c)
+			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		*counts = c;
+		*cap = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*counts)[i] = items[i].c;
+	t->groups++;
+	if (qn_rules_check(q, *counts, n, on_failure, &grp) < 0)
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	return FMT_OK;
+}
+
+/* The groups with a change to send, each read through the index of
+ * natural keys, table by table: a store of any size costs what its
+ * pending groups hold. */
+static int check_pending(const questionnaire *q, store *s, FILE *out, quality_totals *t,
+			 fmt_error *err)
+{
+	struct gather g = { NULL, 0, 0 };
+	qn_groups groups = { 0 };
+	rec_count *counts = NULL;
+	uint64_t *keys = NULL;
+	size_t nkeys = 0, cap = 0;
+	int rc;
+
+	if ((rc = store_pending_groups(s, &groups, err)))
+		goto out;
+	if (qn_groups_sorted(&groups, &keys, &nkeys) != 0) {
+		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; rc == FMT_OK && k < nkeys; k++) {
+		char period[REC_PERIOD_MAX + 1], prefix[NATKEY_CAP + 1];
+		uint8_t dept;
+
+		qn_group_of(keys[k], period, &dept);
+		g.n = 0;
+		for (int ti = 0; rc == FMT_OK && ti < q->ntables; ti++) {
+			if (!qn_table_checked(q, ti))
+				continue;
+			snprintf(prefix, sizeof prefix, "%s|%s|%s|", q->tables[ti].code, period,
+				 DEPTS[dept].code);
+			rc = store_each_natkey(s, prefix, gather_one, &g, err);
+		}
+		if (rc == FMT_OK && g.n)
+			rc = check_group(q, g.items, g.n, &counts, &cap, out, t, err);
+	}
+out:
+	free(keys);
+	free(counts);
+	free(g.items);
+	qn_groups_free(&groups);
+	return rc;
+}
+
 int quality_check(const questionnaire *q, store *s, int pending_only, FILE *out,
 		  quality_totals *t, fmt_error *err)
 {
 	struct gather g = { NULL, 0, 0 };
 	rec_count *counts = NULL;
-	size_t i, j;
-	int rc;
+	size_t i, j, cap = 0;
+	int rc = FMT_OK;
 
 	memset(t, 0, sizeof *t);
 	if (!q->nrules)
 		return FMT_OK;
-	if ((rc = store_each(s, REC_COUNT, STORE_ALL, gather_one, &g, err)))
+	if (pending_only)
+		return check_pending(q, s, out, t, err);
+	if ((rc = store_each(s, REC_COUNT, STORE_LIVE, gather_one, &g, err)))
 		goto out;
-	if (g.n && !(counts = malloc(g.n * sizeof *counts))) {
-		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
-		goto out;
-	}
 	if (g.n > 1)
 		qsort(g.items, g.n, sizeof *g.items, by_group);
-	for (i = 0; i < g.n; i++)
-		counts[i] = g.items[i].c;
-	for (i = 0; i < g.n; i = j) {
-		struct group grp = { out, &g.items[i], t };
-		int pending = 0;
-
+	for (i = 0; rc == FMT_OK && i < g.n; i = j) {
 		for (j = i; j < g.n && by_group(&g.items[i], &g.items[j]) == 0; j++)
-			pending |= g.items[j].pending;
-		if (pending_only && !pending)
-			continue;
-		t->groups++;
-		if (qn_rules_check(q, &counts[i], j - i, on_failure, &grp) < 0) {
-			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
-			goto out;
-		}
+			;
+		rc = check_group(q, &g.items[i], j - i, &counts, &cap, out, t, err);
 	}
-	rc = FMT_OK;
 out:
 	free(counts);
 	free(g.items);

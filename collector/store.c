@@ -92,6 +92,7 @@ static const db_migration migrations[] = {
 enum {
 	Q_GET, Q_PREFIX, Q_NATKEY, Q_TABLE_USED, Q_ORG, Q_HISTORY, Q_PUT,
 	Q_LIVE, Q_LIVE_KIND, Q_PENDING, Q_PENDING_KIND, Q_ALL, Q_ALL_KIND, Q_COUNTS,
+	Q_LIVE_RANGE, Q_PENDING_KEYS,
 	Q_NEXT_SEQ, Q_ADD_EXPORT, Q_FORGET_EXPORT, Q_LAST_EXPORT,
 	Q_FIND_RECEIPT, Q_ADD_RECEIPT, Q_LAST_RECEIPT, Q_ACK, Q_ACK_GET, Q_META, Q_META_GET,
 	Q_COUNT
@@ -130,6 +131,12 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ALL_KIND] = "SELECT body, acked_version FROM record WHERE kind = ?1 ORDER BY rid",
 	[Q_COUNTS] = "SELECT kind, count(*) FROM record WHERE version > acked_version "
 		     "GROUP BY kind",
+	/* A range of the index of live natural keys. */
+	[Q_LIVE_RANGE] = "SELECT body, acked_version FROM record WHERE natkey >= ?1 "
+			 "AND natkey < ?2 AND deleted = 0 ORDER BY natkey",
+	/* A tombstone keeps the natural key of what it deleted (store_put). */
+	[Q_PENDING_KEYS] = "SELECT natkey FROM record WHERE version > acked_version "
+			   "AND kind = ?1 AND natkey IS NOT NULL",
 	[Q_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM export",
 	[Q_ADD_EXPORT] = "INSERT INTO export(seq, bundle_id, created, records, full, path) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -461,6 +468,76 @@ int store_each(store *s, int kind, enum store_which which, store_fn fn, void *ct
 		}
 	}
 	free(sr);
+	if (rc != SQLITE_DONE)
+		return done(st, db_fail(s->db, rc, "reading the records", err));
+	return done(st, FMT_OK);
+}
+
+int store_each_natkey(store *s, const char *prefix, store_fn fn, void *ctx, fmt_error *err)
+{
+	char hi[NATKEY_CAP + 1];
+	size_t len = strlen(prefix);
+	sqlite3_stmt *st;
+	stored *sr;
+	int rc;
+
+	/* Every key starting with prefix sorts before prefix with its last
+	 * byte raised by one (a '|', raised to '}'). */
+	if (!len || len >= sizeof hi || (unsigned char)prefix[len - 1] == 0xff)
+		return fmt_fail(err, FMT_E_FIELD, "not a natural key prefix");
+	memcpy(hi, prefix, len + 1);
+	hi[len - 1]++;
+	if ((rc = stmt(s, Q_LIVE_RANGE, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	if (!(sr = malloc(sizeof *sr)))
+		return done(st, fmt_fail(err, FMT_E_NOMEM, "out of memory"));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = row_record(st, sr, err);
+		if (rc == FMT_OK)
+			rc = fn(ctx, sr, err);
+		if (rc != FMT_OK) {
+			free(sr);
+			return done(st, rc);
+		}
+	}
+	free(sr);
+	if (rc != SQLITE_DONE)
+		return done(st, db_fail(s->db, rc, "reading the records", err));
+	return done(st, FMT_OK);
+}
+
+int store_pending_groups(store *s, qn_groups *g, fmt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt(s, Q_PENDING_KEYS, &st, err)))
+		return rc;
+	sqlite3_bind_int(st, 1, REC_COUNT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* "table|period|dept|value..." */
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *p = k ? strchr(k, '|') : NULL;
+		const char *d = p ? strchr(p + 1, '|') : NULL;
+		const char *e = d ? strchr(d + 1, '|') : NULL;
+		char period[REC_PERIOD_MAX + 1], dept[4];
+		int di;
+
+		if (!e || d - p - 1 > REC_PERIOD_MAX || e - d - 1 >= (long)sizeof dept)
+			return done(st, fmt_fail(err, FMT_E_DB, "a count of the store has a "
+						 "damaged natural key"));
+		memcpy(period, p + 1, (size_t)(d - p - 1));
+		period[d - p - 1] = '\0';
+		memcpy(dept, d + 1, (size_t)(e - d - 1));
+		dept[e - d - 1] = '\0';
+		if ((di = dept_find(dept)) < 0)
+			return done(st, fmt_fail(err, FMT_E_DB, "a count of the store has a "
+						 "damaged natural key"));
+		if (qn_groups_add(g, period, (uint8_t)di) != 0)
+			return done(st, fmt_fail(err, FMT_E_NOMEM, "out of memory"));
+	}
 	if (rc != SQLITE_DONE)
 		return done(st, db_fail(s->db, rc, "reading the records", err));
 	return done(st, FMT_OK);

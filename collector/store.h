@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "questionnaire.h"
 #include "record.h"
 
 typedef struct store store;
@@ -94,6 +95,14 @@ enum store_which {
 typedef int (*store_fn)(void *ctx, const stored *sr, fmt_error *err);
 int store_each(store *s, int kind, enum store_which which, store_fn fn, void *ctx,
 	       fmt_error *err);
+/* Calls fn, as store_each() does, for every live record whose natural key
+ * (record_natkey) starts with prefix, in the order of the keys: through
+ * the index of natural keys, so that one table, period and département
+ * ("victims|2026-Q1|75|") is read without the rest of the store. */
+int store_each_natkey(store *s, const char *prefix, store_fn fn, void *ctx, fmt_error *err);
+/* Adds to g the period and département of every count whose change waits
+ * to be sent, deletions included. */
+int store_pending_groups(store *s, qn_groups *g, fmt_error *err);
 /* Number of pending records per kind: counts[REC_ORG..REC_TRAINING]. */
 int store_pending_counts(store *s, unsigned counts[5], fmt_error *err);
 

@@ -105,6 +105,114 @@ int qn_rules_check(const questionnaire *q, const rec_count *counts, size_t n,
 	return failed;
 }
 
+int qn_table_checked(const questionnaire *q, int ti)
+{
+	for (int ri = 0; ri < q->nrules; ri++) {
+		const qn_rule *r = &q->rules[ri];
+
+		if ((r->kind == QN_RULE_LE || r->kind == QN_RULE_EQ || r->kind == QN_RULE_GE) &&
+		    (r->left.table == ti || r->right.table == ti))
+			return 1;
+	}
+	return 0;
+}
+
+/* --- sets of groups ------------------------------------------------------ */
+
+static uint64_t group_key(const char *period, uint8_t dept)
+{
+	uint64_t key = 0;
+	size_t i;
+
+	for (i = 0; i < REC_PERIOD_MAX && period[i]; i++)
+		key |= (uint64_t)(unsigned char)period[i] << (8 * (REC_PERIOD_MAX - i));
+	return key | dept;
+}
+
+void qn_group_of(uint64_t key, char period[REC_PERIOD_MAX + 1], uint8_t *dept)
+{
+	for (size_t i = 0; i < REC_PERIOD_MAX; i++)
+		period[i] = (char)(key >> (8 * (REC_PERIOD_MAX - i)));
+	period[REC_PERIOD_MAX] = '\0';
+	*dept = (uint8_t)key;
+}
+
+/* The slot of key in slot[0..cap): where it is, or the empty one where it
+ * goes.  cap is a power of two, never full. */
+static size_t group_slot(const uint64_t *slot, size_t cap, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+
+	while (slot[i] && slot[i] != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+int qn_groups_add(qn_groups *g, const char *period, uint8_t dept)
+{
+	uint64_t key = group_key(period, dept);
+	size_t i;
+
+	/* At most half full: probes stay short. */
+	if (2 * (g->n + 1) > g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 64;
+		uint64_t *slot = calloc(cap, sizeof *slot);
+
+		if (!slot)
+			return -1;
+		for (i = 0; i < g->cap; i++)
+			if (g->slot[i])
+				slot[group_slot(slot, cap, g->slot[i])] = g->slot[i];
+		free(g->slot);
+		g->slot = slot;
+		g->cap = cap;
+	}
+	i = group_slot(g->slot, g->cap, key);
+	if (!g->slot[i]) {
+		g->slot[i] = key;
+		g->n++;
+	}
+	return 0;
+}
+
+void qn_groups_clear(qn_groups *g)
+{
+	if (g->slot)
+		memset(g->slot, 0, g->cap * sizeof *g->slot);
+	g->n = 0;
+}
+
+void qn_groups_free(qn_groups *g)
+{
+	free(g->slot);
+	memset(g, 0, sizeof *g);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int qn_groups_sorted(const qn_groups *g, uint64_t **keys, size_t *n)
+{
+	size_t j = 0;
+
+	*keys = NULL;
+	*n = 0;
+	if (!g->n)
+		return 0;
+	if (!(*keys = malloc(g->n * sizeof **keys)))
+		return -1;
+	for (size_t i = 0; i < g->cap; i++)
+		if (g->slot[i])
+			(*keys)[j++] = g->slot[i];
+	qsort(*keys, j, sizeof **keys, by_key);
+	*n = j;
+	return 0;
+}
+
 void qn_side_describe(const questionnaire *q, const qn_rule *r, int right, int en, char *buf,
 		      size_t cap)
 {

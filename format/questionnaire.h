@@ -241,6 +241,33 @@ typedef void (*qn_failure_fn)(void *ctx, const questionnaire *q, const qn_failur
 int qn_rules_check(const questionnaire *q, const rec_count *counts, size_t n,
 		   qn_failure_fn fn, void *ctx);
 
+/* Whether a check rule (<=, =, >=) sums counts of table ti: the tables
+ * whose counts a check needs. */
+int qn_table_checked(const questionnaire *q, int ti);
+
+/* A set of groups, each an organisation's period and département, the
+ * unit qn_rules_check() works on: the groups a bundle or an export
+ * touches, so that only they are checked again.  A group is a key of 64
+ * bits (the period's bytes, then the département), ordered as the
+ * periods compare with strcmp(), then the départements.  Zero-initialised
+ * it is empty; qn_groups_free() releases it. */
+typedef struct qn_groups {
+	uint64_t *slot;          /* open addressing; 0 is an empty slot */
+	size_t cap, n;
+} qn_groups;
+
+/* Adds the group of period (a valid period) and dept.  0, or -1 when
+ * memory runs out (the set unchanged). */
+int qn_groups_add(qn_groups *g, const char *period, uint8_t dept);
+/* Empties g, keeping its memory for the next bundle. */
+void qn_groups_clear(qn_groups *g);
+void qn_groups_free(qn_groups *g);
+/* The groups of g in order into a new array *keys (free() it; NULL when
+ * g is empty) of *n.  0, or -1 when memory runs out. */
+int qn_groups_sorted(const qn_groups *g, uint64_t **keys, size_t *n);
+/* The period and département of group key. */
+void qn_group_of(uint64_t key, char period[REC_PERIOD_MAX + 1], uint8_t *dept);
+
 /* Whether count c is one the side s sums. */
 int qn_side_matches(const questionnaire *q, const qn_side *s, const rec_count *c);
 

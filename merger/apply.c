@@ -49,7 +49,7 @@ enum stmt {
 	S_REC_GET, S_REC_INSERT, S_REC_UPDATE,
 	S_AUDIT, S_ORG_OTHERS,
 	S_ORG_GET, S_ORG_NATID, S_ORG_UPDATE, S_DEPT_DEL, S_DEPT_INS,
-	S_BUNDLE_INS, S_COLLECTOR_UPD,
+	S_BUNDLE_INS, S_COLLECTOR_UPD, S_COUNT_GROUP,
 	S_COUNT
 };
 
@@ -88,6 +88,7 @@ static const char *const sql[S_COUNT] = {
 	[S_COLLECTOR_UPD] =
 	"UPDATE collector SET last_seq = max(coalesce(last_seq, ?1), ?1), "
 	"last_bundle_at = ?2 WHERE key_id = ?3",
+	[S_COUNT_GROUP] = "SELECT period, dept FROM count WHERE id = ?1",
 };
 
 /* The statements on the live rows of each built-in kind, made from its
@@ -106,6 +107,7 @@ struct applier {
 	int64_t at;
 	int org_others;     /* the sender's organisation has other collectors:
 			     * 1, 0, or -1 until asked (once per bundle) */
+	qn_groups groups;   /* the periods and départements whose counts it changed */
 	/* audit JSON: old and new value */
 	char json[2][JSON_CAP];
 	FILE *jf[2];
@@ -206,6 +208,7 @@ void applier_free(applier *a)
 		for (int i = 0; i < L_COUNT; i++)
 			sqlite3_finalize(a->live[k][i]);
 	qn_free(a->qn);
+	qn_groups_free(&a->groups);
 	for (int i = 0; i < 2; i++)
 		if (a->jf[i])
 			fclose(a->jf[i]);
@@ -341,6 +344,44 @@ void applier_begin(applier *a, const sender *s, const uint8_t bundle_id[16], int
 	memcpy(a->bundle_id, bundle_id, 16);
 	a->at = at;
 	a->org_others = -1;
+	qn_groups_clear(&a->groups);
+}
+
+const qn_groups *applier_groups(const applier *a)
+{
+	return &a->groups;
+}
+
+/* Notes the group of a count the bundle writes. */
+static int touch(applier *a, const record *r, fmt_error *err)
+{
+	if (r->kind != REC_COUNT || r->deleted)
+		return FMT_OK;
+	if (qn_groups_add(&a->groups, r->u.count.period, r->u.count.dept) != 0)
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	return FMT_OK;
+}
+
+/* Notes the group of the live count of id that a newer version replaces
+ * (its period or département may change, or it may be deleted). */
+static int touch_old(applier *a, const uint8_t id[16], fmt_error *err)
+{
+	sqlite3_stmt *st = use(a, S_COUNT_GROUP);
+	char period[REC_PERIOD_MAX + 1];
+	int r, d;
+
+	sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+	r = row(a, st, "reading a count", err);
+	if (r < 0)
+		return err ? err->code : FMT_E_DB;
+	if (r == 0)
+		return FMT_OK;
+	col_text(st, 0, period, sizeof period);
+	d = dept_find((const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (d >= 0 && qn_groups_add(&a->groups, period, (uint8_t)d) != 0)
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	return FMT_OK;
 }
 
 /* Adds a problem to pb (the first PROBLEMS_MAX are kept). */
@@ -674,6 +715,8 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 			return fmt_fail(err, FMT_E_DB, "record neither inserted nor found");
 	}
 	if (!found) {
+		if (!r->deleted && (rc = touch(a, r, err)))
+			return rc;
 		if (!r->deleted)
 			rc = insert_live(a, r, err);
 		if (rc == FMT_OK && !r->deleted)
@@ -707,6 +750,10 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 	}
 
 	/* A newer version: replace, keeping both values in the audit. */
+	if (r->kind == REC_COUNT && !k.deleted && (rc = touch_old(a, r->id, err)))
+		return rc;
+	if ((rc = touch(a, r, err)))
+		return rc;
 	rc = live_json(a, 0, r->kind, r->id, err);
 	if (rc == FMT_OK && !k.deleted)
 		rc = delete_live(a, r->kind, r->id, err);

@@ -92,6 +92,10 @@ void applier_begin(applier *a, const sender *s, const uint8_t bundle_id[16], int
  * seen.  Errors are the database's (FMT_E_BUSY, FMT_E_IO, FMT_E_DB). */
 int applier_record(applier *a, const record *r, const uint8_t digest[16],
 		   merge_stats *st, problems *pb, fmt_error *err);
+/* The periods and départements of the organisation whose counts the
+ * bundle being applied wrote, replaced or deleted so far: the groups its
+ * rules are checked on (quality_after_merge()). */
+const qn_groups *applier_groups(const applier *a);
 /* Records the bundle row and the collector's last bundle and sequence. */
 int applier_finish(applier *a, const bundle_info *info, const merge_stats *st,
 		   fmt_error *err);

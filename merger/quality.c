@@ -365,36 +365,102 @@ void quality_free(quality *qa)
 	free(qa);
 }
 
+/* The live counts of one organisation, table, period and département,
+ * the newest of each cell: a range of the count table's key index. */
+#define GROUP_SQL \
+	"SELECT dim1, dim2, dim3, dim4, count FROM (" \
+	" SELECT dim1, dim2, dim3, dim4, count, row_number() OVER (PARTITION BY dim1, dim2," \
+	"  dim3, dim4 ORDER BY recorded_at DESC, id DESC) AS newest FROM count" \
+	"  WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4)" \
+	" WHERE newest = 1"
+
+/* Appends the counts of table t in one group to *counts (*n of *cap). */
+static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, uint8_t dept,
+		      rec_count **counts, size_t *n, size_t *cap, fmt_error *err)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 2, t->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, DEPTS[dept].code, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rec_count *c;
+
+		if (*n == *cap) {
+			size_t more = *cap ? 2 * *cap : 256;
+
+			if (!(c = realloc(*counts, more * sizeof *c)))
+				return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			*counts = c;
+			*cap = more;
+		}
+		c = &(*counts)[(*n)++];
+		memset(c, 0, sizeof *c);
+		snprintf(c->table, sizeof c->table, "%s", t->code);
+		snprintf(c->period, sizeof c->period, "%s", period);
+		c->dept = dept;
+		for (int k = 0; k < REC_DIMS_MAX && sqlite3_column_type(st, k) != SQLITE_NULL; k++)
+			snprintf(c->dims[c->ndims++], sizeof c->dims[0], "%s",
+				 sqlite3_column_text(st, k));
+		c->count = (uint32_t)sqlite3_column_int64(st, 4);
+	}
+	return rc == SQLITE_DONE ? FMT_OK : db_fail(sqlite3_db_handle(st), rc,
+						    "reading the counts", err);
+}
+
 int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
-			const bundle_info *info, unsigned *errors, unsigned *warnings,
-			fmt_error *err)
+			const qn_groups *groups, const bundle_info *info, unsigned *errors,
+			unsigned *warnings, fmt_error *err)
 {
 	static const char sql[] =
 		"UPDATE bundle SET reason = ?2, rule_errors = ?3, rule_warnings = ?4 WHERE id = ?1";
 	struct collecting cl = { NULL, NULL, 0, 0, 0 };
-	struct row *rows = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t n = 0;
-	int rc;
+	rec_count *counts = NULL;
+	uint64_t *keys = NULL;
+	size_t nkeys = 0, n, cap = 0;
+	int rc = FMT_OK;
 
-	if ((rc = load(db, org, &rows, &n, err)) ||
-	    (rc = check_groups(q, rows, n, NULL, &cl, err))) {
-		free(rows);
-		return rc;
+	if (q->nrules && qn_groups_sorted(groups, &keys, &nkeys) != 0)
+		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+	if (nkeys && (rc = db_prepare(db, &st, GROUP_SQL, err)))
+		goto out;
+	if (st)
+		sqlite3_bind_int64(st, 1, org);
+	for (size_t g = 0; rc == FMT_OK && g < nkeys; g++) {
+		char period[REC_PERIOD_MAX + 1];
+		uint8_t dept;
+
+		qn_group_of(keys[g], period, &dept);
+		n = 0;
+		for (int t = 0; rc == FMT_OK && t < q->ntables; t++)
+			if (qn_table_checked(q, t))
+				rc = load_group(st, &q->tables[t], period, dept, &counts, &n, &cap,
+						err);
+		if (rc == FMT_OK && n && qn_rules_check(q, counts, n, on_failure, &cl) < 0)
+			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
 	}
-	free(rows);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc)
+		goto out;
 	*errors = cl.errors;
 	*warnings = cl.warnings;
 	if ((rc = db_prepare(db, &st, sql, err)))
-		return rc;
+		goto out;
 	sqlite3_bind_blob(st, 1, info->bundle_id, 16, SQLITE_STATIC);
 	if (info->reason[0])
 		sqlite3_bind_text(st, 2, info->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, cl.errors);
 	sqlite3_bind_int64(st, 4, cl.warnings);
 	rc = sqlite3_step(st);
+	rc = rc == SQLITE_DONE ? FMT_OK : db_fail(db, rc, "saving the bundle's rules", err);
+out:
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? FMT_OK : db_fail(db, rc, "saving the bundle's rules", err);
+	free(counts);
+	free(keys);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -75,10 +75,13 @@ int quality_collect(sqlite3 *db, const questionnaire *q, sqlite3_int64 org, cons
 void quality_free(quality *qa);
 
 /* After a bundle of organisation org was applied (in its transaction):
- * the organisation's counts re-checked, the counts of failed rules and
- * the bundle's reason kept in its bundle row.  Never refuses. */
+ * the organisation's counts re-checked in the groups (periods and
+ * départements) the bundle touched, the failed rules counted and kept in
+ * the bundle row with the bundle's reason.  Only those groups are read,
+ * one at a time, through the count table's index: the time and memory
+ * depend on the bundle, not on the size of the database.  Never refuses. */
 int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
-			const bundle_info *info, unsigned *errors, unsigned *warnings,
-			fmt_error *err);
+			const qn_groups *groups, const bundle_info *info, unsigned *errors,
+			unsigned *warnings, fmt_error *err);
 
 #endif

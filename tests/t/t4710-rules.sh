@@ -59,7 +59,7 @@ test_expect_success 'an error rule fails: check and status say so, export is ref
 	grep -q "^      complaints labour/f = 8 ([0-9a-f]\{32\})$" out &&
 	grep -q "^      victims supported/sexual/f/adult = 10 " out &&
 	$C status >st &&
-	grep -q "^Règles du questionnaire en échec : 1 erreur, 0 avertissement" st &&
+	grep -q "^Règles du questionnaire en échec dans ce qui reste à envoyer : 1 erreur, 0 avertissement" st &&
 	test_exit_code 1 $C export -o refused.bundle 2>err &&
 	tail -n 1 err | grep -q "^collector: envoi refusé : 1 règle de gravité « erreur » en échec" &&
 	grep -q "^Erreur « complaints-supported »" err &&
@@ -119,6 +119,8 @@ test_expect_success 'a warning lets the export go on, printed; outliers are flag
 	grep -q "envoi n° 2)" err &&
 	merger merge --receipts r q2.bundle >out &&
 	grep -q "q2.bundle: merged 3 records" out &&
+	grep -q "^q2.bundle: rules failing for \"Accueil Rules\": 0 errors, 1 warning (merger quality)$" out &&
+	test "$(sql "SELECT rule_errors, rule_warnings FROM bundle ORDER BY merged_at DESC, seq DESC LIMIT 1")" = "0|1" &&
 	merger quality >q.txt &&
 	grep -q "1 error, 1 warning, 2 outliers" q.txt &&
 	grep -q "^  warning complaints-max, 2026-Q2, dept 75: complaints (sex = m) = 6" q.txt &&
@@ -126,6 +128,20 @@ test_expect_success 'a warning lets the export go on, printed; outliers are flag
 	grep -q "^  outlier referrals medical-care/adult = 60, 2026-Q2, dept 75: above the threshold 50$" q.txt &&
 	merger quality --period 2026-Q1 >q1.txt &&
 	grep -q "1 error, 0 warnings, 0 outliers" q1.txt
+'
+
+test_expect_success 'status looks at what waits to be sent, check at everything' '
+	$C ack r/*-2.receipt >/dev/null 2>&1 &&
+	$C status >st &&
+	! grep -q "Règles du questionnaire" st &&
+	test_exit_code 1 $C check >out &&
+	grep -q "^1 erreur, 1 avertissement\." out &&
+	$C add count victims --period 2026-Q3 --dept 75 --status supported --exploitation sexual \
+		--sex f --age adult --count 2 >/dev/null &&
+	$C status >st &&
+	! grep -q "Règles du questionnaire" st &&
+	$C export -o q3.bundle 2>err &&
+	! grep -q "Erreur\|Avertissement" err
 '
 
 test_expect_success 'merger report has a quality section, not in public' '

@@ -417,6 +417,62 @@ static void test_evaluate(void)
 	qn_free(q);
 }
 
+/* The groups a check covers: each added once, given back in order of
+ * period then département, whatever the order they came in. */
+static void test_groups(void)
+{
+	static const char *const periods[] = { "2026-Q3", "2026", "2026-05", "2025-Q4" };
+	static struct problems ps;
+	questionnaire *q = parse(RULES, &ps, NULL);
+	qn_groups g = { 0 };
+	uint64_t *keys = NULL;
+	size_t n = 0;
+	char period[REC_PERIOD_MAX + 1];
+	uint8_t dept;
+	int ok_all = 1;
+
+	if (q) {
+		ok(qn_table_checked(q, 0) && qn_table_checked(q, 1) && qn_table_checked(q, 2),
+		   "the tables of the checks are checked");
+		qn_free(q);
+	}
+	q = parse(NULL, &ps, NULL);
+	ok(q && !qn_table_checked(q, 0), "without rules, no table is");
+	qn_free(q);
+
+	/* 4 periods x 101 départements, each added three times, backwards */
+	for (int round = 0; round < 3; round++)
+		for (int d = DEPT_COUNT - 1; d >= 0; d--)
+			for (int p = 0; p < 4; p++)
+				ok_all &= qn_groups_add(&g, periods[p], (uint8_t)d) == 0;
+	ok(ok_all && g.n == 4 * DEPT_COUNT, "404 groups, each once (%zu)", g.n);
+	ok(qn_groups_sorted(&g, &keys, &n) == 0 && n == g.n, "sorted");
+	for (size_t i = 0; keys && i < n; i++) {
+		char before[REC_PERIOD_MAX + 1];
+		uint8_t bd;
+
+		qn_group_of(keys[i], period, &dept);
+		if (i) {
+			qn_group_of(keys[i - 1], before, &bd);
+			ok_all &= strcmp(before, period) < 0 ||
+				  (strcmp(before, period) == 0 && bd < dept);
+		}
+	}
+	ok(ok_all, "in order of period, then département");
+	qn_group_of(keys[0], period, &dept);
+	ok(strcmp(period, "2025-Q4") == 0 && dept == 0, "the first: %s, %d", period, dept);
+	qn_group_of(keys[n - 1], period, &dept);
+	ok(strcmp(period, "2026-Q3") == 0 && dept == DEPT_COUNT - 1, "the last: %s, %d",
+	   period, dept);
+	free(keys);
+	qn_groups_clear(&g);
+	ok(g.n == 0 && qn_groups_sorted(&g, &keys, &n) == 0 && n == 0 && !keys,
+	   "cleared: empty");
+	ok(qn_groups_add(&g, "2026", 3) == 0 && g.n == 1, "and used again");
+	qn_groups_free(&g);
+	ok(!g.slot && !g.n, "freed");
+}
+
 static void test_periods(void)
 {
 	char p[REC_PERIOD_MAX + 1];
@@ -488,6 +544,7 @@ int main(void)
 	test_refusals();
 	test_codec();
 	test_evaluate();
+	test_groups();
 	test_periods();
 	test_default();
 	return done_testing();
