@@ -33,7 +33,12 @@ const char *kind_french(int kind, int plural)
 {
 	const kind_desc *k = kind_desc_of(kind);
 
-	return !k ? "?" : plural ? k->fr_plural : k->fr;
+	if (!k)
+		return "?";
+	/* The model carries both languages' names of each kind. */
+	if (shell_lang() == LANG_EN)
+		return plural ? k->en_plural : k->en;
+	return plural ? k->fr_plural : k->fr;
 }
 
 const field_desc *fields_of(int kind, int *n)

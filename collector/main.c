@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	/* Secret keys live in this process's memory: no core dump may ever
 	 * write them to disk (the hard limit too, so nothing raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-	shell_init("collector", "voir collector --help");
+	shell_init("collector", N_("voir collector --help"));
 	memset(&ctx, 0, sizeof ctx);
 	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		const char *a = argv[i];

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 	 * core dump may ever write it to disk (the hard limit too, so nothing
 	 * raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-	shell_init("merger", "see merger --help");
+	shell_init("merger", N_("see merger --help"));
 	fmt_error_clear(&err);
 	/* Global options come before the command; the command's own options
 	 * after it belong to the command. */

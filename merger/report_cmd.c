@@ -31,7 +31,7 @@ static int parse_format(const char *command, const char *s, int html, enum repor
 		*out = FORMAT_HTML;
 	else
 		return usage_error("%s: --format is text, csv, json%s, not \"%s\"", command,
-				   html ? " or html" : "", s);
+				   html ? _(" or html") : "", s);
 	return 0;
 }
 
@@ -153,7 +153,7 @@ static int output_open(struct output *o, const char *path, int mode)
 		if (fd >= 0)
 			close(fd);
 		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: cannot write: out of file descriptors or memory",
+		fmt_fail(&err, FMT_E_IO, _("%s: cannot write: out of file descriptors or memory"),
 			 o->path);
 		return fail(&err, NULL);
 	}
@@ -170,7 +170,7 @@ static int output_close(struct output *o, int wrote)
 	fmt_error_clear(&err);
 	if (!o->path) {
 		if (wrote || fflush(stdout) == EOF || ferror(stdout)) {
-			fmt_fail(&err, FMT_E_IO, "standard output: write error");
+			fmt_fail(&err, FMT_E_IO, _("standard output: write error"));
 			return fail(&err, NULL);
 		}
 		return 0;
@@ -181,7 +181,7 @@ static int output_close(struct output *o, int wrote)
 	o->f = NULL;
 	if (bad) {
 		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: write error (disk full?); nothing was written",
+		fmt_fail(&err, FMT_E_IO, _("%s: write error (disk full?); nothing was written"),
 			 o->path);
 		return fail(&err, NULL);
 	}
@@ -209,10 +209,10 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("report", argc, argv, opts, 9, pos, 0, &npos)))
 		return rc;
 	if (opts[7].value || opts[8].value) {
-		printf("usage: merger report [--period P] [--format text|csv|json|html]\n"
+		printf(_("usage: merger report [--period P] [--format text|csv|json|html]\n"
 		       "                     [--table totals|departements|gaps|"
 		       "completeness|directory|tables|TABLE]\n"
-		       "                     [-o FILE] [--public [--threshold N]]\n");
+		       "                     [-o FILE] [--public [--threshold N]]\n"));
 		return 0;
 	}
 	if (opts[0].value && parse_period("report", opts[0].value, period))
@@ -270,7 +270,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 		rc = output_close(&o, w);
 		if (!rc && o.path)
 			msg("%s: report for %s written%s", o.path, r.period,
-			    public_mode ? " (public: small counts suppressed)" : "");
+			    public_mode ? _(" (public: small counts suppressed)") : "");
 	}
 	report_free(&r);
 	return rc;
@@ -287,7 +287,7 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("gaps", argc, argv, opts, 3, pos, 0, &npos)))
 		return rc;
 	if (opts[1].value || opts[2].value) {
-		printf("usage: merger gaps [--period P]\n");
+		printf(_("usage: merger gaps [--period P]\n"));
 		return 0;
 	}
 	if (opts[0].value && parse_period("gaps", opts[0].value, period))
@@ -319,8 +319,8 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("directory", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	if (opts[3].value || opts[4].value) {
-		printf("usage: merger directory [--dept CODE] [--format text|csv|json] "
-		       "[--period P]\n");
+		printf(_("usage: merger directory [--dept CODE] [--format text|csv|json] "
+		       "[--period P]\n"));
 		return 0;
 	}
 	dept_arg = opts[0].value;

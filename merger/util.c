@@ -53,7 +53,7 @@ int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err)
 	/* Never create a database outside `merger init`: a mistyped --home
 	 * must not silently start an empty national database. */
 	if (!path_exists(ctx->db_path))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: not initialised: run merger init"),
 				ctx->home);
 	m = merger_migrations(&n);
 	return db_open(db, ctx->db_path, 0, m, n, err);
@@ -63,7 +63,7 @@ int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
 {
 	*id = NULL;
 	if (!path_exists(ctx->key_path))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: not initialised: run merger init"),
 				ctx->home);
 	return keys_load(id, ctx->key_path, err);
 }

@@ -28,8 +28,27 @@
  * and the hint a usage error ends with ("voir collector --help"). */
 void shell_init(const char *program, const char *help_hint);
 
+/* The language of messages (lang.c): French, unless the first of LC_ALL,
+ * LC_MESSAGES and LANG that is set starts with "en".  shell_init()
+ * reads the environment; shell_lang_of() is the rule itself. */
+enum shell_lang { LANG_FR, LANG_EN };
+enum shell_lang shell_lang(void);
+void shell_lang_init(void);
+enum shell_lang shell_lang_of(const char *lc_all, const char *lc_messages, const char *lang);
+
+/* Text in the active language: the translation of the source text id
+ * from the catalogue the program carries (po/fr.po, po/en.po), or id
+ * itself when it has none.  msg() and usage_error() translate their
+ * format this way; every other user-facing text goes through _().  N_()
+ * marks a text for the catalogues where it is written (a table of
+ * words), tr() translating it where it is printed. */
+const char *tr(const char *id) __attribute__((format_arg(1)));
+#define _(s) tr(s)
+#define N_(s) (s)
+
 /* "<program>: <message>\n" on stderr (standard output flushed first, so
- * that data and messages keep their order on a terminal). */
+ * that data and messages keep their order on a terminal); fmt is
+ * translated through tr(). */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A message ending with the help hint; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
