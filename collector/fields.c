@@ -64,73 +64,73 @@ static void refusal(const field_desc *f, const fmt_error *e, const char *value, 
 	case FMT_R_REQUIRED:
 		if (f->type == FT_SET && value && *value && e->value[0] == '\0') {
 			enum_describe(f->list, allowed, sizeof allowed);
-			snprintf(msg, cap, "champ %s : valeur vide dans la liste « %s » (valeurs "
-				 "séparées par des virgules : %s)", f->code, esc(value), allowed);
+			snprintf(msg, cap, _("champ %s : valeur vide dans la liste « %s » (valeurs "
+				 "séparées par des virgules : %s)"), f->code, esc(value), allowed);
 		} else if (f->type == FT_SET) {
-			snprintf(msg, cap, "champ %s : au moins une valeur est obligatoire", f->code);
+			snprintf(msg, cap, _("champ %s : au moins une valeur est obligatoire"), f->code);
 		} else if (f->type == FT_DEPTS) {
-			snprintf(msg, cap, "champ %s : au moins un département est obligatoire",
+			snprintf(msg, cap, _("champ %s : au moins un département est obligatoire"),
 				 f->code);
 		} else {
-			snprintf(msg, cap, "champ %s : valeur obligatoire", f->code);
+			snprintf(msg, cap, _("champ %s : valeur obligatoire"), f->code);
 		}
 		return;
 	case FMT_R_TOO_LONG:
-		snprintf(msg, cap, "champ %s : texte trop long (%zu octets, %u au plus)", f->code,
+		snprintf(msg, cap, _("champ %s : texte trop long (%zu octets, %u au plus)"), f->code,
 			 strlen(value), (unsigned)f->max);
 		return;
 	case FMT_R_TEXT:
-		snprintf(msg, cap, "champ %s : caractère de contrôle%s ou texte mal encodé "
-			 "(le texte doit être en UTF-8 ; enregistrez le tableur en « CSV UTF-8 »)",
-			 f->code, f->type == FT_NOTE ? "" : ", retour à la ligne");
+		snprintf(msg, cap, _("champ %s : caractère de contrôle%s ou texte mal encodé "
+			 "(le texte doit être en UTF-8 ; enregistrez le tableur en « CSV UTF-8 »)"),
+			 f->code, f->type == FT_NOTE ? "" : _(", retour à la ligne"));
 		return;
 	}
 	switch (f->type) {
 	case FT_DEPT:
 	case FT_DEPTS:
-		snprintf(msg, cap, "champ %s : code de département inconnu « %s » (codes INSEE : "
-			 "01…95, 2A, 2B, 971…974, 976%s)", f->code, esc(e->value),
-			 strcmp(e->value, "20") == 0 ? " ; la Corse est 2A ou 2B" : "");
+		snprintf(msg, cap, _("champ %s : code de département inconnu « %s » (codes INSEE : "
+			 "01…95, 2A, 2B, 971…974, 976%s)"), f->code, esc(e->value),
+			 strcmp(e->value, "20") == 0 ? _(" ; la Corse est 2A ou 2B") : "");
 		return;
 	case FT_ENUM:
 		enum_describe(f->list, allowed, sizeof allowed);
-		snprintf(msg, cap, "champ %s : valeur inconnue « %s » (valeurs possibles : %s)",
+		snprintf(msg, cap, _("champ %s : valeur inconnue « %s » (valeurs possibles : %s)"),
 			 f->code, esc(value), allowed);
 		return;
 	case FT_SET:
 		enum_describe(f->list, allowed, sizeof allowed);
-		snprintf(msg, cap, "champ %s : valeur inconnue « %s » (valeurs possibles, "
-			 "séparées par des virgules : %s)", f->code, esc(e->value), allowed);
+		snprintf(msg, cap, _("champ %s : valeur inconnue « %s » (valeurs possibles, "
+			 "séparées par des virgules : %s)"), f->code, esc(e->value), allowed);
 		return;
 	case FT_DATE:
-		snprintf(msg, cap, "champ %s : date invalide « %s » (%s)", f->code, esc(value),
-			 e->reason == FMT_R_DATE_YEAR ? "l'année doit être entre 2000 et 2099" :
-			 e->reason == FMT_R_DATE_CALENDAR ? "ce jour n'existe pas" :
-			 "format AAAA-MM-JJ, par exemple 2026-03-15");
+		snprintf(msg, cap, _("champ %s : date invalide « %s » (%s)"), f->code, esc(value),
+			 e->reason == FMT_R_DATE_YEAR ? _("l'année doit être entre 2000 et 2099") :
+			 e->reason == FMT_R_DATE_CALENDAR ? _("ce jour n'existe pas") :
+			 _("format AAAA-MM-JJ, par exemple 2026-03-15"));
 		return;
 	case FT_PERIOD:
-		snprintf(msg, cap, "champ %s : période invalide « %s » (une année : 2026, "
-			 "un trimestre : 2026-Q3 ou un mois : 2026-05 ; années 2000 à 2099)",
+		snprintf(msg, cap, _("champ %s : période invalide « %s » (une année : 2026, "
+			 "un trimestre : 2026-Q3 ou un mois : 2026-05 ; années 2000 à 2099)"),
 			 f->code, esc(value));
 		return;
 	case FT_NUMBER:
-		snprintf(msg, cap, "champ %s : nombre invalide « %s » (nombre entier de %u à %u)",
+		snprintf(msg, cap, _("champ %s : nombre invalide « %s » (nombre entier de %u à %u)"),
 			 f->code, esc(value), (unsigned)f->min, (unsigned)f->max);
 		return;
 	case FT_CODE:
 		if (f->list && f->list->count <= 20) {
 			enum_describe(f->list, allowed, sizeof allowed);
-			snprintf(msg, cap, "champ %s : valeur inconnue « %s » (valeurs possibles : "
-				 "%s)", f->code, esc(value), allowed);
+			snprintf(msg, cap, _("champ %s : valeur inconnue « %s » (valeurs possibles : "
+				 "%s)"), f->code, esc(value), allowed);
 		} else {
-			snprintf(msg, cap, "champ %s : valeur inconnue « %s » (%d valeurs possibles : "
-				 "voir collector tables)", f->code, esc(value),
+			snprintf(msg, cap, _("champ %s : valeur inconnue « %s » (%d valeurs possibles : "
+				 "voir collector tables)"), f->code, esc(value),
 				 f->list ? f->list->count : 0);
 		}
 		return;
 	case FT_HOURS:
-		snprintf(msg, cap, "champ %s : durée invalide « %s » (en heures, par exemple 3, "
-			 "3.5 ou 2h30 ; au moins une minute, au plus %u heures)",
+		snprintf(msg, cap, _("champ %s : durée invalide « %s » (en heures, par exemple 3, "
+			 "3.5 ou 2h30 ; au moins une minute, au plus %u heures)"),
 			 f->code, esc(value), (unsigned)f->max / 60);
 		return;
 	default:
@@ -165,28 +165,28 @@ int record_check(const record *r, char *msg, size_t cap)
 			break;
 		field_show(r, f - 1, 0, start, sizeof start);
 		field_show(r, f, 0, value, sizeof value);
-		snprintf(msg, cap, "champ %s : la date de fin (%s) précède la date de début (%s)",
+		snprintf(msg, cap, _("champ %s : la date de fin (%s) précède la date de début (%s)"),
 			 f->code, value, start);
 		return -1;
 	case FMT_R_EMAIL:
-		snprintf(msg, cap, "champ %s : adresse e-mail invalide « %s » (une seule @ avec "
-			 "du texte de chaque côté, sans espace)", f->code, esc(value));
+		snprintf(msg, cap, _("champ %s : adresse e-mail invalide « %s » (une seule @ avec "
+			 "du texte de chaque côté, sans espace)"), f->code, esc(value));
 		return -1;
 	case FMT_R_PHONE:
-		snprintf(msg, cap, "champ %s : numéro invalide « %s » (chiffres, espaces et "
-			 "+ . - ( ), au moins 6 chiffres)", f->code, esc(value));
+		snprintf(msg, cap, _("champ %s : numéro invalide « %s » (chiffres, espaces et "
+			 "+ . - ( ), au moins 6 chiffres)"), f->code, esc(value));
 		return -1;
 	case FMT_R_WEBSITE:
-		snprintf(msg, cap, "champ %s : adresse invalide « %s » (sans espace)", f->code,
+		snprintf(msg, cap, _("champ %s : adresse invalide « %s » (sans espace)"), f->code,
 			 esc(value));
 		return -1;
 	case FMT_R_NATIONAL_ID:
-		snprintf(msg, cap, "champ %s : « %s » n'est ni un SIREN (9 chiffres) ni un "
-			 "numéro RNA (W suivi de 9 chiffres)", f->code, esc(value));
+		snprintf(msg, cap, _("champ %s : « %s » n'est ni un SIREN (9 chiffres) ni un "
+			 "numéro RNA (W suivi de 9 chiffres)"), f->code, esc(value));
 		return -1;
 	case FMT_R_REQUIRED:
 		if (f->type == FT_TEXT) {
-			snprintf(msg, cap, "champ %s : ne peut pas être vide", f->code);
+			snprintf(msg, cap, _("champ %s : ne peut pas être vide"), f->code);
 			return -1;
 		}
 		break;

@@ -100,25 +100,25 @@ static const char *question(const field_desc *f, char *buf, size_t cap)
 	switch (f->type) {
 	case FT_DEPT:
 	case FT_DEPTS:
-		snprintf(buf, cap, "%s (code INSEE, par exemple 75, 2A, 971) : ", f->fr);
+		snprintf(buf, cap, _("%s (code INSEE, par exemple 75, 2A, 971) : "), f->fr);
 		break;
 	case FT_DATE:
-		snprintf(buf, cap, "%s (AAAA-MM-JJ) : ", f->fr);
+		snprintf(buf, cap, _("%s (AAAA-MM-JJ) : "), f->fr);
 		break;
 	case FT_PERIOD:
-		snprintf(buf, cap, "%s (année 2026, trimestre 2026-Q3 ou mois 2026-05) : ",
+		snprintf(buf, cap, _("%s (année 2026, trimestre 2026-Q3 ou mois 2026-05) : "),
 			 f->fr);
 		break;
 	case FT_HOURS:
-		snprintf(buf, cap, "%s en heures (par exemple 3 ou 3.5) : ", f->fr);
+		snprintf(buf, cap, _("%s en heures (par exemple 3 ou 3.5) : "), f->fr);
 		break;
 	case FT_SET:
-		snprintf(buf, cap, "Votre choix (un ou plusieurs numéros séparés par des "
-			 "virgules) : ");
+		snprintf(buf, cap, _("Votre choix (un ou plusieurs numéros séparés par des "
+			 "virgules) : "));
 		break;
 	case FT_ENUM:
 	case FT_CODE:
-		snprintf(buf, cap, "Votre choix : ");
+		snprintf(buf, cap, _("Votre choix : "));
 		break;
 	default:
 		snprintf(buf, cap, "%s : ", f->fr);

@@ -27,18 +27,18 @@
 static const char *errno_french(int e)
 {
 	switch (e) {
-	case ENOENT:       return "fichier ou dossier introuvable";
+	case ENOENT:       return _("fichier ou dossier introuvable");
 	case EACCES:
-	case EPERM:        return "accès refusé (droits insuffisants)";
-	case EISDIR:       return "c'est un dossier, pas un fichier";
-	case ENOTDIR:      return "une partie du chemin n'est pas un dossier";
-	case ENOSPC:       return "le disque est plein";
-	case EROFS:        return "le support est en lecture seule";
-	case EEXIST:       return "le fichier existe déjà";
-	case EDQUOT:       return "quota du disque dépassé";
-	case EIO:          return "erreur matérielle de lecture ou d'écriture";
-	case ENAMETOOLONG: return "chemin trop long";
-	case EPIPE:        return "la sortie a été fermée";
+	case EPERM:        return _("accès refusé (droits insuffisants)");
+	case EISDIR:       return _("c'est un dossier, pas un fichier");
+	case ENOTDIR:      return _("une partie du chemin n'est pas un dossier");
+	case ENOSPC:       return _("le disque est plein");
+	case EROFS:        return _("le support est en lecture seule");
+	case EEXIST:       return _("le fichier existe déjà");
+	case EDQUOT:       return _("quota du disque dépassé");
+	case EIO:          return _("erreur matérielle de lecture ou d'écriture");
+	case ENAMETOOLONG: return _("chemin trop long");
+	case EPIPE:        return _("la sortie a été fermée");
 	}
 	return NULL;
 }
@@ -47,19 +47,19 @@ static const char *errno_french(int e)
 static const char *code_french(int code)
 {
 	switch (code) {
-	case FMT_E_NOMEM:         return "mémoire insuffisante";
-	case FMT_E_EXISTS:        return "le fichier existe déjà ; il n'a pas été remplacé";
-	case FMT_E_CRYPTO_INIT:   return "la bibliothèque de chiffrement n'a pas pu démarrer";
-	case FMT_E_BUSY:          return "la base est occupée par une autre commande collector ; "
-				         "réessayez dans un instant";
-	case FMT_E_SCHEMA:        return "la base a été écrite par une version plus récente de "
-				         "collector ; mettez collector à jour";
-	case FMT_E_TOO_BIG:       return "fichier trop gros pour un fichier de ce type";
-	case FMT_E_TRUNCATED:     return "fichier incomplet (tronqué) ; demandez-en une "
-				         "nouvelle copie";
-	case FMT_E_MAGIC:         return "ce n'est pas un fichier Maillage du type attendu";
+	case FMT_E_NOMEM:         return _("mémoire insuffisante");
+	case FMT_E_EXISTS:        return _("le fichier existe déjà ; il n'a pas été remplacé");
+	case FMT_E_CRYPTO_INIT:   return _("la bibliothèque de chiffrement n'a pas pu démarrer");
+	case FMT_E_BUSY:          return _("la base est occupée par une autre commande collector ; "
+				         "réessayez dans un instant");
+	case FMT_E_SCHEMA:        return _("la base a été écrite par une version plus récente de "
+				         "collector ; mettez collector à jour");
+	case FMT_E_TOO_BIG:       return _("fichier trop gros pour un fichier de ce type");
+	case FMT_E_TRUNCATED:     return _("fichier incomplet (tronqué) ; demandez-en une "
+				         "nouvelle copie");
+	case FMT_E_MAGIC:         return _("ce n'est pas un fichier Maillage du type attendu");
 	case FMT_E_VERSION:
-	case FMT_E_SUITE:         return "fichier d'une version inconnue ; mettez collector à jour";
+	case FMT_E_SUITE:         return _("fichier d'une version inconnue ; mettez collector à jour");
 	case FMT_E_RESERVED:
 	case FMT_E_TRAILING:
 	case FMT_E_LENGTH:
@@ -68,15 +68,15 @@ static const char *code_french(int code)
 	case FMT_E_COUNT:
 	case FMT_E_DECOMPRESS:
 	case FMT_E_DECLARED_SIZE:
-	case FMT_E_RATIO:         return "fichier endommagé ou modifié ; demandez-en une "
-				         "nouvelle copie";
+	case FMT_E_RATIO:         return _("fichier endommagé ou modifié ; demandez-en une "
+				         "nouvelle copie");
 	case FMT_E_NOT_FOR_US:
 	case FMT_E_DECRYPT:
-	case FMT_E_NO_FINAL:      return "données chiffrées endommagées ou modifiées";
-	case FMT_E_SIGNATURE:     return "la signature ne correspond pas : fichier modifié ou "
-				         "endommagé, refusé";
-	case FMT_E_WRONG_SIGNER:  return "signé par un autre coordinateur que le vôtre, refusé";
-	case FMT_E_KEYFILE:       return "fichier de clé secrète endommagé ou mal protégé";
+	case FMT_E_NO_FINAL:      return _("données chiffrées endommagées ou modifiées");
+	case FMT_E_SIGNATURE:     return _("la signature ne correspond pas : fichier modifié ou "
+				         "endommagé, refusé");
+	case FMT_E_WRONG_SIGNER:  return _("signé par un autre coordinateur que le vôtre, refusé");
+	case FMT_E_KEYFILE:       return _("fichier de clé secrète endommagé ou mal protégé");
 	}
 	return NULL;
 }
@@ -87,20 +87,20 @@ static void csv_french(const fmt_error *err, char *buf, size_t cap)
 	const char *why = NULL;
 
 	switch (err->reason) {
-	case FMT_R_CSV_COLUMNS:      why = "plus de 32 colonnes"; break;
-	case FMT_R_CSV_UNTERMINATED: why = "guillemet ouvert jamais refermé"; break;
-	case FMT_R_CSV_NUL:          why = "octet nul dans les données (ce n'est pas un "
-					   "fichier texte)"; break;
-	case FMT_R_CSV_AFTER_QUOTE:  why = "texte après un guillemet fermant"; break;
-	case FMT_R_CSV_QUOTE:        why = "guillemet au milieu d'une cellule (une cellule "
+	case FMT_R_CSV_COLUMNS:      why = _("plus de 32 colonnes"); break;
+	case FMT_R_CSV_UNTERMINATED: why = _("guillemet ouvert jamais refermé"); break;
+	case FMT_R_CSV_NUL:          why = _("octet nul dans les données (ce n'est pas un "
+					   "fichier texte)"); break;
+	case FMT_R_CSV_AFTER_QUOTE:  why = _("texte après un guillemet fermant"); break;
+	case FMT_R_CSV_QUOTE:        why = _("guillemet au milieu d'une cellule (une cellule "
 					   "qui contient des guillemets doit être entre "
-					   "guillemets)"; break;
-	case FMT_R_CSV_ROW_LONG:     why = "ligne de plus de 16384 octets"; break;
+					   "guillemets)"); break;
+	case FMT_R_CSV_ROW_LONG:     why = _("ligne de plus de 16384 octets"); break;
 	}
 	if (why && err->line)
-		snprintf(buf, cap, "ligne %u : %s", err->line, why);
+		snprintf(buf, cap, _("ligne %u : %s"), err->line, why);
 	else
-		snprintf(buf, cap, "fichier CSV mal formé (%s)", fmt_error_message(err));
+		snprintf(buf, cap, _("fichier CSV mal formé (%s)"), fmt_error_message(err));
 }
 
 void french_error(const fmt_error *err, char *buf, size_t cap)
@@ -109,27 +109,27 @@ void french_error(const fmt_error *err, char *buf, size_t cap)
 	const char *fr;
 
 	if (err->reason == FMT_R_PATH_LONG) {
-		snprintf(buf, cap, "chemin trop long");
+		snprintf(buf, cap, _("chemin trop long"));
 		return;
 	}
 	switch (err->code) {
 	case FMT_E_IO:
-		fr = err->reason == FMT_R_DISK_FULL ? "le disque est plein" :
+		fr = err->reason == FMT_R_DISK_FULL ? _("le disque est plein") :
 		     errno_french(err->sys_errno);
 		if (fr)
 			snprintf(buf, cap, "%s", fr);
 		else
-			snprintf(buf, cap, "erreur de lecture ou d'écriture (%s)", detail);
+			snprintf(buf, cap, _("erreur de lecture ou d'écriture (%s)"), detail);
 		return;
 	case FMT_E_DB:
-		snprintf(buf, cap, "base de données illisible ou endommagée (%s)", detail);
+		snprintf(buf, cap, _("base de données illisible ou endommagée (%s)"), detail);
 		return;
 	case FMT_E_FIELD:
 		if (err->field[0])
-			snprintf(buf, cap, "champ %s : valeur refusée (%s)", err->field,
+			snprintf(buf, cap, _("champ %s : valeur refusée (%s)"), err->field,
 				 fmt_error_bare(err));
 		else    /* not a field typed by someone: the content of a file */
-			snprintf(buf, cap, "contenu invalide, fichier refusé (%s)", detail);
+			snprintf(buf, cap, _("contenu invalide, fichier refusé (%s)"), detail);
 		return;
 	case FMT_E_CSV:
 		csv_french(err, buf, cap);
@@ -142,7 +142,7 @@ void french_error(const fmt_error *err, char *buf, size_t cap)
 	if (fr)
 		snprintf(buf, cap, "%s", fr);
 	else
-		snprintf(buf, cap, "erreur interne (%s)", detail);
+		snprintf(buf, cap, _("erreur interne (%s)"), detail);
 }
 
 int fail(const fmt_error *err, const char *what)

@@ -13,7 +13,7 @@
 
 #include "format.h"
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"usage: merger [--home DIR] COMMAND [ARGS...]\n"
 	"\n"
 	"The coordinator's program: validates the bundles sent by field collectors\n"
@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 ok, 1 input refused, 2 usage, 3 input/output,\n"
 	"4 environment (home not or already initialised, database busy or newer), 5 internal.\n"
-	"See merger(1).\n";
+	"Language: French, or English when LC_ALL, LC_MESSAGES or LANG starts with \"en\".\n"
+	"See merger(1).\n");
 
 static const struct command {
 	const char *name;
@@ -84,7 +85,7 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage_text, stdout);
+			fputs(tr(usage_text), stdout);
 			return 0;
 		} else if (strcmp(a, "--version") == 0) {
 			printf("merger %s\n", MAILLAGE_VERSION);
@@ -100,13 +101,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		fputs(usage_text, stderr);
+		fputs(tr(usage_text), stderr);
 		return EXIT_USAGE;
 	}
 	if (home_flag && !*home_flag)
 		return usage_error("option --home needs a folder");
 	if (strcmp(argv[i], "help") == 0) {
-		fputs(usage_text, stdout);
+		fputs(tr(usage_text), stdout);
 		return 0;
 	}
 
