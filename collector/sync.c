@@ -359,7 +359,7 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	} else {
 		printf(_("En attente d'accusé de réception :\n"));
 		for (k = REC_ORG; k <= REC_TRAINING; k++)
-			printf("  %s : %u\n", kind_french(k, k != REC_ORG), counts[k]);
+			printf(_("  %s : %u\n"), kind_french(k, k != REC_ORG), counts[k]);
 		printf(_("%u modification%s en attente d'accusé de réception.\n"), n,
 		       n > 1 ? "s" : "");
 	}

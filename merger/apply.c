@@ -524,8 +524,8 @@ static int update_org(applier *a, const record *r, problems *pb, fmt_error *err)
 		if (found) {
 			long long other = sqlite3_column_int64(st, 0);
 			sqlite3_reset(st);
-			add_problem(pb, r, 0, "gives national id %.20s, which belongs to "
-				    "organisation %lld", o->national_id, other);
+			add_problem(pb, r, 0, _("gives national id %.20s, which belongs to "
+				    "organisation %lld"), o->national_id, other);
 			return FMT_OK;
 		}
 	}
@@ -680,11 +680,11 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 		return rc;
 	}
 	if (strcmp(k.collector, a->from->key_id) != 0) {
-		add_problem(pb, r, 0, "belongs to another collector (key %s)", k.collector);
+		add_problem(pb, r, 0, _("belongs to another collector (key %s)"), k.collector);
 		return FMT_OK;
 	}
 	if (strcmp(k.kind, record_kind_name(r->kind)) != 0) {
-		add_problem(pb, r, 0, "was merged before as a record of kind %s", k.kind);
+		add_problem(pb, r, 0, _("was merged before as a record of kind %s"), k.kind);
 		return FMT_OK;
 	}
 	if (r->version < k.version) {
@@ -696,8 +696,8 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 			stats->unchanged++;
 			return FMT_OK;
 		}
-		add_problem(pb, r, 1, "was already merged at this version with "
-			    "different content");
+		add_problem(pb, r, 1, _("was already merged at this version with "
+			    "different content"));
 		return FMT_OK;
 	}
 

@@ -266,7 +266,7 @@ static void show_request(const char *path, const request *q, const plan *p)
 	for (int i = 0; i < org->ndepts; i++)
 		printf(" %s", DEPTS[org->depts[i]].code);
 	printf(_("\nnational id:  "));
-	out_term(stdout, org->national_id[0] ? org->national_id : "(none)", 0);
+	out_term(stdout, org->national_id[0] ? org->national_id : _("(none)"), 0);
 	printf(_("\ncontact:      "));
 	for (int i = 0; i < 3; i++) {
 		if (!contact[i][0])
@@ -453,7 +453,7 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 	}
 	org_name(db, done.org_id, name, sizeof name, &found, &err);
 	printf(_("enrolled: key %s of \"%s\" (organisation %lld, %s)\n"), keyid, name,
-	       (long long)done.org_id, p.kind == PLAN_CREATE ? "new" : "existing");
+	       (long long)done.org_id, p.kind == PLAN_CREATE ? _("new") : _("existing"));
 	fflush(stdout);
 	return 0;
 }

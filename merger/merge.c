@@ -394,7 +394,7 @@ static enum outcome refuse_problems(run *R, job *j)
 			 pb->count > 2 ? "s" : "",
 			 R->verify ? "" : _(", listed in the reason file"));
 	return refuse(R, j, _("%srecord %s (%s, version %lu) %s%s"),
-		      p->conflict ? "conflict: " : "", hex, record_kind_name(p->kind),
+		      p->conflict ? _("conflict: ") : "", hex, record_kind_name(p->kind),
 		      (unsigned long)p->version, p->text, more);
 }
 
