@@ -12,9 +12,10 @@
 #   make dist       maillage-VERSION-linux-x86_64.tar.gz (+ the Windows zip)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Dependencies (sqlite3, zlib, libsodium) come from pkg-config; when they
-# are missing, tools/ensure-deps installs them on Debian (as root or with
-# passwordless sudo) or prints the one command to run.
+# Dependencies (sqlite3, zlib, libsodium; libxlsxwriter for the merger) come
+# from pkg-config; when they are missing, tools/ensure-deps installs them
+# on Debian (as root or with passwordless sudo) or prints the one command
+# to run.
 
 VERSION  := $(shell cat VERSION)
 PREFIX   ?= /usr/local
@@ -33,6 +34,16 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# libxlsxwriter writes the merger's workbooks (--format xlsx): the merger's
+# link only.  The static build links its own (tools/static-deps).
+MERGER_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
+MERGER_LIBS   := $(shell pkg-config --libs xlsxwriter)
+
+# The collector's window (collector ui) is served by GNU libmicrohttpd;
+# only the collector links it.  `make static` points these at a static
+# build of it (tools/static-deps).
+MHD_CFLAGS ?= $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS   ?= $(shell pkg-config --libs libmicrohttpd)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wno-unused-parameter
@@ -55,9 +66,12 @@ FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
 # the programs by tools/po2c: nothing is looked up at run time.
 CATALOGUE_OBJ := $(patsubst po/%.po,$(BUILD)/obj/gen/catalogue_%.o,$(sort $(wildcard po/*.po)))
 SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o) $(CATALOGUE_OBJ)
-COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ) $(BUILD)/obj/gen/ui_assets.o
+# The window's style and script, carried inside the collector.
+UI_ASSETS     := collector/ui/style.css collector/ui/app.js
 # The default questionnaire edition, carried inside the merger.
-DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv
+DEFAULT_QN    := samples/questionnaire/tables.csv samples/questionnaire/lists.csv \
+                 samples/questionnaire/rules.csv
 MERGER_OBJ    := $(MERGER_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_qn.o \
                  $(SHELL_OBJ)
 UNIT_BIN      := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -75,6 +89,8 @@ $(BUILD)/obj/%.o: %.c $(wildcard format/*.h shell/*.h collector/*.h merger/*.h) 
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I$(dir $<) -c $< -o $@
 
+$(BUILD)/obj/merger/%.o: ALL_CFLAGS += $(MERGER_CFLAGS)
+
 # tools/embed runs on the build machine, whatever CC builds for.
 $(BUILD)/gen/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -82,7 +98,8 @@ $(BUILD)/gen/embed: tools/embed.c
 
 $(BUILD)/gen/default_qn.c: $(BUILD)/gen/embed $(DEFAULT_QN)
 	$(BUILD)/gen/embed $@ default_qn_tables samples/questionnaire/tables.csv \
-		default_qn_lists samples/questionnaire/lists.csv
+		default_qn_lists samples/questionnaire/lists.csv \
+		default_qn_rules samples/questionnaire/rules.csv
 
 # tools/po2c also refuses a translation whose printf conversions differ
 # from its source text's, which msg() would misuse.
@@ -101,15 +118,26 @@ $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/gen/ui_assets.c: $(BUILD)/gen/embed $(UI_ASSETS)
+	$(BUILD)/gen/embed $@ ui_style_css collector/ui/style.css ui_app_js collector/ui/app.js
+
+$(BUILD)/obj/gen/ui_assets.o: $(BUILD)/gen/ui_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/collector/ui.o $(BUILD)/obj/collector/ui_pages.o: EXTRA_CFLAGS += $(MHD_CFLAGS)
+
 $(BUILD)/libformat.a: $(FORMAT_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/collector$(EXE): $(COLLECTOR_OBJ) $(BUILD)/libformat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(BUILD)/libformat.a $(MHD_LIBS) \
+		$(LDLIBS)
 
 $(BUILD)/merger$(EXE): $(MERGER_OBJ) $(BUILD)/libformat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MERGER_OBJ) $(BUILD)/libformat.a $(MERGER_LIBS) \
+		$(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h tests/unit/scratch.h tests/tools/samplegen.h \
 		$(BUILD)/libformat.a $(SHELL_OBJ)
@@ -181,10 +209,13 @@ bench:
 
 # Static build (docs/PORTABLE.md): one self-contained, stripped x86_64
 # executable per program, linked against Debian's static libraries
-# (libsqlite3.a, libsodium.a, libz.a, glibc's libc.a), to copy onto a USB
+# (libsqlite3.a, libsodium.a, libz.a, glibc's libc.a, and the merger's
+# libxlsxwriter.a built by tools/static-deps), to copy onto a USB
 # stick or a laptop where nothing is installed.  Objects live apart in
 # build/static.  Non-PIE: static-pie works too but costs ~150 KB, and the
-# collector must stay under 3 MB.
+# collector must stay under 4 MB.  libmicrohttpd comes from
+# tools/static-deps (built from Debian's source without HTTPS: Debian's
+# libmicrohttpd.a pulls GnuTLS, which cannot be linked statically).
 #
 # libsqlite3.a can load extensions, so it calls dlopen(), and glibc warns
 # that a static program using dlopen needs the shared libraries of the
@@ -202,9 +233,17 @@ STATIC_LIBS     = $(STATIC_NODL) $(shell pkg-config --static --libs $(PKGS)) -lm
 
 $(STATIC)/collector $(STATIC)/merger: $(STATIC_NODL)
 
+# libmicrohttpd without HTTPS and libxlsxwriter have no usable static
+# build in Debian: tools/static-deps makes them from Debian's sources.
+STATIC_DEPS    := build/static-deps
+
 static:
+	@tools/static-deps $(CC)
 	@$(MAKE) --no-print-directory BUILD=$(STATIC) CFLAGS="$(STATIC_CFLAGS)" \
 		LDFLAGS="$(STATIC_LDFLAGS)" LDLIBS="$(STATIC_LIBS)" \
+		MERGER_CFLAGS="-I$(STATIC_DEPS)/include" \
+		MERGER_LIBS="$(STATIC_DEPS)/lib/libxlsxwriter.a" \
+		MHD_CFLAGS="-I$(STATIC_DEPS)/include" MHD_LIBS="$(STATIC_DEPS)/lib/libmicrohttpd.a" \
 		$(STATIC)/collector $(STATIC)/merger
 	@tools/check-static $(STATIC)/collector $(STATIC)/merger
 

@@ -63,5 +63,7 @@ int cmd_status(cctx *ctx, int argc, char **argv);
 int cmd_tables(cctx *ctx, int argc, char **argv);
 int cmd_template(cctx *ctx, int argc, char **argv);
 int cmd_update(cctx *ctx, int argc, char **argv);
+int cmd_ui(cctx *ctx, int argc, char **argv);
+int cmd_check(cctx *ctx, int argc, char **argv);
 
 #endif

@@ -24,13 +24,24 @@ const field_desc *fields_of(int kind, int *n);
 const field_desc *field_find(int kind, const char *code);
 
 /* Sets field f of r from the text value (field_parse).  On failure
- * returns -1 and writes a French message naming the field and the
- * allowed values into msg ("champ dept : code de département inconnu
- * « 975 » (...)"). */
+ * returns -1 and writes a French message naming the field by its French
+ * label and its code, and the allowed values or the closest one, into msg
+ * ("Département (dept) : département inconnu « 975 » (...)",
+ * "Statut (status) : valeur inconnue « acompagnées » ; vouliez-vous dire
+ * « accompagnées » ?"). */
 int field_set(record *r, const field_desc *f, const char *value, char *msg, size_t cap);
 
 /* Validates the whole record (record_validate) and, when it fails, puts
  * a French message naming the field into msg.  Returns 0 or -1. */
 int record_check(const record *r, char *msg, size_t cap);
+
+/* Says on stderr, in French, what a change stored: "Action enregistrée :
+ * Département : 75 Paris ; Type d'action : Prévention ; ...", every field
+ * r holds shown as people read it (field_show), free text escaped and cut.
+ * participle is "enregistré" or "modifié" (made feminine for actions and
+ * trainings), followed by extra when not NULL (" (version 2)"); k is the
+ * descriptor r was made with (a count's table). */
+void say_stored(const kind_desc *k, const record *r, const char *participle,
+		const char *extra);
 
 #endif

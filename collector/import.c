@@ -13,8 +13,17 @@
  * with nothing changed, so that a corrected file can simply be imported
  * again.
  *
+ * `--check` reads the whole file the same way, in the same transaction,
+ * but says every refused row, not only the first, and stores nothing:
+ * the window shows the refusals before the user confirms an import.
+ *
  * French spreadsheets save CSV with semicolons: a header with semicolons
- * and no comma is read that way.
+ * and no comma is read that way.  Cells are read like flags (field_parse):
+ * French labels and département names are accepted.
+ *
+ * Rows about départements the organisation does not work in are said
+ * before the commit, and on a terminal asked about: a template's example
+ * rows imported by mistake would otherwise join the real figures.
  */
 #include "collector.h"
 
@@ -27,6 +36,7 @@
 #include "csv.h"
 #include "fields.h"
 #include "fileio.h"
+#include "prompt.h"
 #include "records.h"
 #include "store.h"
 
@@ -291,9 +301,56 @@ static int empty_row(const csv_reader *r)
 	return 1;
 }
 
+#define LINES_SHOWN 5
+
 typedef struct tally {
 	unsigned rows, added, updated, unchanged;
+	uint8_t ours[DEPT_COUNT];        /* the organisation's départements */
+	int have_org;
+	unsigned outside;                /* rows in none of them */
+	unsigned lines[LINES_SHOWN];     /* the first of those rows */
+	uint8_t elsewhere[DEPT_COUNT];   /* their départements */
 } tally;
+
+/* Notes a row about a département the organisation does not work in. */
+static void note_dept(tally *t, const kind_desc *k, const record *r, unsigned line)
+{
+	const field_desc *f = kind_field(k, "dept");
+	char code[8];
+	int d;
+
+	if (!t->have_org || !f || f->type != FT_DEPT)
+		return;
+	field_text(r, f, code, sizeof code);
+	d = dept_find(code);
+	if (d < 0 || t->ours[d])
+		return;
+	if (t->outside < LINES_SHOWN)
+		t->lines[t->outside] = line;
+	t->outside++;
+	t->elsewhere[d] = 1;
+}
+
+/* "lignes 4, 7 (et 3 autres), départements 93, 94" into buf. */
+static void outside_text(const tally *t, char *buf, size_t cap)
+{
+	size_t n = 0;
+	unsigned i;
+	int d, first = 1;
+
+	n += (size_t)snprintf(buf, cap, "ligne%s", t->outside > 1 ? "s" : "");
+	for (i = 0; i < t->outside && i < LINES_SHOWN && n < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%u", i ? ", " : " ", t->lines[i]);
+	if (t->outside > LINES_SHOWN && n < cap)
+		n += (size_t)snprintf(buf + n, cap - n, " (et %u autres)", t->outside - LINES_SHOWN);
+	for (d = 0; d < DEPT_COUNT && n < cap; d++) {
+		if (!t->elsewhere[d])
+			continue;
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", first ? ", département " : ", ",
+				      DEPTS[d].code);
+		first = 0;
+	}
+}
 
 /* One data row.  0, or -1 with a French reason in m (without the line
  * number), or a library error in err (returns 1). */
@@ -356,6 +413,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 	}
 	if (rc)
 		return 1;
+	note_dept(t, cols->kind, r, cr->line);
 	t->rows++;
 	if (outcome == SAVED_NEW)
 		t->added++;
@@ -368,7 +426,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 
 int cmd_import(cctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "table", 1, NULL } };
+	opt opts[] = { { "table", 1, NULL }, { "check", 0, NULL } };
 	const kind_desc *cands[CANDIDATES_MAX];
 	catalogue *cat = NULL;
 	int ncands;
@@ -384,15 +442,17 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	stored *old = NULL;
 	store *s = NULL;
 	tally t = { 0 };
-	int npos, rc;
+	unsigned refused = 0;
+	int npos, rc, check;
 	int64_t now;
 
-	if ((rc = args_parse("import", argc, argv, opts, 1, pos, 1, &npos)))
+	if ((rc = args_parse("import", argc, argv, opts, 2, pos, 1, &npos)))
 		return rc;
 	if (npos != 1)
 		return usage_error("import : précisez le fichier CSV à importer (ou - pour "
 				   "l'entrée standard)");
 	path = pos[0];
+	check = opts[1].value != NULL;
 	name = strcmp(path, "-") == 0 ? "entrée standard" : path;
 	if ((rc = check_home(ctx)))
 		return rc;
@@ -455,6 +515,16 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 		rc = fail(&err, ctx->db_path);
 		goto out;
 	}
+	rc = store_org(s, old, &err);
+	if (rc == FMT_OK) {
+		t.have_org = 1;
+		for (int i = 0; i < old->rec.u.org.ndepts && i < DEPT_COUNT; i++)
+			t.ours[old->rec.u.org.depts[i] % DEPT_COUNT] = 1;
+	} else if (rc != FMT_DONE) {
+		store_rollback(s);
+		rc = fail(&err, ctx->db_path);
+		goto out;
+	}
 	for (;;) {
 		unsigned line;
 
@@ -481,6 +551,11 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		rc = import_row(s, cr, &cols, now, r, old, &t, m, sizeof m, &err);
+		if (rc < 0 && check) {
+			msg("%s : ligne %u : %s", esc(name), line, m);
+			refused++;
+			continue;
+		}
 		if (rc < 0) {
 			store_rollback(s);
 			msg("%s : ligne %u : %s ; rien n'a été importé", esc(name), line, m);
@@ -491,6 +566,50 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			store_rollback(s);
 			rc = fail(&err, ctx->db_path);
 			goto out;
+		}
+	}
+	if (check) {
+		store_rollback(s);
+		if (t.outside) {
+			char where[256];
+
+			outside_text(&t, where, sizeof where);
+			msg("%s : %u ligne%s hors des départements de l'organisation (%s)",
+			    esc(name), t.outside, t.outside > 1 ? "s" : "", where);
+		}
+		if (refused)
+			msg("%s : %u ligne%s refusée%s, %u correcte%s ; rien n'a été importé",
+			    esc(name), refused, refused > 1 ? "s" : "", refused > 1 ? "s" : "",
+			    t.rows, t.rows > 1 ? "s" : "");
+		else
+			msg("%s : %u ligne%s correcte%s (%s) : %u nouveau%s, %u mis à jour, "
+			    "%u inchangé%s ; rien n'a encore été importé", esc(name), t.rows,
+			    t.rows > 1 ? "s" : "", t.rows > 1 ? "s" : "", cols.kind->fr_plural,
+			    t.added, t.added > 1 ? "x" : "", t.updated, t.unchanged,
+			    t.unchanged > 1 ? "s" : "");
+		rc = refused ? EXIT_REFUSED : 0;
+		goto out;
+	}
+	/* Rows about départements the organisation does not work in are
+	 * most often a template's examples or another sheet's rows: said,
+	 * and on a terminal asked about before anything is stored. */
+	if (t.outside) {
+		char where[256], q[512];
+
+		outside_text(&t, where, sizeof where);
+		snprintf(q, sizeof q, "%s : %u ligne%s hors des départements de l'organisation "
+			 "(%s)", esc(name), t.outside, t.outside > 1 ? "s" : "", where);
+		if (ctx->interactive && strcmp(path, "-") != 0) {
+			msg("%s", q);
+			if (prompt_yes_no("Importer quand même ?") != 1) {
+				store_rollback(s);
+				msg("%s : rien n'a été importé", esc(name));
+				rc = EXIT_REFUSED;
+				goto out;
+			}
+		} else {
+			msg("%s ; importée%s quand même : vérifiez le fichier", q,
+			    t.outside > 1 ? "s" : "");
 		}
 	}
 	if ((rc = store_commit(s, &err))) {

@@ -75,9 +75,11 @@ static int org_from_flags(record *r, const opt *opts, int nopts, int64_t now)
 		const char *v = opt_value(opts, nopts, names[i][0]);
 
 		if (v && field_set(r, field_find(REC_ORG, names[i][1]), v, m, sizeof m) != 0) {
-			/* "champ name" reads oddly for --org: name the flag. */
-			if (strcmp(names[i][0], "org") == 0 && strncmp(m, "champ name", 10) == 0)
-				msg("option --org%s", m + 10);
+			const char *code = strstr(m, " (name) :");
+
+			/* The field is name, the flag --org: name the flag. */
+			if (strcmp(names[i][0], "org") == 0 && code)
+				msg("%.*s (--org)%s", (int)(code - m), m, code + 7);
 			else
 				msg("%s", m);
 			return EXIT_REFUSED;

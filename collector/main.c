@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 #include "portable.h"
 
@@ -38,14 +39,19 @@ static const char *const usage_text = N_(
 "  list [action|training|organisation|TABLEAU|support] [--format text|csv|json]\n"
 "  edit ID --CHAMP VALEUR...   modifie un enregistrement (ou l'organisation)\n"
 "  delete ID               supprime un enregistrement\n"
-"  import [--table TABLEAU] FICHIER.csv\n"
+"  import [--table TABLEAU] [--check] FICHIER.csv\n"
 "                          importe un tableur (en-tête : collector template)\n"
 "  tables                  les tableaux du questionnaire et leurs colonnes\n"
 "  template TABLEAU [-o FICHIER]  l'en-tête CSV d'un tableur à remplir\n"
 "  update --kit FICHIER    nouvelle édition du questionnaire du coordinateur\n"
-"  export -o FICHIER [--full]  écrit le fichier chiffré pour le coordinateur\n"
+"  check                   les règles du questionnaire en échec, avec les comptages\n"
+"  export -o FICHIER [--full] [--despite-errors --reason TEXTE]\n"
+"                          écrit le fichier chiffré pour le coordinateur (refusé\n"
+"                          si une règle de gravité « erreur » échoue, sauf\n"
+"                          --despite-errors avec la raison)\n"
 "  ack ACCUSÉ...           applique les accusés de réception du coordinateur\n"
 "  status                  ce qui reste à envoyer, derniers envois et accusés\n"
+"  ui [--no-browser]       la fenêtre de saisie dans le navigateur (sans réseau)\n"
 "\n"
 "Options générales :\n"
 "  --home DOSSIER          dossier de travail (sinon $COLLECTOR_HOME, sinon\n"
@@ -75,9 +81,11 @@ static const struct {
 	{ "export", cmd_export },
 	{ "ack", cmd_ack },
 	{ "status", cmd_status },
+	{ "check", cmd_check },
 	{ "tables", cmd_tables },
 	{ "template", cmd_template },
 	{ "update", cmd_update },
+	{ "ui", cmd_ui },
 };
 
 /* Whether the command is followed by --help ("collector add --help",
@@ -164,6 +172,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	/* What a killed run left half-written in the home. */
+	if (path_exists(ctx.db_path))
+		atomic_remove_stray(ctx.home);
 	rc = commands[c].fn(&ctx, argc - i, argv + i);
 	/* Data that did not reach standard output (a full disk, a closed
 	 * pipe) is a failure, whichever command printed it. */

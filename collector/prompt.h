@@ -11,8 +11,15 @@
 
 #include "fields.h"
 
-/* Asks for field f until the answer is valid, then sets it in r.
- * Returns 0, or EXIT_USAGE (after a message) when the input ends. */
+/* Asks for field f until the answer is valid, then sets it in r (an
+ * empty answer leaves an optional field empty).  Returns 0, or EXIT_USAGE
+ * (after "saisie interrompue : rien n'a été enregistré") when the input
+ * ends or on Ctrl-C. */
 int prompt_field(record *r, const field_desc *f);
+
+/* Asks question, adding " (o/n) : ", until the answer is o, oui, y, yes
+ * (1) or n, non, no (0), in any case; -1 when the input ends or on
+ * Ctrl-C. */
+int prompt_yes_no(const char *question);
 
 #endif

@@ -119,6 +119,16 @@ int records_update(store *s, const stored *old, record *r, int64_t now,
 	return store_put(s, r, err);
 }
 
+int records_delete(store *s, const stored *old, record *r, int64_t now, fmt_error *err)
+{
+	record_blank(r, old->rec.kind);
+	memcpy(r->id, old->rec.id, sizeof r->id);
+	r->deleted = 1;
+	r->version = old->rec.version + 1;
+	r->recorded_at = now;
+	return store_put(s, r, err);
+}
+
 /* ---- add --------------------------------------------------------------- */
 
 /* The kind `add` records, from its arguments: "action", "training",
@@ -160,10 +170,10 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 	catalogue *cat = NULL;
 	fmt_error err = { 0 };
 	enum save_outcome outcome;
-	char *pos[1], m[1024], missing[256] = "", id[33];
+	char *pos[1], m[1024], missing[256] = "", id[33], asked[16] = { 0 };
 	record *r = NULL;
 	store *s = NULL;
-	int n, i, npos, rc = 0, nmissing = 0, used;
+	int n, i, npos, rc = 0, nmissing = 0, nasked = 0, used;
 	int64_t now;
 
 	/* The tables, and so the flags of a count, are the questionnaire's. */
@@ -201,8 +211,13 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 			continue;
 		if (field_set(r, &fs[i], opts[i].value, m, sizeof m) != 0) {
 			msg("%s", m);
-			rc = EXIT_REFUSED;
-			goto out;
+			if (!ctx->interactive) {
+				rc = EXIT_REFUSED;
+				goto out;
+			}
+			/* On a terminal, the menu of that field instead. */
+			opts[i].value = NULL;
+			asked[i] = 1;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -222,11 +237,15 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 				 nmissing > 1 ? "s" : "", missing);
 		goto out;
 	}
-	for (i = 0; i < n && nmissing; i++)
-		if ((fs[i].flags & FF_REQUIRED) && !opts[i].value && (rc = prompt_field(r, &fs[i])))
+	/* Someone answering questions is offered the optional fields too
+	 * (Entrée passes), in the order of the form. */
+	for (i = 0; i < n; i++)
+		nasked += asked[i];
+	for (i = 0; i < n && (nmissing || nasked); i++)
+		if (!opts[i].value && (nmissing || asked[i]) && (rc = prompt_field(r, &fs[i])))
 			goto out;
-	
-/* The version and time are those of a new record until the store
+
+	/* The version and time are those of a new record until the store
 	 * says otherwise (records_add); validation needs them set. */
 	r->version = 1;
 	r->recorded_at = now;
@@ -246,7 +265,9 @@ int cmd_add(cctx *ctx, int argc, char **argv)
 		goto fail;
 	id_format(r->id, id);
 	printf("%s\n", id);
-	if (outcome == SAVED_UPDATED)
+	if (outcome == SAVED_NEW)
+		say_stored(k, r, "enregistré", NULL);
+	else if (outcome == SAVED_UPDATED)
 		msg("ce comptage existait déjà : nombre remplacé par %u (version %u)",
 		    r->u.count.count, r->version);
 	else if (outcome == SAVED_REVIVED)
@@ -448,9 +469,10 @@ int cmd_edit(cctx *ctx, int argc, char **argv)
 	printf("%s\n", id);
 	if (outcome == SAVED_UNCHANGED)
 		msg("aucun changement : les valeurs données sont celles déjà enregistrées");
-	else
-		msg("%s modifié%s (version %u)", kind_french(r->kind, 0),
-		    r->kind == REC_ACTION || r->kind == REC_TRAINING ? "e" : "", r->version);
+	else {
+		snprintf(m, sizeof m, " (version %u)", r->version);
+		say_stored(kd, r, "modifié", m);
+	}
 	rc = 0;
 	goto out;
 rollback:
@@ -491,12 +513,7 @@ int cmd_delete(cctx *ctx, int argc, char **argv)
 		rc = 0;
 		goto rollback;
 	}
-	record_blank(r, old->rec.kind);
-	memcpy(r->id, old->rec.id, sizeof r->id);
-	r->deleted = 1;
-	r->version = old->rec.version + 1;
-	r->recorded_at = now;
-	if ((rc = store_put(s, r, &err)) || (rc = store_commit(s, &err))) {
+	if ((rc = records_delete(s, old, r, now, &err)) || (rc = store_commit(s, &err))) {
 		store_rollback(s);
 		rc = fail(&err, ctx->db_path);
 		goto out;

@@ -32,6 +32,11 @@ int records_add(store *s, record *r, int64_t now, enum save_outcome *outcome,
 int records_update(store *s, const stored *old, record *r, int64_t now,
 		   enum save_outcome *outcome, char *msg, size_t cap, fmt_error *err);
 
+/* Deletes old (a live action, count or training): r becomes its
+ * tombstone, the next version with no fields, stamped now, and is saved.
+ * Runs inside the caller's transaction. */
+int records_delete(store *s, const stored *old, record *r, int64_t now, fmt_error *err);
+
 /* 1 when a and b hold the same kind, id, deletion and fields (versions
  * and times aside). */
 int records_same(const record *a, const record *b);

@@ -23,6 +23,8 @@
 #include "bundle.h"
 #include "fields.h"
 #include "fileio.h"
+#include "prompt.h"
+#include "quality.h"
 #include "store.h"
 
 static unsigned total(const unsigned counts[5])
@@ -52,8 +54,10 @@ static int open_identity_store(const cctx *ctx, identity **id, store **s, const 
 
 int cmd_export(cctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "full", 0, NULL } };
-	const char *out, *what = NULL;
+	opt opts[] = { { "o", 1, NULL }, { "output", 1, NULL }, { "full", 0, NULL },
+		       { "despite-errors", 0, NULL }, { "reason", 1, NULL } };
+	const char *out, *what = NULL, *reason;
+	quality_totals qt;
 	fmt_error err = { 0 };
 	bundle_writer *w = NULL;
 	bundle_info info;
@@ -63,20 +67,46 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	unsigned counts[5];
 	store *s = NULL;
 	char *pos[1];
-	int npos, rc, full, opened = 0;
+	int npos, rc, full, opened = 0, replace = 0;
 	int64_t now;
 	kit k;
 
-	if ((rc = args_parse("export", argc, argv, opts, 3, pos, 0, &npos)))
+	if ((rc = args_parse("export", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	out = opts[0].value ? opts[0].value : opts[1].value;
 	full = opts[2].value != NULL;
+	reason = opts[4].value;
+	if (!opts[3].value != !reason)
+		return usage_error("export : --despite-errors et --reason \"...\" vont ensemble "
+				   "(envoyer malgré les erreurs, en disant pourquoi)");
+	if (reason && (!reason[0] || strlen(reason) > BUNDLE_REASON_MAX ||
+		       !text_valid(reason, strlen(reason), 0)))
+		return usage_error("export : la raison tient sur une ligne, de 1 à %d octets",
+				   BUNDLE_REASON_MAX);
 	if (!out)
 		return usage_error("export : option -o FICHIER obligatoire (par exemple "
 				   "-o mars-2026.bundle)");
 	if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO))
 		return usage_error("export : refus d'écrire un fichier chiffré sur le terminal ; "
 				   "utilisez -o FICHIER");
+	/* A bundle already there is never replaced silently: it may be the
+	 * one not sent yet.  On a terminal the question is asked; otherwise
+	 * the export is refused before anything is done. */
+	if (strcmp(out, "-") != 0 && path_exists(out)) {
+		char q[PATH_CAP + 64];
+
+		if (!ctx->interactive) {
+			msg("export : %s existe déjà : choisissez un autre nom de fichier, ou "
+			    "supprimez d'abord celui-ci (rien n'a été écrit)", esc(out));
+			return EXIT_IO;
+		}
+		snprintf(q, sizeof q, "%s existe déjà : le remplacer ?", esc(out));
+		if (prompt_yes_no(q) != 1) {
+			msg("export : %s n'a pas été remplacé (rien n'a été écrit)", esc(out));
+			return EXIT_IO;
+		}
+		replace = 1;
+	}
 	if ((rc = home_ready(ctx, &now, &k)))
 		return rc;
 	e = calloc(1, sizeof *e);
@@ -97,6 +127,22 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	/* The rules of the questionnaire, on the periods and départements
+	 * this bundle sends: warnings are shown, errors stop the export
+	 * unless the field worker sends anyway, saying why. */
+	if ((rc = quality_check(k.qn, s, !full, stderr, &qt, &err)))
+		goto fail;
+	if (qt.errors && !reason) {
+		store_rollback(s);
+		msg("envoi refusé : %u règle%s de gravité « erreur » en échec (ci-dessus) ; "
+		    "corrigez les comptages, ou envoyez quand même avec --despite-errors "
+		    "--reason \"...\" (aucun fichier écrit)", qt.errors, qt.errors > 1 ? "s" : "");
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (qt.warnings)
+		msg("%u avertissement%s (ci-dessus) : vérifiez ces comptages ; l'envoi continue",
+		    qt.warnings, qt.warnings > 1 ? "s" : "");
 	if ((rc = store_next_seq(s, &e->seq, &err)))
 		goto fail;
 	what = ctx->home;
@@ -111,8 +157,12 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 	info.seq = e->seq;
 	info.created = now;
 	info.flags = full ? BUNDLE_FLAG_FULL : 0;
+	if (qt.errors) {
+		info.flags |= BUNDLE_FLAG_OVERRIDE;
+		snprintf(info.reason, sizeof info.reason, "%s", reason);
+	}
 	what = out;
-	if ((rc = atomic_open(&f, out, 0644, 0, &err)))
+	if ((rc = atomic_open(&f, out, 0644, !replace, &err)))
 		goto fail;
 	opened = 1;
 	if ((rc = bundle_writer_finish(w, id, &k.coord, &info, f.fd, &err)))
@@ -132,18 +182,21 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		goto fail;
 	what = out;
 	if ((rc = atomic_commit(&f, &err))) {
-		/* Nothing was put in place (a file there would be ours, or
-		 * the one we failed to replace): the export did not happen. */
-		if (!path_exists(out))
+		/* Nothing was put in place (a file there would be ours, the
+		 * one we failed to replace, or one made meanwhile that we
+		 * would not replace): the export did not happen. */
+		if (rc == FMT_E_EXISTS || !path_exists(out))
 			store_forget_export(s, e->seq, NULL);
 		goto fail;
 	}
 	opened = 0;
 	if (strcmp(out, "-") != 0)
-		msg("%s : %u enregistrement%s (envoi n° %llu%s) ; joignez ce fichier à un e-mail "
+		msg("%s : %u enregistrement%s (envoi n° %llu%s%s) ; joignez ce fichier à un e-mail "
 		    "pour le coordinateur", esc(out), info.record_count,
 		    info.record_count > 1 ? "s" : "", (unsigned long long)e->seq,
-		    full ? _(", complet") : "");
+		    full ? _(", complet") : "", qt.errors ? _(", malgré les erreurs") : "");
+	else if (reason && !qt.errors)
+		msg("aucune règle de gravité « erreur » en échec : la raison n'a pas été jointe");
 	rc = 0;
 	goto out;
 fail:
@@ -330,6 +383,16 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	time_format(kt.qn->published, TIME_FR_DATE, when);
 	printf(_("Questionnaire : édition %u du %s (%d tableau%s)\n"), (unsigned)kt.qn->edition,
 	       when, kt.qn->ntables, kt.qn->ntables > 1 ? "x" : "");
+	if (kt.qn->nrules) {
+		quality_totals qt;
+
+		if ((rc = quality_check(kt.qn, s, 0, NULL, &qt, &err)))
+			goto fail;
+		if (qt.errors || qt.warnings)
+			printf(_("Règles du questionnaire en échec : %u erreur%s, %u avertissement%s "
+			       "(détail : collector check)\n"), qt.errors, qt.errors > 1 ? "s" : "",
+			       qt.warnings, qt.warnings > 1 ? "s" : "");
+	}
 	printf(_("Dossier de travail : %s\n"), esc(ctx->home));
 
 	rc = store_last_export(s, e, &err);

@@ -136,8 +136,11 @@ static void describe_changes(const questionnaire *old, const questionnaire *nq)
 	if (values)
 		msg("%d valeur%s ajoutée%s aux listes de choix", values, values > 1 ? "s" : "",
 		    values > 1 ? "s" : "");
-	if (!added && !retired && !values)
-		msg("mêmes tableaux et mêmes listes ; libellés et aides mis à jour");
+	if (nq->nrules != old->nrules)
+		msg("%d règle%s de contrôle des comptages (au lieu de %d) : collector check",
+		    nq->nrules, nq->nrules > 1 ? "s" : "", old->nrules);
+	if (!added && !retired && !values && nq->nrules == old->nrules)
+		msg("mêmes tableaux et mêmes listes ; libellés, aides et règles mis à jour");
 }
 
 int cmd_update(cctx *ctx, int argc, char **argv)

@@ -7,9 +7,10 @@
  *
  * and inside the encryption:
  *
- *   inner header (192: both identities, version, suite, bundle id,
- *   sequence, creation time, flags, record count, lengths)
- *   | zlib stream of the canonical records | Ed25519ph signature (64)
+ *   inner header (192: both identities, version, suite, reason length,
+ *   bundle id, sequence, creation time, flags, record count, lengths)
+ *   | reason (0..500) | zlib stream of the canonical records
+ *   | Ed25519ph signature (64)
  *
  * Both sides stream: the writer compresses into an unlinked scratch file,
  * the reader makes two passes over its input (the first decrypts and
@@ -36,6 +37,9 @@
 #define BUNDLE_CHUNK        65536           /* plaintext bytes per secretstream chunk */
 
 #define BUNDLE_FLAG_FULL    1u              /* written by `export --full` */
+#define BUNDLE_FLAG_OVERRIDE 2u             /* sent despite failed rules: reason given */
+#define BUNDLE_FLAGS        (BUNDLE_FLAG_FULL | BUNDLE_FLAG_OVERRIDE)
+#define BUNDLE_REASON_MAX   500             /* bytes of the reason, one line of text */
 
 typedef struct bundle_info {
 	uint8_t sender_sign_pk[KEY_SIGN_PK];
@@ -46,6 +50,10 @@ typedef struct bundle_info {
 	uint64_t seq;
 	int64_t created;
 	uint32_t flags;
+	/* Why the field worker sent despite failed `error` rules: one line of
+	 * text, 1..BUNDLE_REASON_MAX bytes, exactly when flags has
+	 * BUNDLE_FLAG_OVERRIDE; "" otherwise.  Signed with the records. */
+	char reason[BUNDLE_REASON_MAX + 1];
 	uint32_t record_count;
 	uint64_t plain_len;          /* decompressed length of the records */
 	uint64_t comp_len;           /* length of the zlib stream */
@@ -63,7 +71,7 @@ int bundle_writer_open(bundle_writer **w, const char *scratch_dir,
  * validate. */
 int bundle_writer_add(bundle_writer *w, const record *r, fmt_error *err);
 /* Signs with sender and encrypts to recipient, writing the whole bundle
- * to out_fd.  info: bundle_id, seq, created, flags are inputs; the
+ * to out_fd.  info: bundle_id, seq, created, flags, reason are inputs; the
  * identities, record_count and lengths are filled in.  Does not close
  * out_fd. */
 int bundle_writer_finish(bundle_writer *w, const identity *sender,

@@ -14,9 +14,10 @@
  *   112  blocks: 65536 + 17 bytes each, the last one 1..65536 + 17 and
  *        tagged FINAL; the plaintext they carry is
  *
- *        inner header (192) | zlib stream (comp_len) | signature (64)
+ *        inner header (192) | reason (0..500) | zlib stream (comp_len)
+ *        | signature (64)
  *
- *        the signature, by the sender, covering inner header || zlib stream.
+ *        the signature, by the sender, covering all that comes before it.
  */
 #ifndef MAILLAGE_BUNDLE_PRIV_H
 #define MAILLAGE_BUNDLE_PRIV_H
@@ -42,6 +43,7 @@
 #define STREAM_START  (ENVELOPE_HEADER + SEALED_KEY + SS_HEADER)        /* 112 */
 #define INNER         BUNDLE_INNER_HEADER
 #define PLAIN_MIN     (INNER + SIG_BYTES)                              /* 256 */
+#define HEAD_MAX      (INNER + BUNDLE_REASON_MAX)       /* inner header and reason */
 #define BUNDLE_MIN    (STREAM_START + SS_ABYTES + PLAIN_MIN)            /* 385 */
 #define INNER_MAGIC   "MLLI"
 
@@ -56,7 +58,7 @@ struct bundle_secret {
 
 /* Inner header layout (offsets). */
 enum {
-	IH_MAGIC = 0, IH_VERSION = 4, IH_SUITE = 5, IH_RESERVED = 6,
+	IH_MAGIC = 0, IH_VERSION = 4, IH_SUITE = 5, IH_REASON = 6,
 	IH_SENDER_SIGN = 8, IH_SENDER_BOX = 40, IH_RECIP_SIGN = 72, IH_RECIP_BOX = 104,
 	IH_ID = 136, IH_SEQ = 152, IH_CREATED = 160, IH_FLAGS = 168, IH_COUNT = 172,
 	IH_PLAIN = 176, IH_COMP = 184,

@@ -172,14 +172,14 @@ static int read_block(bundle_reader *r, size_t *mlen, crypto_generichash_state *
 	return FMT_OK;
 }
 
-/* Pass 1's view of the plaintext: the first INNER bytes are kept, all of
+/* Pass 1's view of the plaintext: the first HEAD_MAX bytes are kept, all of
  * it is hashed, and all but the last SIG_BYTES bytes go into the
  * signature check; those last bytes, not known to be last until the end,
  * wait in tail[]. */
 struct pass1 {
 	crypto_sign_state sign;
 	crypto_generichash_state hash;
-	uint8_t hdr[INNER];
+	uint8_t hdr[HEAD_MAX];
 	size_t hdr_have;
 	uint8_t tail[SIG_BYTES];
 	size_t tail_len;
@@ -192,8 +192,8 @@ static void p1_feed(struct pass1 *p, const uint8_t *d, size_t n)
 
 	crypto_generichash_update(&p->hash, d, n);
 	p->total += n;
-	if (p->hdr_have < INNER) {
-		k = INNER - p->hdr_have < n ? INNER - p->hdr_have : n;
+	if (p->hdr_have < HEAD_MAX) {
+		k = HEAD_MAX - p->hdr_have < n ? HEAD_MAX - p->hdr_have : n;
 		memcpy(p->hdr + p->hdr_have, d, k);
 		p->hdr_have += k;
 	}
@@ -221,6 +221,7 @@ static int check_inner(bundle_reader *r, const struct pass1 *p, const identity *
 	const uint8_t *h = p->hdr;
 	bundle_info *in = &r->info;
 	char id[KEY_ID_CHARS + 1];
+	unsigned rlen;
 	pubkeys named;
 
 	if (p->total < PLAIN_MIN)
@@ -240,10 +241,17 @@ static int check_inner(bundle_reader *r, const struct pass1 *p, const identity *
 				"bundle content uses algorithm suite %u; this program knows "
 				"suite %u only",
 				h[IH_SUITE], FORMAT_SUITE);
-	if (get_u16(h + IH_RESERVED) != 0)
+	/* The reason's length: 0 (a reserved field) unless the bundle is sent
+	 * despite errors, then 1 to BUNDLE_REASON_MAX. */
+	rlen = get_u16(h + IH_REASON);
+	if (!(get_u32(h + IH_FLAGS) & BUNDLE_FLAG_OVERRIDE) && rlen != 0)
 		return fmt_fail(err, FMT_E_RESERVED,
-				"bundle content: reserved field is 0x%04x, not 0",
-				get_u16(h + IH_RESERVED));
+				"bundle content: reserved field is 0x%04x, not 0", rlen);
+	if ((get_u32(h + IH_FLAGS) & BUNDLE_FLAG_OVERRIDE) &&
+	    (rlen == 0 || rlen > BUNDLE_REASON_MAX))
+		return fmt_fail(err, FMT_E_LENGTH,
+				"bundle content: a reason of %u bytes (1 to %d when sent despite "
+				"errors)", rlen, BUNDLE_REASON_MAX);
 	memcpy(in->sender_sign_pk, h + IH_SENDER_SIGN, KEY_SIGN_PK);
 	memcpy(in->sender_box_pk, h + IH_SENDER_BOX, KEY_BOX_PK);
 	memcpy(in->recipient_sign_pk, h + IH_RECIP_SIGN, KEY_SIGN_PK);
@@ -255,7 +263,7 @@ static int check_inner(bundle_reader *r, const struct pass1 *p, const identity *
 	in->record_count = get_u32(h + IH_COUNT);
 	in->plain_len = get_u64(h + IH_PLAIN);
 	in->comp_len = get_u64(h + IH_COMP);
-	if (in->flags & ~BUNDLE_FLAG_FULL)
+	if (in->flags & ~BUNDLE_FLAGS)
 		return fmt_fail(err, FMT_E_RESERVED, "bundle content: unknown flags 0x%08x",
 				in->flags);
 	if (memcmp(in->recipient_sign_pk, recipient->pub.sign_pk, KEY_SIGN_PK) != 0 ||
@@ -266,11 +274,14 @@ static int check_inner(bundle_reader *r, const struct pass1 *p, const identity *
 		return fmt_fail(err, FMT_E_NOT_FOR_US,
 				"bundle is addressed to another coordinator (key id %s)", id);
 	}
-	if (in->comp_len != p->total - PLAIN_MIN)
+	if (p->total < PLAIN_MIN + rlen || in->comp_len != p->total - PLAIN_MIN - rlen)
 		return fmt_fail(err, FMT_E_LENGTH,
 				"bundle declares %llu bytes of compressed records but holds %llu",
 				(unsigned long long)in->comp_len,
-				(unsigned long long)(p->total - PLAIN_MIN));
+				(unsigned long long)(p->total < PLAIN_MIN + rlen ? 0 :
+						     p->total - PLAIN_MIN - rlen));
+	memcpy(in->reason, h + INNER, rlen);
+	in->reason[rlen] = '\0';
 	if (in->record_count > BUNDLE_MAX_RECORDS)
 		return fmt_fail(err, FMT_E_LENGTH, "bundle declares %u records; at most %u",
 				in->record_count, BUNDLE_MAX_RECORDS);
@@ -305,8 +316,8 @@ static int start_pass2(bundle_reader *r, fmt_error *err)
 	crypto_generichash_init(&r->h2, NULL, 0, sizeof r->digest1);
 	r->poff = 0;
 	r->plen = 0;
-	r->cpos = INNER;
-	r->cend = INNER + r->info.comp_len;
+	r->cpos = INNER + strlen(r->info.reason);
+	r->cend = r->cpos + r->info.comp_len;
 	if (inflateInit(&r->z) != Z_OK)
 		return fmt_fail(err, FMT_E_NOMEM, "cannot start decompression: out of memory");
 	r->z_ready = 1;
@@ -411,6 +422,12 @@ int bundle_reader_open(bundle_reader **out, int fd, const identity *recipient,
 		rc = fmt_fail(err, FMT_E_SIGNATURE,
 			      "bundle signature does not match the sender key it names: altered "
 			      "or forged");
+		goto fail;
+	}
+	if (!text_valid(r->info.reason, strlen(r->info.reason), 0) ||
+	    strlen(r->info.reason) != get_u16(p->hdr + IH_REASON)) {
+		rc = fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "reason",
+				    "bundle content: the reason is not one line of text");
 		goto fail;
 	}
 	rc = start_pass2(r, err);

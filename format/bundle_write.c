@@ -164,13 +164,13 @@ void bundle_writer_forge(bundle_writer *w, const struct bundle_forge *f)
 
 /* The inner header of a bundle. */
 static void put_inner(uint8_t h[INNER], const identity *sender, const pubkeys *recipient,
-		      const bundle_info *info)
+		      const bundle_info *info, size_t reason_len)
 {
 	memset(h, 0, INNER);
 	memcpy(h + IH_MAGIC, INNER_MAGIC, 4);
 	h[IH_VERSION] = FORMAT_VERSION;
 	h[IH_SUITE] = FORMAT_SUITE;
-	put_u16(h + IH_RESERVED, 0);
+	put_u16(h + IH_REASON, (uint16_t)reason_len);
 	memcpy(h + IH_SENDER_SIGN, sender->pub.sign_pk, KEY_SIGN_PK);
 	memcpy(h + IH_SENDER_BOX, sender->pub.box_pk, KEY_BOX_PK);
 	memcpy(h + IH_RECIP_SIGN, recipient->sign_pk, KEY_SIGN_PK);
@@ -205,8 +205,9 @@ static int scratch_read(int fd, uint8_t *buf, size_t n, uint64_t off, fmt_error 
 			   err);
 }
 
-/* Ed25519ph signature of header || scratch file. */
-static int w_sign(bundle_writer *w, const uint8_t hdr[INNER], const identity *signer,
+/* Ed25519ph signature of head[0..hlen) (inner header and reason) ||
+ * scratch file. */
+static int w_sign(bundle_writer *w, const uint8_t *hdr, size_t hlen, const identity *signer,
 		  uint8_t sig[SIG_BYTES], fmt_error *err)
 {
 	crypto_sign_state st;
@@ -215,7 +216,7 @@ static int w_sign(bundle_writer *w, const uint8_t hdr[INNER], const identity *si
 	int rc;
 
 	crypto_sign_init(&st);
-	crypto_sign_update(&st, hdr, INNER);
+	crypto_sign_update(&st, hdr, hlen);
 	while (off < w->comp_len) {
 		n = w->comp_len - off > sizeof w->zout ? sizeof w->zout
 						       : (size_t)(w->comp_len - off);
@@ -229,21 +230,22 @@ static int w_sign(bundle_writer *w, const uint8_t hdr[INNER], const identity *si
 	return FMT_OK;
 }
 
-/* Copies plaintext bytes [pos, pos+n) of hdr || scratch || sig into dst. */
-static int plain_fill(bundle_writer *w, const uint8_t *hdr, const uint8_t *sig,
+/* Copies plaintext bytes [pos, pos+n) of hdr[0..hlen) || scratch || sig
+ * into dst. */
+static int plain_fill(bundle_writer *w, const uint8_t *hdr, size_t hlen, const uint8_t *sig,
 		      uint64_t pos, uint8_t *dst, size_t n, fmt_error *err)
 {
-	uint64_t comp_end = INNER + w->comp_len;
+	uint64_t comp_end = hlen + w->comp_len;
 	size_t k;
 	int rc;
 
 	while (n > 0) {
-		if (pos < INNER) {
-			k = INNER - (size_t)pos < n ? INNER - (size_t)pos : n;
+		if (pos < hlen) {
+			k = hlen - (size_t)pos < n ? hlen - (size_t)pos : n;
 			memcpy(dst, hdr + pos, k);
 		} else if (pos < comp_end) {
 			k = comp_end - pos < n ? (size_t)(comp_end - pos) : n;
-			rc = scratch_read(w->scratch, dst, k, pos - INNER, err);
+			rc = scratch_read(w->scratch, dst, k, pos - hlen, err);
 			if (rc != FMT_OK)
 				return rc;
 		} else {
@@ -263,7 +265,7 @@ int bundle_writer_finish(bundle_writer *w, const identity *sender,
 			 const pubkeys *recipient, bundle_info *info,
 			 int out_fd, fmt_error *err)
 {
-	uint8_t hdr[INNER], sig[SIG_BYTES], outer[ENVELOPE_HEADER];
+	uint8_t hdr[HEAD_MAX], sig[SIG_BYTES], outer[ENVELOPE_HEADER];
 	uint8_t sealed[SEALED_KEY], ssh[SS_HEADER];
 	struct bundle_secret *sec = NULL;
 	struct w_out o;
@@ -275,8 +277,17 @@ int bundle_writer_finish(bundle_writer *w, const identity *sender,
 
 	if (w->done)
 		return fmt_fail(err, FMT_E_IO, "bundle writer is finished or failed");
-	if (info->flags & ~BUNDLE_FLAG_FULL)
+	size_t rlen = strnlen(info->reason, sizeof info->reason);
+
+	if (info->flags & ~BUNDLE_FLAGS)
 		return fmt_fail(err, FMT_E_RESERVED, "unknown bundle flags 0x%x", info->flags);
+	if ((info->flags & BUNDLE_FLAG_OVERRIDE) ?
+	    (rlen == 0 || rlen > BUNDLE_REASON_MAX || !text_valid(info->reason, rlen, 0)) :
+	    rlen != 0)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_TEXT, "reason",
+				      "a bundle sent despite errors gives its reason, one line of "
+				      "1 to %d bytes of text; any other bundle none",
+				      BUNDLE_REASON_MAX);
 	rc = w_deflate(w, NULL, 0, Z_FINISH, err);
 	if (rc != FMT_OK)
 		return rc;
@@ -290,10 +301,11 @@ int bundle_writer_finish(bundle_writer *w, const identity *sender,
 	info->plain_len = w->plain_len;
 	info->comp_len = w->comp_len;
 
-	put_inner(hdr, sender, recipient, info);
+	put_inner(hdr, sender, recipient, info, rlen);
+	memcpy(hdr + INNER, info->reason, rlen);
 	if (w->forge.edit_header)
 		w->forge.edit_header(hdr, w->forge.arg);
-	rc = w_sign(w, hdr, w->forge.signer ? w->forge.signer : sender, sig, err);
+	rc = w_sign(w, hdr, INNER + rlen, w->forge.signer ? w->forge.signer : sender, sig, err);
 	if (rc != FMT_OK)
 		return rc;
 
@@ -318,10 +330,10 @@ int bundle_writer_finish(bundle_writer *w, const identity *sender,
 
 	/* Blocks of BUNDLE_CHUNK plaintext bytes; the last one, 1 to
 	 * BUNDLE_CHUNK bytes, is tagged FINAL. */
-	total = INNER + w->comp_len + SIG_BYTES;
+	total = INNER + rlen + w->comp_len + SIG_BYTES;
 	while (pos < total) {
 		n = total - pos > BUNDLE_CHUNK ? BUNDLE_CHUNK : (size_t)(total - pos);
-		rc = plain_fill(w, hdr, sig, pos, w->plain, n, err);
+		rc = plain_fill(w, hdr, INNER + rlen, sig, pos, w->plain, n, err);
 		if (rc != FMT_OK)
 			goto out;
 		if (w->forge.flip_mask) {

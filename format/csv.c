@@ -220,6 +220,37 @@ const char *csv_unneutralise(const char *cell)
 	return cell[0] == '\'' && looks_like_formula(cell + 1) ? cell + 1 : cell;
 }
 
+/* The writer's dialect (csv_set_excel): the field separator. */
+static char write_sep = ',';
+
+void csv_set_excel(int on)
+{
+	write_sep = on ? ';' : ',';
+}
+
+int csv_excel(void)
+{
+	return write_sep == ';';
+}
+
+int csv_start(FILE *f)
+{
+	/* The UTF-8 byte order mark, by which Excel tells UTF-8 from its
+	 * own code page. */
+	if (write_sep == ';' && fputs("\xEF\xBB\xBF", f) == EOF)
+		return EOF;
+	return 0;
+}
+
+const char *csv_decimal(long long tenths, char buf[CSV_NUMBUF])
+{
+	long long a = tenths < 0 ? -tenths : tenths;
+
+	snprintf(buf, CSV_NUMBUF, "%s%lld%c%lld", tenths < 0 ? "-" : "", a / 10,
+		 write_sep == ';' ? ',' : '.', a % 10);
+	return buf;
+}
+
 /* Writes one cell: a leading apostrophe before a would-be formula, then
  * the text, quoted when it holds a separator, a quote or a line break, or
  * starts or ends with a blank (which some readers would trim).  NULL is
@@ -234,7 +265,9 @@ int csv_write_cell(FILE *f, const char *s)
 		s = "";
 	n = strlen(s);
 	neutral = looks_like_formula(s);
-	quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+	/* In the Excel dialect a comma is a decimal comma, not quoted. */
+	quote = strpbrk(s, write_sep == ';' ? ";\"\r\n" : ",\"\r\n") != NULL ||
+		(n && (s[0] == ' ' || s[n - 1] == ' '));
 	if (quote && putc('"', f) == EOF)
 		return EOF;
 	if (neutral && putc('\'', f) == EOF)
@@ -263,13 +296,14 @@ int csv_write_cell(FILE *f, const char *s)
 	return 0;
 }
 
-/* Writes n cells separated by commas and ended by CRLF (RFC 4180). */
+/* Writes n cells separated by commas (semicolons in the Excel dialect)
+ * and ended by CRLF (RFC 4180). */
 int csv_write_row(FILE *f, const char *const *cells, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (i && putc(',', f) == EOF)
+		if (i && putc(write_sep, f) == EOF)
 			return EOF;
 		if (csv_write_cell(f, cells[i]) == EOF)
 			return EOF;

@@ -12,6 +12,11 @@
  * cell starting with = + - @ (or tab/CR), after any apostrophes, gets a
  * leading apostrophe, so that LibreOffice or Excel shows it as text
  * instead of running it; csv_unneutralise() takes it off again.
+ *
+ * The writer speaks RFC 4180 unless a program asks, once, for the dialect
+ * a French Excel opens with a double click (csv_set_excel): semicolons
+ * between fields, a decimal comma in numbers written by csv_decimal(),
+ * and a UTF-8 byte order mark written by csv_start().
  */
 #ifndef MAILLAGE_CSV_H
 #define MAILLAGE_CSV_H
@@ -57,5 +62,20 @@ int csv_write_cell(FILE *f, const char *s);
 const char *csv_unneutralise(const char *cell);
 /* Writes n cells and CRLF. */
 int csv_write_row(FILE *f, const char *const *cells, int n);
+
+/* The writer's dialect for every row written from now on: RFC 4180 (0,
+ * the default: commas, decimal point, no byte order mark) or Excel's in
+ * a French locale (1: semicolons, decimal comma, byte order mark).  A
+ * program sets it once, from its command line.  csv_excel() tells which. */
+void csv_set_excel(int on);
+int csv_excel(void);
+/* What a file starts with before its first row: the byte order mark in
+ * the Excel dialect, nothing otherwise.  Returns 0 or EOF. */
+int csv_start(FILE *f);
+/* A number given in tenths as a decimal with one digit after the point
+ * ("85.6"), or after the comma in the Excel dialect ("85,6").  Returns
+ * buf. */
+#define CSV_NUMBUF 32
+const char *csv_decimal(long long tenths, char buf[CSV_NUMBUF]);
 
 #endif

@@ -152,7 +152,7 @@ void db_close(sqlite3 *db)
 		sqlite3_close_v2(db);
 }
 
-static int user_version(sqlite3 *db, int *v, fmt_error *err)
+int db_user_version(sqlite3 *db, int *v, fmt_error *err)
 {
 	sqlite3_stmt *st;
 	int rc = db_prepare(db, &st, "PRAGMA user_version", err);
@@ -192,7 +192,7 @@ int db_open(sqlite3 **out, const char *path, int create,
 	rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 		     "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;", err);
 	if (rc == FMT_OK)
-		rc = user_version(db, &v, err);
+		rc = db_user_version(db, &v, err);
 	if (rc == FMT_OK && v > n)
 		rc = fmt_fail(err, FMT_E_SCHEMA, "%s: written by a newer version of Maillage "
 			      "(schema %d, this program knows %d)", path, v, n);

@@ -31,6 +31,9 @@ typedef struct db_migration {
 int db_open(sqlite3 **db, const char *path, int create,
 	    const db_migration *migrations, int n, fmt_error *err);
 
+/* The schema version of db (PRAGMA user_version) into *v. */
+int db_user_version(sqlite3 *db, int *v, fmt_error *err);
+
 /* Closes; accepts NULL. */
 void db_close(sqlite3 *db);
 

@@ -110,6 +110,11 @@ typedef struct fmt_error {
 	int sys_errno;          /* errno of the failed system call, 0 when none */
 	char value[80];         /* the refused value as given (one item of a list),
 				 * made safe to quote (text_show), "" when none */
+	char suggest[80];       /* for a value not in its list (FMT_R_UNKNOWN): the
+				 * closest value, as people read it ("93
+				 * Seine-Saint-Denis", "accompagnées"), for the
+				 * programs to offer in their own words; "" when
+				 * none is close */
 	char detail[256];       /* one line of English naming the problem; when
 				 * field is set it starts "field <field>: " */
 	unsigned bare;          /* offset in detail of the text after that prefix */

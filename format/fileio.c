@@ -18,12 +18,14 @@
  */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,14 +38,19 @@ static const char *shown(const char *path, int output)
 	return path;
 }
 
+static const char tmp_set[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* A writer's temporary file that was not touched for this long and that
+ * no process holds locked was left by a run that died. */
+#define STRAY_AGE_S 60
+
 /* Six characters for a temporary name.  Uniqueness comes from O_EXCL and
  * the retry loop; these only make collisions rare.  Deliberately not
  * libsodium's generator: writing a file must not consume the
  * deterministic randomness of test vectors. */
 static void tmp_letters(char out[7])
 {
-	static const char set[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	static unsigned long counter;
 	struct timespec ts;
 	unsigned long long v;
@@ -55,8 +62,8 @@ static void tmp_letters(char out[7])
 	    ((unsigned long long)++counter * 0x9E3779B97F4A7C15ull) ^
 	    (unsigned long long)ts.tv_sec;
 	for (i = 0; i < 6; i++) {
-		out[i] = set[v % (sizeof set - 1)];
-		v /= sizeof set - 1;
+		out[i] = tmp_set[v % (sizeof tmp_set - 1)];
+		v /= sizeof tmp_set - 1;
 		v ^= (unsigned long long)counter << (i * 7);
 	}
 	out[6] = '\0';
@@ -120,8 +127,13 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 		}
 		f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			     (mode_t)mode);
-		if (f->fd >= 0)
+		if (f->fd >= 0) {
+			/* Held until the file is closed: atomic_remove_stray()
+			 * of another process leaves a file in use alone.  A
+			 * file system without locks loses only that cleaning. */
+			flock(f->fd, LOCK_EX | LOCK_NB);
 			return FMT_OK;
+		}
 		if (errno != EEXIST)
 			break;
 	}
@@ -243,6 +255,52 @@ int atomic_write_file(const char *path, const uint8_t *data, size_t len, int mod
 	if (rc != FMT_OK)
 		atomic_abort(&f);
 	return rc;
+}
+
+/* 1 when name is "<something>.XXXXXX.tmp" as atomic_open() makes it. */
+static int stray_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 13 || strcmp(name + n - 4, ".tmp") != 0 || name[n - 11] != '.')
+		return 0;
+	for (size_t i = n - 10; i < n - 4; i++)
+		if (!name[i] || !strchr(tmp_set, name[i]))
+			return 0;
+	return 1;
+}
+
+/* See fileio.h. */
+int atomic_remove_stray(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096];
+		struct stat st;
+		int fd;
+
+		if (!stray_name(e->d_name) ||
+		    snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
+			continue;
+		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		/* A recent file may belong to a writer between its open()
+		 * and its flock(); a locked one to a writer still at work. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime + STRAY_AGE_S < now && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    unlink(p) == 0)
+			removed++;
+		close(fd);
+	}
+	closedir(d);
+	return removed;
 }
 
 int write_all(int fd, const void *buf, size_t len, fmt_error *err)

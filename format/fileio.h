@@ -36,6 +36,14 @@ int atomic_commit(atomic_file *f, fmt_error *err);
  * already-committed file (f->fd < 0). */
 void atomic_abort(atomic_file *f);
 
+/* Removes from dir the temporary files "<name>.XXXXXX.tmp" that a writer
+ * killed before its commit left behind: those untouched for a minute and
+ * that no process holds (atomic_open() locks its file until commit or
+ * abort).  Programs call it at start on the folders they own.  Returns
+ * how many were removed; a folder that cannot be read is left alone.
+ * Can't fail. */
+int atomic_remove_stray(const char *dir);
+
 /* Writes data[0..len) to path ("-": standard output) atomically, with the
  * given mode: atomic_open(), write_all(), atomic_commit().  On failure
  * path is untouched. */

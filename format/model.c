@@ -9,15 +9,17 @@
  * published format version.
  *
  * Accepted spellings beyond the canonical ones, because they are what
- * people and French spreadsheets actually write: "2a" for 2A, codes in
- * any letter case, dates as JJ/MM/AAAA, quarters as 2026-T3, hours as 3,5
- * or 2h30.  Each is stored in its one canonical form.
+ * people and French spreadsheets actually write: codes in any letter case
+ * and the French labels of values, without regard to case, accents or
+ * hyphens (enum_match), départements by name and "1" for 01 (dept_match),
+ * dates as 15/03/2026 or 15 mars 2026 (date_read), periods as mars 2026 or
+ * T3 2026 (period_read), hours as 3,5 or 2h30.  Each is stored in its one
+ * canonical form: files carry codes.
  */
 #include "model.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "value_priv.h"
 
@@ -537,14 +539,8 @@ static int blank(const char *v)
 	return 1;
 }
 
-static void lower_ascii(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
-/* The next element of a comma-separated list, without its blanks, into
+/* The next element of a list separated by commas (or semicolons, as
+ * sets are shown), without its blanks, into
  * item; *p moves past it.  *too_long when it did not fit. */
 static void next_item(const char **p, char *item, size_t cap, int *too_long)
 {
@@ -554,7 +550,7 @@ static void next_item(const char **p, char *item, size_t cap, int *too_long)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	e = s;
-	while (*e && *e != ',')
+	while (*e && *e != ',' && *e != ';')
 		e++;
 	*p = *e ? e + 1 : e;
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
@@ -567,6 +563,8 @@ static void next_item(const char **p, char *item, size_t cap, int *too_long)
 	item[n] = '\0';
 }
 
+static void utf8_trim_end(char *buf);
+
 static int bad_value(const field_desc *f, int reason, const char *text, fmt_error *err)
 {
 	char shown[sizeof err->value];
@@ -578,30 +576,40 @@ static int bad_value(const field_desc *f, int reason, const char *text, fmt_erro
 	return FMT_E_FIELD;
 }
 
-static int list_index(const field_desc *f, const char *text)
+/* A value refused as unknown, with the closest one (index sugg of the
+ * field's list, or of the départements; -1 for none) for the programs to
+ * offer. */
+static int unknown_value(const field_desc *f, const char *text, int sugg, fmt_error *err)
 {
-	char code[64];
-
-	if (!trimmed(text, code, sizeof code))
-		return -1;
-	lower_ascii(code);
-	return enum_find(f->list, code);
+	bad_value(f, FMT_R_UNKNOWN, text, err);
+	if (!err || sugg < 0)
+		return FMT_E_FIELD;
+	if (f->type == FT_DEPT || f->type == FT_DEPTS)
+		snprintf(err->suggest, sizeof err->suggest, "%s %s", DEPTS[sugg].code,
+			 DEPTS[sugg].name);
+	else
+		snprintf(err->suggest, sizeof err->suggest, "%s", f->list->items[sugg].fr[0] ?
+			 f->list->items[sugg].fr : f->list->items[sugg].code);
+	utf8_trim_end(err->suggest);
+	return FMT_E_FIELD;
 }
 
 static int parse_set(record *r, const field_desc *f, const char *v, fmt_error *err)
 {
-	char item[64];
+	char item[128];
 	const char *p = v;
 	uint32_t mask = 0;
-	int i, too_long;
+	int i, too_long, sugg = -1;
 
 	while (*p == ' ' || *p == '\t')
 		p++;
 	while (*p) {
 		next_item(&p, item, sizeof item, &too_long);
-		i = too_long || !item[0] ? -1 : list_index(f, item);
+		if (!item[0])
+			return bad_value(f, FMT_R_REQUIRED, item, err);
+		i = too_long ? -1 : enum_match(f->list, item, &sugg);
 		if (i < 0)
-			return bad_value(f, item[0] ? FMT_R_UNKNOWN : FMT_R_REQUIRED, item, err);
+			return unknown_value(f, item, sugg, err);
 		mask |= (uint32_t)1 << i;
 	}
 	if (!mask && f->min)
@@ -615,15 +623,15 @@ static int parse_depts(record *r, const field_desc *f, const char *v, fmt_error 
 {
 	uint8_t seen[DEPT_COUNT] = { 0 };
 	uint8_t *n = AT(r, f, uint8_t), *d = n + 1;
-	char item[16];
+	char item[128];
 	const char *p = v;
-	int i, too_long, count = 0;
+	int i, too_long, count = 0, sugg = -1;
 
 	while (*p) {
 		next_item(&p, item, sizeof item, &too_long);
-		i = too_long ? -1 : dept_find(item);
+		i = too_long ? -1 : dept_match(item, &sugg);
 		if (i < 0)
-			return bad_value(f, FMT_R_UNKNOWN, item, err);
+			return unknown_value(f, item, sugg, err);
 		seen[i] = 1;
 	}
 	for (i = 0; i < DEPT_COUNT; i++)
@@ -640,20 +648,13 @@ static int parse_depts(record *r, const field_desc *f, const char *v, fmt_error 
 	return FMT_OK;
 }
 
-/* "15/03/2026" -> "2026-03-15"; anything else is left to date_parse. */
+/* Dates and periods as people write them: date_read(), period_read(). */
 static int parse_date(record *r, const field_desc *f, const char *v, fmt_error *err)
 {
-	char t[32], iso[32];
 	fmt_error sub;
 	uint32_t d;
 
-	if (!trimmed(v, t, sizeof t))
-		return bad_value(f, FMT_R_DATE, v, err);
-	if (strlen(t) == 10 && t[2] == '/' && t[5] == '/')
-		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", t + 6, t + 3, t);
-	else
-		snprintf(iso, sizeof iso, "%s", t);
-	if (date_parse(iso, &d, &sub) != FMT_OK)
+	if (date_read(v, &d, &sub) != FMT_OK)
 		return bad_value(f, sub.reason ? sub.reason : FMT_R_DATE, v, err);
 	*AT(r, f, uint32_t) = d;
 	return FMT_OK;
@@ -661,16 +662,13 @@ static int parse_date(record *r, const field_desc *f, const char *v, fmt_error *
 
 static int parse_period(record *r, const field_desc *f, const char *v, fmt_error *err)
 {
-	char t[16];
+	char t[48];
+	fmt_error sub;
 
-	if (trimmed(v, t, sizeof t)) {
-		/* "2026-T3": a quarter is a trimestre in French. */
-		if (strlen(t) == 7 && t[4] == '-' && (t[5] == 'T' || t[5] == 't'))
-			t[5] = 'Q';
-		if (period_parse(t, AT(r, f, char), NULL) == FMT_OK)
-			return FMT_OK;
-	}
-	return bad_value(f, FMT_R_PERIOD, v, err);
+	if (trimmed(v, t, sizeof t) && period_read(t, AT(r, f, char), &sub) == FMT_OK)
+		return FMT_OK;
+	return bad_value(f, trimmed(v, t, sizeof t) && sub.reason ? sub.reason : FMT_R_PERIOD,
+			 v, err);
 }
 
 static int parse_number(record *r, const field_desc *f, const char *v, fmt_error *err)
@@ -743,24 +741,23 @@ static int parse_hours(record *r, const field_desc *f, const char *v, fmt_error 
 	return FMT_OK;
 }
 
-/* A code: with a list, one of its values in any letter case (the list's
- * own spelling is kept); without, any well-formed code. */
+/* A code: with a list, one of its values by its code or its label
+ * (enum_match: the list's own spelling of the code is kept); without, any
+ * well-formed code. */
 static int parse_code(record *r, const field_desc *f, const char *v, fmt_error *err)
 {
-	char t[CODE_CAP + 1];
-	int i;
+	char t[128];
+	int i, sugg = -1;
 
-	if (!trimmed(v, t, sizeof t) || !code_valid(t, strlen(t)))
-		return bad_value(f, FMT_R_CODE, v, err);
 	if (f->list) {
-		for (i = 0; i < f->list->count; i++)
-			if (strcasecmp(f->list->items[i].code, t) == 0)
-				break;
-		if (i == f->list->count)
-			return bad_value(f, FMT_R_UNKNOWN, v, err);
+		i = trimmed(v, t, sizeof t) ? enum_match(f->list, t, &sugg) : -1;
+		if (i < 0)
+			return unknown_value(f, v, sugg, err);
 		snprintf(AT(r, f, char), CODE_CAP, "%s", f->list->items[i].code);
 		return FMT_OK;
 	}
+	if (!trimmed(v, t, CODE_CAP + 1) || !code_valid(t, strlen(t)))
+		return bad_value(f, FMT_R_CODE, v, err);
 	memcpy(AT(r, f, char), t, strlen(t) + 1);    /* code_valid: fits CODE_CAP */
 	return FMT_OK;
 }
@@ -784,8 +781,7 @@ static int parse_text(record *r, const field_desc *f, const char *v, fmt_error *
 
 int field_parse(record *r, const field_desc *f, const char *text, fmt_error *err)
 {
-	char t[16];
-	int i;
+	int i, sugg = -1;
 
 	if (!text)
 		text = "";
@@ -800,17 +796,17 @@ int field_parse(record *r, const field_desc *f, const char *text, fmt_error *err
 	}
 	switch (f->type) {
 	case FT_DEPT:
-		i = trimmed(text, t, sizeof t) ? dept_find(t) : -1;
+		i = dept_match(text, &sugg);
 		if (i < 0)
-			return bad_value(f, FMT_R_UNKNOWN, text, err);
+			return unknown_value(f, text, sugg, err);
 		*AT(r, f, uint8_t) = (uint8_t)i;
 		return FMT_OK;
 	case FT_DEPTS:
 		return parse_depts(r, f, text, err);
 	case FT_ENUM:
-		i = list_index(f, text);
+		i = enum_match(f->list, text, &sugg);
 		if (i < 0)
-			return bad_value(f, FMT_R_UNKNOWN, text, err);
+			return unknown_value(f, text, sugg, err);
 		*AT(r, f, uint8_t) = (uint8_t)i;
 		return FMT_OK;
 	case FT_SET:

@@ -119,11 +119,17 @@ int field_given(const record *r, const field_desc *f);
 
 /* Sets field f of r from text as a person types it, in a flag, a CSV cell
  * or a menu answer.  Beyond the canonical text (field_text), accepted:
- * codes in any letter case, "2a" for 2A, dates as dd/mm/yyyy, quarters as
- * 2026-T3, hours as 3,5 or 2h30, blanks around values and list items.
- * Blank text clears an optional field and is refused for a required one.
- * On failure r is unchanged and err says why with a reason (FMT_R_*) and
- * the field's code; the detail quotes the value. */
+ * codes in any letter case and values by their French label, without
+ * regard to case, accents, blanks or hyphens (enum_match: "accompagnées",
+ * "Femme", "maraude"); départements by name ("seine saint denis") and
+ * "1".."9" for 01..09 (dept_match); lists separated by ';' as well as
+ * ','; dates as 15/03/2026, 15/03/26 or 15 mars 2026 (date_read); periods
+ * as 2026-T3, T3 2026, mars 2026 or 03/2026 (period_read); hours as 3,5
+ * or 2h30; blanks around values and list items.  Blank text clears an
+ * optional field and is refused for a required one.  On failure r is
+ * unchanged and err says why with a reason (FMT_R_*) and the field's
+ * code; the detail quotes the value, and for an unknown value err->suggest
+ * names the closest one when one is close. */
 int field_parse(record *r, const field_desc *f, const char *text, fmt_error *err);
 
 /* The canonical text of field f of r into buf[0..cap): codes, comma-

@@ -20,6 +20,10 @@
 
 #define QN_NO_ROLLUP    0xFFFFu  /* a list's rollup on the wire when it has none */
 #define QN_FLAG         0x01u    /* the one defined bit of a flags byte */
+#define QN_NO_TABLE     0xFFFFu  /* a side of a rule without table */
+/* The smallest rules section: its count, then one rule of a 1-byte code,
+ * empty messages, kind, severity, two sides without table, constant. */
+#define QN_RULES_WIRE_MIN (2 + 3 + 2 + 2 + 1 + 1 + 2 + 2 + 4)
 
 /* The largest valid encoding, every count and length at its cap: a
  * value is 3 strings, a flags byte and a rollup index; a list its code,
@@ -30,18 +34,37 @@
 			   QN_VALUES_MAX * QN_VALUE_WIRE_MAX)
 #define QN_TABLE_WIRE_MAX (2 + QN_CODE_MAX + 2 * (2 + QN_LABEL_MAX) + 2 + QN_HELP_MAX + 2 + \
 			   2 * QN_DIMS_MAX)
+#define QN_SIDE_WIRE_MAX  (2 + QN_DIMS_MAX * (2 + 2 * QN_FILTER_MAX))
+#define QN_RULE_WIRE_MAX  (2 + QN_CODE_MAX + 2 * (2 + QN_MESSAGE_MAX) + 2 + 2 * QN_SIDE_WIRE_MAX + 4)
 _Static_assert(4 + 8 + 2 + (size_t)QN_ALL_LISTS * QN_LIST_WIRE_MAX + 2 +
-	       (size_t)QN_TABLES_MAX * QN_TABLE_WIRE_MAX <= QN_ENCODED_MAX,
+	       (size_t)QN_TABLES_MAX * QN_TABLE_WIRE_MAX + 2 +
+	       (size_t)QN_RULES_MAX * QN_RULE_WIRE_MAX <= QN_ENCODED_MAX,
 	       "QN_ENCODED_MAX must bound every valid encoding");
 
 /* ------------------------------------------------------------------ */
 /* Binary encoding                                                     */
 
+/* A side of a rule: its table, then for each dimension of it the values
+ * it is restricted to. */
+static void enc_side(struct enc *e, const questionnaire *q, const qn_side *s)
+{
+	int k, i;
+
+	enc_u16(e, s->table < 0 ? QN_NO_TABLE : (unsigned)s->table);
+	if (s->table < 0)
+		return;
+	for (k = 0; k < q->tables[s->table].ndims; k++) {
+		enc_u16(e, (unsigned)s->nvalues[k]);
+		for (i = 0; i < s->nvalues[k]; i++)
+			enc_u16(e, s->values[k][i]);
+	}
+}
+
 /* q was validated: every count and length fits its field. */
 static void encode(struct enc *e, const questionnaire *q)
 {
 	uint8_t b[8];
-	int li, v, ti, k;
+	int li, v, ti, k, ri;
 
 	put_u32(b, q->edition);
 	enc_bytes(e, b, 4);
@@ -78,6 +101,24 @@ static void encode(struct enc *e, const questionnaire *q)
 		enc_u8(e, (unsigned)t->ndims);
 		for (k = 0; k < t->ndims; k++)
 			enc_u16(e, (unsigned)t->dims[k]);
+	}
+	/* The rules: only when there are any, so that a questionnaire without
+	 * rules ends with its tables. */
+	if (!q->nrules)
+		return;
+	enc_u16(e, (unsigned)q->nrules);
+	for (ri = 0; ri < q->nrules; ri++) {
+		const qn_rule *r = &q->rules[ri];
+
+		enc_str(e, r->code);
+		enc_str(e, r->message_fr);
+		enc_str(e, r->message_en);
+		enc_u8(e, (unsigned)r->kind);
+		enc_u8(e, (unsigned)r->severity);
+		enc_side(e, q, &r->left);
+		enc_side(e, q, &r->right);
+		put_u32(b, r->constant);
+		enc_bytes(e, b, 4);
 	}
 }
 
@@ -259,6 +300,66 @@ static int dec_table(struct cursor *c, qn_table *t, fmt_error *err)
 	return FMT_OK;
 }
 
+/* A side of a rule; q's tables are read. */
+static int dec_side(struct cursor *c, const questionnaire *q, qn_side *s, const char *field,
+		    fmt_error *err)
+{
+	uint16_t t = 0, n = 0, v = 0;
+	int rc, k, i;
+
+	if ((rc = dec_u16(c, field, &t, err)))
+		return rc;
+	s->table = -1;
+	if (t == QN_NO_TABLE)
+		return FMT_OK;
+	if (t >= q->ntables)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+				      "table %u is not there (%d tables)", (unsigned)t + 1,
+				      q->ntables);
+	s->table = t;
+	for (k = 0; k < q->tables[t].ndims; k++) {
+		if ((rc = dec_u16(c, field, &n, err)))
+			return rc;
+		if (n > QN_FILTER_MAX)
+			return fmt_fail_field(err, FMT_E_LENGTH, FMT_R_LIMIT, field,
+					      "%u values, more than %d", (unsigned)n, QN_FILTER_MAX);
+		s->nvalues[k] = n;
+		for (i = 0; i < n; i++) {
+			if ((rc = dec_u16(c, field, &v, err)))
+				return rc;
+			s->values[k][i] = v;
+		}
+	}
+	return FMT_OK;
+}
+
+static int dec_rule(struct cursor *c, const questionnaire *q, qn_rule *r, fmt_error *err)
+{
+	uint8_t kind = 0, sev = 0;
+	int rc;
+
+	if ((rc = dec_str(c, "code", QN_CODE_MAX, &r->code, err)) ||
+	    (rc = dec_str(c, "message_fr", QN_MESSAGE_MAX, &r->message_fr, err)) ||
+	    (rc = dec_str(c, "message_en", QN_MESSAGE_MAX, &r->message_en, err)))
+		return rc;
+	if (cursor_u8(c, &kind) || cursor_u8(c, &sev))
+		return truncated(err, "op");
+	if (kind < QN_RULE_LE || kind > QN_RULE_ABOVE)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, "op", "rule kind %u",
+				      (unsigned)kind);
+	if (sev > QN_ERROR)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, "severity",
+				      "severity %u", (unsigned)sev);
+	r->kind = kind;
+	r->severity = sev;
+	if ((rc = dec_side(c, q, &r->left, "left_table", err)) ||
+	    (rc = dec_side(c, q, &r->right, "right_table", err)))
+		return rc;
+	if (cursor_u32(c, &r->constant))
+		return truncated(err, "constant");
+	return FMT_OK;
+}
+
 static int decode(struct cursor *c, questionnaire *q, fmt_error *err)
 {
 	uint16_t n = 0;
@@ -291,6 +392,32 @@ static int decode(struct cursor *c, questionnaire *q, fmt_error *err)
 		q->ntables++;
 		if ((rc = dec_table(c, &q->tables[i], err)))
 			return rc;
+	}
+	/* The rules, when bytes enough for one follow the tables (fewer are
+	 * bytes after the end); the dimensions of every table must be valid
+	 * before a side's restrictions are read. */
+	if (cursor_left(c) >= QN_RULES_WIRE_MIN) {
+		for (i = 0; i < q->ntables; i++)
+			for (int k = 0; k < q->tables[i].ndims; k++)
+				if (q->tables[i].dims[k] >= q->nlists)
+					return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN,
+							      "table", "table %d, dimension %d: "
+							      "no list %d", i + 1, k + 1,
+							      q->tables[i].dims[k] + 1);
+		if ((rc = dec_u16(c, "rules", &n, err)))
+			return rc;
+		if (n < 1 || n > QN_RULES_MAX)
+			return fmt_fail_field(err, n ? FMT_E_LENGTH : FMT_E_NONCANONICAL,
+					      FMT_R_LIMIT, "code",
+					      "%u rules (must be 1 to %d when given)", (unsigned)n,
+					      QN_RULES_MAX);
+		if (!(q->rules = calloc(n, sizeof *q->rules)))
+			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		for (i = 0; i < n; i++) {
+			q->nrules++;
+			if ((rc = dec_rule(c, q, &q->rules[i], err)))
+				return rc;
+		}
 	}
 	if (cursor_left(c))
 		return fmt_fail(err, FMT_E_TRAILING,

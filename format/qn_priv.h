@@ -155,6 +155,12 @@ void qn_check_table_text(struct sink *s, unsigned line, const questionnaire *q, 
  * most once; a negative one is a cell the sheet reader has reported. */
 void qn_check_table_dims(struct sink *s, unsigned line, const questionnaire *q, int ti);
 
+/* Rule ri, whose tables and value indexes are within q: a code no earlier
+ * rule has (case aside), its messages, the sides and constant its kind
+ * allows, each restriction to values of the side's table in increasing
+ * order. */
+void qn_check_rule(struct sink *s, unsigned line, const questionnaire *q, int ri);
+
 /* Everything a questionnaire must be, whatever it came from, shape first
  * (counts, indexes, no NULL), then every rule.  Problems carry no sheet
  * and no line. */

@@ -31,6 +31,13 @@ static const char *const LIST_COLUMNS[] = {
 	"list", "value", "label_fr", "label_en", "retired", "rollup",
 };
 enum { LC_LIST, LC_VALUE, LC_LABEL_FR, LC_LABEL_EN, LC_RETIRED, LC_ROLLUP, LC_COUNT };
+static const char *const RULE_COLUMNS[] = {
+	"code", "left_table", "left_filter", "op", "right_table", "right_filter", "constant",
+	"severity", "message_fr", "message_en",
+};
+enum { RC_CODE, RC_LEFT_TABLE, RC_LEFT_FILTER, RC_OP, RC_RIGHT_TABLE, RC_RIGHT_FILTER,
+       RC_CONSTANT, RC_SEVERITY, RC_MESSAGE_FR, RC_MESSAGE_EN, RC_COUNT };
+_Static_assert(sizeof RULE_COLUMNS / sizeof RULE_COLUMNS[0] == RC_COUNT, "rule columns");
 _Static_assert(sizeof TABLE_COLUMNS / sizeof TABLE_COLUMNS[0] == TC_COUNT, "table columns");
 _Static_assert(sizeof LIST_COLUMNS / sizeof LIST_COLUMNS[0] == LC_COUNT, "list columns");
 
@@ -57,6 +64,8 @@ struct draft {
 	uint8_t full[QN_ALL_LISTS];          /* values beyond QN_VALUES_MAX dropped */
 	int lists_full, tables_full;         /* lists or tables beyond their cap dropped */
 	int lists_complete;                  /* every list of lists.csv was read */
+	int tables_complete;                 /* every table of tables.csv was read */
+	int rules_full;                      /* rules beyond QN_RULES_MAX dropped */
 	int nomem;
 };
 
@@ -538,9 +547,278 @@ static void read_tables(struct draft *d, csv_reader *r, const char *data, size_t
 		return;
 	while (!d->nomem && (rc = sheet_next(&sh)) == 1)
 		tables_row(d, &sh);
+	d->tables_complete = rc == 0 && !d->tables_full;
 	if (rc == 0 && !d->nomem && d->q->ntables == 0)
 		qn_problem(&d->s, 0, FMT_E_FIELD, FMT_R_REQUIRED, "table",
 			"no table: a questionnaire has at least one");
+}
+
+/* ------------------------------------------------------------------ */
+/* rules.csv                                                           */
+
+/* The table a rule names in column field: its index, or -1 (reported,
+ * unless tables.csv could not be read to its end). */
+static int rule_table(struct draft *d, unsigned line, const char *field, const char *name)
+{
+	const questionnaire *q = d->q;
+	int ti;
+
+	for (ti = 0; ti < q->ntables; ti++)
+		if (strcmp(q->tables[ti].code, name) == 0)
+			return ti;
+	for (ti = 0; ti < q->ntables; ti++)
+		if (same_nocase(name, q->tables[ti].code)) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+				"no table \"%s\"; codes are case-sensitive: \"%s\"?", show(name).s,
+				show(q->tables[ti].code).s);
+			return -1;
+		}
+	if (d->tables_complete)
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+			"no table \"%s\" in tables.csv", show(name).s);
+	return -1;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* A filter cell, "dim=value|value,dim=value", restricting side sd (whose
+ * table is known) to those values.  Each dimension names a list of the
+ * table, once; each value a value of it, once.  Returns -1 when reported. */
+static int rule_filter(struct draft *d, unsigned line, const char *field, const char *text,
+		       qn_side *sd)
+{
+	const questionnaire *q = d->q;
+	const qn_table *t = &q->tables[sd->table];
+	char part[256], *eq, *val, *bar;
+	const char *p = text, *comma;
+	size_t n;
+	int k, v, i;
+
+	while (*p) {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n >= sizeof part) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_TOO_LONG, field,
+				"\"%s\": a restriction of more than %zu bytes", show(p).s,
+				sizeof part - 1);
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		p += n + (comma != NULL);
+		if (!(eq = strchr(part, '=')) || eq == part || !eq[1]) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_CODE, field,
+				"\"%s\" is not LIST=VALUE or LIST=VALUE|VALUE (e.g. status=supported)",
+				show(part).s);
+			return -1;
+		}
+		*eq = '\0';
+		val = eq + 1;
+		for (k = 0; k < t->ndims && strcmp(q->lists[t->dims[k]].t.name, part); k++)
+			;
+		if (k == t->ndims) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+				"table \"%s\" has no dimension \"%s\"", show(t->code).s, show(part).s);
+			return -1;
+		}
+		if (sd->nvalues[k]) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_DUPLICATE, field,
+				"dimension \"%s\" is restricted twice: list its values once, "
+				"separated by |", show(part).s);
+			return -1;
+		}
+		for (;;) {
+			bar = strchr(val, '|');
+			if (bar)
+				*bar = '\0';
+			v = qn_value_find(&q->lists[t->dims[k]], val);
+			if (v < 0) {
+				qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+					"list \"%s\" has no value \"%s\"", show(part).s, show(val).s);
+				return -1;
+			}
+			for (i = 0; i < sd->nvalues[k] && sd->values[k][i] != v; i++)
+				;
+			if (i < sd->nvalues[k]) {
+				qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_DUPLICATE, field,
+					"value \"%s\" of \"%s\" given twice", show(val).s,
+					show(part).s);
+				return -1;
+			}
+			if (sd->nvalues[k] == QN_FILTER_MAX) {
+				qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_LIMIT, field,
+					"more than %d values of \"%s\"", QN_FILTER_MAX, show(part).s);
+				return -1;
+			}
+			sd->values[k][sd->nvalues[k]++] = (uint16_t)v;
+			if (!bar)
+				break;
+			val = bar + 1;
+		}
+		qsort(sd->values[k], (size_t)sd->nvalues[k], sizeof sd->values[k][0], cmp_u16);
+	}
+	return 0;
+}
+
+/* A side: its table cell and its filter cell. */
+static int rule_side(struct draft *d, unsigned line, const struct sheet *sh, int tcol,
+		     int fcol, qn_side *sd)
+{
+	const char *table = cell(sh, tcol), *filter = cell(sh, fcol);
+
+	sd->table = -1;
+	if (!table[0]) {
+		if (filter[0]) {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_EXTRA, RULE_COLUMNS[fcol],
+				"\"%s\" restricts no table: %s is empty", show(filter).s,
+				RULE_COLUMNS[tcol]);
+			return -1;
+		}
+		return 0;
+	}
+	if ((sd->table = rule_table(d, line, RULE_COLUMNS[tcol], table)) < 0)
+		return -1;
+	return rule_filter(d, line, RULE_COLUMNS[fcol], filter, sd);
+}
+
+/* A constant: digits, spaces (plain, no-break, narrow no-break) between
+ * groups of them as a French spreadsheet shows them; at most max. */
+static int rule_constant(struct draft *d, unsigned line, const char *text, uint32_t max,
+			 uint32_t *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	uint64_t v = 0;
+	int digits = 0;
+
+	while (*p) {
+		if (*p >= '0' && *p <= '9') {
+			v = v * 10 + (uint64_t)(*p++ - '0');
+			digits++;
+			if (v > max)
+				break;
+		} else if (*p == ' ' && digits) {
+			p++;
+		} else if (p[0] == 0xC2 && p[1] == 0xA0 && digits) {
+			p += 2;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0xAF && digits) {
+			p += 3;
+		} else {
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_RANGE, "constant",
+				"\"%s\" is not a whole number (digits only: 100000, or 100 000)",
+				show(text).s);
+			return -1;
+		}
+	}
+	if (v > max) {
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_RANGE, "constant",
+			"\"%s\" is above %lu", show(text).s, (unsigned long)max);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* One row of rules.csv: a rule, or a setting of the outlier checks. */
+static void rules_row(struct draft *d, const struct sheet *sh)
+{
+	static const struct { const char *op; int kind; } OPS[] = {
+		{ "<=", QN_RULE_LE }, { "=", QN_RULE_EQ }, { "==", QN_RULE_EQ },
+		{ ">=", QN_RULE_GE }, { "outlier", QN_RULE_OUTLIER }, { "above", QN_RULE_ABOVE },
+	};
+	questionnaire *q = d->q;
+	unsigned line = sh->r->line, before = d->s.count;
+	const char *op = cell(sh, RC_OP), *sev = cell(sh, RC_SEVERITY);
+	const char *constant = cell(sh, RC_CONSTANT);
+	qn_rule *r;
+	size_t i;
+	int compare, bad = 0;
+
+	if (q->nrules == QN_RULES_MAX) {
+		if (!d->rules_full)
+			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_LIMIT, "code",
+				"more than %d rules", QN_RULES_MAX);
+		d->rules_full = 1;
+		return;
+	}
+	r = &q->rules[q->nrules];
+	memset(r, 0, sizeof *r);
+	r->code = copy_str(cell(sh, RC_CODE));
+	r->message_fr = copy_str(cell(sh, RC_MESSAGE_FR));
+	r->message_en = copy_str(cell(sh, RC_MESSAGE_EN));
+	q->nrules++;
+	if (!r->code || !r->message_fr || !r->message_en) {
+		d->nomem = 1;
+		return;
+	}
+	for (i = 0; i < sizeof OPS / sizeof OPS[0] && !same_nocase(op, OPS[i].op); i++)
+		;
+	if (i == sizeof OPS / sizeof OPS[0]) {
+		qn_problem(&d->s, line, FMT_E_FIELD, op[0] ? FMT_R_UNKNOWN : FMT_R_REQUIRED, "op",
+			"\"%s\" is not <=, =, >=, outlier or above", show(op).s);
+		bad = 1;
+		r->kind = QN_RULE_LE;
+	} else {
+		r->kind = OPS[i].kind;
+	}
+	compare = r->kind <= QN_RULE_GE;
+	if (same_nocase(sev, "error") || same_nocase(sev, "erreur")) {
+		r->severity = QN_ERROR;
+	} else if (same_nocase(sev, "warning") || same_nocase(sev, "avertissement") ||
+		   (!compare && !sev[0])) {
+		r->severity = QN_WARNING;
+	} else {
+		qn_problem(&d->s, line, FMT_E_FIELD, sev[0] ? FMT_R_UNKNOWN : FMT_R_REQUIRED,
+			"severity", "\"%s\" is neither warning nor error", show(sev).s);
+		bad = 1;
+	}
+	if (rule_side(d, line, sh, RC_LEFT_TABLE, RC_LEFT_FILTER, &r->left))
+		bad = 1;
+	if (rule_side(d, line, sh, RC_RIGHT_TABLE, RC_RIGHT_FILTER, &r->right))
+		bad = 1;
+	if (compare && !cell(sh, RC_RIGHT_TABLE)[0] && !constant[0]) {
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_REQUIRED, "constant",
+			"rule \"%s\": the right side is a table (right_table) or a number "
+			"(constant): neither is given", show(r->code).s);
+		bad = 1;
+	} else if (!compare && !constant[0]) {
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_REQUIRED, "constant",
+			"rule \"%s\": %s needs its number in constant", show(r->code).s,
+			qn_rule_op(r->kind));
+		bad = 1;
+	} else if (constant[0] &&
+		   rule_constant(d, line, constant, r->kind == QN_RULE_OUTLIER ? QN_FACTOR_MAX :
+				 r->kind == QN_RULE_ABOVE ? REC_COUNT_MAX : QN_CONSTANT_MAX,
+				 &r->constant)) {
+		bad = 1;
+	} else if (compare && constant[0] && cell(sh, RC_RIGHT_TABLE)[0]) {
+		qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_EXTRA, "constant",
+			"rule \"%s\": a table and a constant on the right: give one of them",
+			show(r->code).s);
+		bad = 1;
+	}
+	/* The model's checks, on what the cells gave; a row whose cells were
+	 * refused is not looked at twice. */
+	if (!bad && d->s.count == before)
+		qn_check_rule(&d->s, line, q, q->nrules - 1);
+}
+
+static void read_rules(struct draft *d, csv_reader *r, const char *data, size_t len)
+{
+	struct sheet sh;
+	int rc = 0;
+
+	d->s.where = QN_RULES_SHEET;
+	if (!(d->q->rules = calloc(QN_RULES_MAX, sizeof *d->q->rules))) {
+		d->nomem = 1;
+		return;
+	}
+	if (sheet_open(&sh, &d->s, r, data, len, RULE_COLUMNS, RC_COUNT, RC_MESSAGE_EN))
+		return;
+	while (!d->nomem && (rc = sheet_next(&sh)) == 1)
+		rules_row(d, &sh);
 }
 
 static void draft_free(struct draft *d)
@@ -562,6 +840,13 @@ static void draft_free(struct draft *d)
 int qn_parse(const char *tables_csv, size_t tlen, const char *lists_csv, size_t llen,
 	     questionnaire **out, qn_problem_fn fn, void *ctx, fmt_error *err)
 {
+	return qn_parse_rules(tables_csv, tlen, lists_csv, llen, NULL, 0, out, fn, ctx, err);
+}
+
+int qn_parse_rules(const char *tables_csv, size_t tlen, const char *lists_csv, size_t llen,
+		   const char *rules_csv, size_t rlen, questionnaire **out, qn_problem_fn fn,
+		   void *ctx, fmt_error *err)
+{
 	struct draft *d = calloc(1, sizeof *d);
 	csv_reader *r = malloc(sizeof *r);   /* a 16 KiB arena: not on the stack */
 	struct sink check;
@@ -581,6 +866,8 @@ int qn_parse(const char *tables_csv, size_t tlen, const char *lists_csv, size_t 
 	read_lists(d, r, lists_csv, lists_csv ? llen : 0);
 	if (!d->nomem)
 		read_tables(d, r, tables_csv, tables_csv ? tlen : 0);
+	if (!d->nomem && rules_csv)
+		read_rules(d, r, rules_csv, rlen);
 	free(r);
 	if (d->nomem) {
 		d->s.where = "";
@@ -609,32 +896,38 @@ int qn_parse(const char *tables_csv, size_t tlen, const char *lists_csv, size_t 
 int qn_read_dir(const char *dir, questionnaire **out, qn_problem_fn fn, void *ctx,
 		fmt_error *err)
 {
-	static const char *const sheets[2] = { QN_TABLES_SHEET, QN_LISTS_SHEET };
+	static const char *const sheets[3] = { QN_TABLES_SHEET, QN_LISTS_SHEET, QN_RULES_SHEET };
 	char path[PATH_CAP];
-	uint8_t *data[2] = { NULL, NULL };
-	size_t len[2] = { 0, 0 };
+	uint8_t *data[3] = { NULL, NULL, NULL };
+	size_t len[3] = { 0, 0, 0 };
 	struct sink s;
 	fmt_error sub;
 	int i, rc;
 
 	*out = NULL;
 	qn_sink_init(&s, fn, ctx, "");
-	for (i = 0; i < 2; i++)
-		if (path_join(path, dir, sheets[i], &sub) ||
-		    read_file_capped(path, QN_SHEET_MAX, &data[i], &len[i], &sub)) {
-			snprintf(sub.where, sizeof sub.where, "%s", sheets[i]);
-			qn_deliver(&s, &sub);
+	for (i = 0; i < 3; i++) {
+		if (path_join(path, dir, sheets[i], &sub) == FMT_OK) {
+			if (i == 2 && !path_exists(path))
+				continue;       /* no rules.csv: no rules */
+			if (read_file_capped(path, QN_SHEET_MAX, &data[i], &len[i], &sub) == FMT_OK)
+				continue;
 		}
+		snprintf(sub.where, sizeof sub.where, "%s", sheets[i]);
+		qn_deliver(&s, &sub);
+	}
 	if (s.count) {
 		rc = s.first.code;
 		if (err)
 			*err = s.first;
 	} else {
-		rc = qn_parse((const char *)data[0], len[0], (const char *)data[1], len[1], out,
-			      fn, ctx, err);
+		rc = qn_parse_rules((const char *)data[0], len[0], (const char *)data[1], len[1],
+				    data[2] ? (const char *)data[2] : NULL, len[2], out, fn, ctx,
+				    err);
 	}
 	free(data[0]);
 	free(data[1]);
+	free(data[2]);
 	return rc;
 }
 
@@ -703,6 +996,69 @@ int qn_write_lists_csv(FILE *f, const questionnaire *q)
 			if (csv_write_row(f, cells, LC_COUNT) == EOF)
 				return EOF;
 		}
+	}
+	return 0;
+}
+
+/* A side's filter cell, "dim=value|value,dim=value", dimensions in the
+ * table's order and values in their list's. */
+static void filter_text(const questionnaire *q, const qn_side *sd, char *buf, size_t cap)
+{
+	const qn_table *t;
+	size_t used;
+	int k, i, first = 1;
+
+	buf[0] = '\0';
+	if (sd->table < 0)
+		return;
+	t = &q->tables[sd->table];
+	for (k = 0; k < t->ndims; k++) {
+		const qn_list *l = &q->lists[t->dims[k]];
+
+		if (!sd->nvalues[k])
+			continue;
+		used = strlen(buf);
+		snprintf(buf + used, cap - used, "%s%s=", first ? "" : ",", l->t.name);
+		first = 0;
+		for (i = 0; i < sd->nvalues[k]; i++) {
+			used = strlen(buf);
+			snprintf(buf + used, cap - used, "%s%s", i ? "|" : "",
+				 l->t.items[sd->values[k][i]].code);
+		}
+	}
+}
+
+int qn_write_rules_csv(FILE *f, const questionnaire *q)
+{
+	/* a filter: 4 dimensions of 32 values of 32 bytes, with their names */
+	char lf[QN_DIMS_MAX * (QN_CODE_MAX + 2 + QN_FILTER_MAX * (QN_CODE_MAX + 1))];
+	char rf[sizeof lf];
+	const char *cells[RC_COUNT];
+	char constant[16];
+	int ri;
+
+	if (csv_write_row(f, RULE_COLUMNS, RC_COUNT) == EOF)
+		return EOF;
+	for (ri = 0; ri < q->nrules; ri++) {
+		const qn_rule *r = &q->rules[ri];
+
+		filter_text(q, &r->left, lf, sizeof lf);
+		filter_text(q, &r->right, rf, sizeof rf);
+		constant[0] = '\0';
+		if (r->right.table < 0)
+			snprintf(constant, sizeof constant, "%lu", (unsigned long)r->constant);
+		cells[RC_CODE] = r->code;
+		cells[RC_LEFT_TABLE] = r->left.table >= 0 ? q->tables[r->left.table].code : "";
+		cells[RC_LEFT_FILTER] = lf;
+		cells[RC_OP] = qn_rule_op(r->kind);
+		cells[RC_RIGHT_TABLE] = r->right.table >= 0 ? q->tables[r->right.table].code : "";
+		cells[RC_RIGHT_FILTER] = rf;
+		cells[RC_CONSTANT] = constant;
+		cells[RC_SEVERITY] = r->severity == QN_ERROR ? "error" : "warning";
+		cells[RC_MESSAGE_FR] = r->message_fr;
+		cells[RC_MESSAGE_EN] = r->message_en;
+		if (csv_write_row(f, cells, RC_COUNT) == EOF)
+			return EOF;
 	}
 	return 0;
 }

@@ -139,8 +139,14 @@ void qn_free(questionnaire *q)
 		free(q->tables[i].title_en);
 		free(q->tables[i].help_fr);
 	}
+	for (i = 0; q->rules && i < q->nrules; i++) {
+		free(q->rules[i].code);
+		free(q->rules[i].message_fr);
+		free(q->rules[i].message_en);
+	}
 	free(q->lists);
 	free(q->tables);
+	free(q->rules);
 	free(q);
 }
 
@@ -534,13 +540,106 @@ void qn_check_table_dims(struct sink *s, unsigned line, const questionnaire *q, 
 	}
 }
 
+/* One side of rule r: a side with a table restricts only that table's
+ * dimensions, each to values of its list in increasing order; a side
+ * without one restricts nothing. */
+static void check_side(struct sink *s, unsigned line, const questionnaire *q, const qn_rule *r,
+		       const qn_side *d, const char *field)
+{
+	const qn_table *t = d->table >= 0 ? &q->tables[d->table] : NULL;
+	int k, i;
+
+	for (k = 0; k < QN_DIMS_MAX; k++) {
+		if (!d->nvalues[k])
+			continue;
+		if (!t || k >= t->ndims) {
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_EXTRA, field,
+				"rule \"%s\": a restriction to dimension %d, which %s", show(r->code).s,
+				k + 1, t ? "its table does not have" : "a side without table cannot have");
+			return;
+		}
+		for (i = 0; i < d->nvalues[k]; i++) {
+			if (d->values[k][i] >= q->lists[t->dims[k]].t.count) {
+				qn_problem(s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
+					"rule \"%s\": value %u of list \"%s\" is not there",
+					show(r->code).s, (unsigned)d->values[k][i] + 1,
+					show(q->lists[t->dims[k]].t.name).s);
+				return;
+			}
+			if (i && d->values[k][i] <= d->values[k][i - 1]) {
+				qn_problem(s, line, FMT_E_FIELD, d->values[k][i] == d->values[k][i - 1] ?
+					FMT_R_DUPLICATE : FMT_R_ORDER, field,
+					"rule \"%s\": value \"%s\" of list \"%s\" given twice or out of the "
+					"list's order", show(r->code).s,
+					show(q->lists[t->dims[k]].t.items[d->values[k][i]].code).s,
+					show(q->lists[t->dims[k]].t.name).s);
+				return;
+			}
+		}
+	}
+}
+
+void qn_check_rule(struct sink *s, unsigned line, const questionnaire *q, int ri)
+{
+	const qn_rule *r = &q->rules[ri];
+	int compare = r->kind == QN_RULE_LE || r->kind == QN_RULE_EQ || r->kind == QN_RULE_GE;
+	int j;
+
+	if (check_code(s, line, "code", r->code) == 0)
+		for (j = 0; j < ri; j++)
+			if (same_nocase(q->rules[j].code, r->code)) {
+				qn_problem(s, line, FMT_E_FIELD, FMT_R_DUPLICATE, "code",
+					"rule \"%s\" is already given (\"%s\")", show(r->code).s,
+					show(q->rules[j].code).s);
+				break;
+			}
+	check_text(s, line, "message_fr", "the French message", r->message_fr, compare ? 1 : 0,
+		   QN_MESSAGE_MAX);
+	check_text(s, line, "message_en", "the English message", r->message_en, 0,
+		   QN_MESSAGE_MAX);
+	if (!r->message_fr[0] && r->message_en[0])
+		qn_problem(s, line, FMT_E_FIELD, FMT_R_REQUIRED, "message_fr",
+			"rule \"%s\": an English message without a French one", show(r->code).s);
+	if (r->left.table < 0 && r->kind != QN_RULE_OUTLIER)
+		qn_problem(s, line, FMT_E_FIELD, FMT_R_REQUIRED, "left_table",
+			"rule \"%s\": no table on the left", show(r->code).s);
+	if (compare) {
+		if (r->right.table >= 0 && r->constant)
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_EXTRA, "constant",
+				"rule \"%s\": a table and a constant on the right: give one of them",
+				show(r->code).s);
+		else if (r->constant > QN_CONSTANT_MAX)
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_RANGE, "constant",
+				"rule \"%s\": %lu is above %u", show(r->code).s,
+				(unsigned long)r->constant, QN_CONSTANT_MAX);
+	} else {
+		uint32_t max = r->kind == QN_RULE_OUTLIER ? QN_FACTOR_MAX : REC_COUNT_MAX;
+
+		if (r->right.table >= 0)
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_EXTRA, "right_table",
+				"rule \"%s\": %s compares each count with its constant, not with a "
+				"table", show(r->code).s, qn_rule_op(r->kind));
+		if (r->severity != QN_WARNING)
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_RANGE, "severity",
+				"rule \"%s\": %s only flags a count for follow-up: its severity is "
+				"warning", show(r->code).s, qn_rule_op(r->kind));
+		if (r->constant > max)
+			qn_problem(s, line, FMT_E_FIELD, FMT_R_RANGE, "constant",
+				"rule \"%s\": %s of %lu, more than %lu", show(r->code).s,
+				r->kind == QN_RULE_OUTLIER ? "a factor" : "a threshold",
+				(unsigned long)r->constant, (unsigned long)max);
+	}
+	check_side(s, line, q, r, &r->left, "left_filter");
+	check_side(s, line, q, r, &r->right, "right_filter");
+}
+
 /* Everything a questionnaire must be, whatever it came from: first its
  * shape (counts within their caps, indexes within their arrays, no NULL),
  * without which the rules could not be looked at safely, then the rules.
  * Problems carry no sheet and no line. */
 void qn_validate(const questionnaire *q, struct sink *s)
 {
-	int li, v, ti;
+	int li, v, ti, ri;
 
 	if (q->edition == 0 ? q->published != 0 :
 	    (q->published < QN_TIME_MIN || q->published >= QN_TIME_MAX))
@@ -615,11 +714,51 @@ void qn_validate(const questionnaire *q, struct sink *s)
 		for (v = 0; v < q->lists[li].t.count; v++)
 			qn_check_value(s, 0, &q->lists[li], v);
 	}
+	if (q->nrules < 0 || q->nrules > QN_RULES_MAX || (q->nrules && !q->rules)) {
+		qn_problem(s, 0, FMT_E_FIELD, FMT_R_LIMIT, "code", "%d rules (must be 0 to %d)",
+			q->nrules, QN_RULES_MAX);
+		return;
+	}
+	for (ri = 0; ri < q->nrules; ri++) {
+		const qn_rule *r = &q->rules[ri];
+		const qn_side *sides[2] = { &r->left, &r->right };
+		int k, side;
+
+		if (!r->code || !r->message_fr || !r->message_en || r->kind < QN_RULE_LE ||
+		    r->kind > QN_RULE_ABOVE || r->severity < QN_WARNING || r->severity > QN_ERROR) {
+			qn_problem(s, 0, FMT_E_FIELD, FMT_R_RANGE, "op",
+				"rule %d: missing text, kind %d or severity %d", ri + 1, r->kind,
+				r->severity);
+			return;
+		}
+		for (side = 0; side < 2; side++) {
+			if (sides[side]->table < -1 || sides[side]->table >= q->ntables) {
+				qn_problem(s, 0, FMT_E_FIELD, FMT_R_UNKNOWN,
+					side ? "right_table" : "left_table",
+					"rule %d: table %d is not there", ri + 1,
+					sides[side]->table + 1);
+				return;
+			}
+			for (k = 0; k < QN_DIMS_MAX; k++)
+				if (sides[side]->nvalues[k] < 0 ||
+				    sides[side]->nvalues[k] > QN_FILTER_MAX) {
+					qn_problem(s, 0, FMT_E_FIELD, FMT_R_LIMIT,
+						side ? "right_filter" : "left_filter",
+						"rule %d: %d values of dimension %d (at most %d)",
+						ri + 1, sides[side]->nvalues[k], k + 1,
+						QN_FILTER_MAX);
+					return;
+				}
+		}
+	}
+
 	qn_check_rollups(s, q, NULL);
 	for (ti = 0; ti < q->ntables; ti++) {
 		qn_check_table_text(s, 0, q, ti);
 		qn_check_table_dims(s, 0, q, ti);
 	}
+	for (ri = 0; ri < q->nrules; ri++)
+		qn_check_rule(s, 0, q, ri);
 }
 
 /* ------------------------------------------------------------------ */

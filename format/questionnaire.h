@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "record.h"
 #include "refdata.h"
 
 /* Limits.  Each bounds what a hostile or mistaken file can make the
@@ -42,11 +43,18 @@
 #define QN_HELP_MAX       500    /* bytes of a help line: one line a social worker reads */
 #define QN_SHEET_MAX      (4u << 20) /* bytes of a sheet file: the default lists.csv is 17 KiB */
 #define QN_ENCODED_MAX    (16u << 20) /* no valid encoding is larger (11.6 MiB at every cap) */
+#define QN_RULES_MAX      256    /* rows of rules.csv: the default edition has 7 */
+#define QN_FILTER_MAX     32     /* values of one dimension a side of a rule names */
+#define QN_MESSAGE_MAX    300    /* bytes of a rule's message: one sentence */
+#define QN_CONSTANT_MAX   1000000000u /* a rule's constant: a sum of counts is below it */
+#define QN_FACTOR_MAX     1000   /* an outlier factor */
+#define QN_FACTOR_DEFAULT 3      /* the outlier factor when rules.csv sets none */
 
 /* The two sheets, as their files are named and as fmt_error.where names
  * them in problems. */
 #define QN_TABLES_SHEET   "tables.csv"
 #define QN_LISTS_SHEET    "lists.csv"
+#define QN_RULES_SHEET    "rules.csv"     /* optional: an edition without it has no rules */
 
 /* A code list.  t.name is the list's code, t.items its values (code,
  * French label, English label), t.count how many (1..QN_VALUES_MAX).  An
@@ -73,6 +81,45 @@ typedef struct qn_table {
 	int retired;             /* 0 or 1 */
 } qn_table;
 
+/* What a row of rules.csv is (its op column): a rule comparing two sums
+ * of counts of one organisation, period and département, or a setting of
+ * the outlier checks. */
+enum qn_rule_kind {
+	QN_RULE_LE = 1,          /* left <= right */
+	QN_RULE_EQ = 2,          /* left = right */
+	QN_RULE_GE = 3,          /* left >= right */
+	QN_RULE_OUTLIER = 4,     /* a count over constant times its previous value (no table: every table) */
+	QN_RULE_ABOVE = 5,       /* a count over constant */
+};
+
+enum qn_severity {
+	QN_WARNING = 0,          /* shown; the export goes on */
+	QN_ERROR = 1,            /* the export stops, unless sent despite errors */
+};
+
+/* One side of a rule: the sum of the counts of a table whose value of each
+ * dimension k is one of values[k][0..nvalues[k]) (indexes into the
+ * dimension's list, increasing); nvalues[k] 0: any value.  table -1: no
+ * table (the rule's constant stands there). */
+typedef struct qn_side {
+	int table;
+	int nvalues[QN_DIMS_MAX];
+	uint16_t values[QN_DIMS_MAX][QN_FILTER_MAX];
+} qn_side;
+
+/* A row of rules.csv.  For QN_RULE_LE, _EQ and _GE, left has a table, and
+ * right a table (constant 0) or none (the constant); message_fr is
+ * required.  For QN_RULE_OUTLIER the constant is the factor (0: no check),
+ * for QN_RULE_ABOVE the threshold; right has no table, the severity is a
+ * warning and the messages may be "". */
+typedef struct qn_rule {
+	char *code, *message_fr, *message_en;
+	int kind;                /* enum qn_rule_kind */
+	int severity;            /* enum qn_severity */
+	qn_side left, right;
+	uint32_t constant;
+} qn_rule;
+
 typedef struct questionnaire {
 	uint32_t edition;        /* 0 until published; set by the merger */
 	int64_t published;       /* unix seconds, 0 until published */
@@ -80,6 +127,8 @@ typedef struct questionnaire {
 	qn_list *lists;
 	int ntables;             /* 1..QN_TABLES_MAX, in sheet order */
 	qn_table *tables;
+	int nrules;              /* 0..QN_RULES_MAX, in sheet order */
+	qn_rule *rules;
 } questionnaire;
 
 /* Receives one problem: code (FMT_E_FIELD, FMT_E_CSV, FMT_E_IO...),
@@ -98,10 +147,16 @@ typedef void (*qn_problem_fn)(void *ctx, const fmt_error *problem);
 int qn_parse(const char *tables_csv, size_t tlen, const char *lists_csv, size_t llen,
 	     questionnaire **out, qn_problem_fn fn, void *ctx, fmt_error *err);
 
-/* Reads DIR/tables.csv and DIR/lists.csv (each at most QN_SHEET_MAX
- * bytes), then qn_parse().  A file that cannot be read is a problem like
- * the others (FMT_E_IO with its errno, FMT_E_TOO_BIG), where naming the
- * sheet. */
+/* qn_parse(), then the third sheet, rules.csv (NULL: no rules), whose
+ * rows name the tables and values of the other two. */
+int qn_parse_rules(const char *tables_csv, size_t tlen, const char *lists_csv, size_t llen,
+		   const char *rules_csv, size_t rlen, questionnaire **out, qn_problem_fn fn,
+		   void *ctx, fmt_error *err);
+
+/* Reads DIR/tables.csv, DIR/lists.csv and, when it exists, DIR/rules.csv
+ * (each at most QN_SHEET_MAX bytes), then qn_parse_rules().  A file that
+ * cannot be read is a problem like the others (FMT_E_IO with its errno,
+ * FMT_E_TOO_BIG), where naming the sheet. */
 int qn_read_dir(const char *dir, questionnaire **out, qn_problem_fn fn, void *ctx,
 		fmt_error *err);
 
@@ -159,5 +214,55 @@ const char *qn_list_label(const qn_list *l, int en);
  * EOF on a write error. */
 int qn_write_tables_csv(FILE *f, const questionnaire *q);
 int qn_write_lists_csv(FILE *f, const questionnaire *q);
+int qn_write_rules_csv(FILE *f, const questionnaire *q);
+
+/* ------------------------------------------------------------------ */
+/* Rules and outliers (qn_rules.c): one evaluator for both programs     */
+
+/* A rule that fails for the counts of one organisation, period and
+ * département: left and right are its two sums (right: the constant when
+ * the rule has one); cells[0..ncells) the indexes, in the counts given,
+ * of the counts either side sums (valid during the call only). */
+typedef struct qn_failure {
+	int rule;                /* index into q->rules */
+	uint64_t left, right;
+	const size_t *cells;
+	size_t ncells;
+} qn_failure;
+
+typedef void (*qn_failure_fn)(void *ctx, const questionnaire *q, const qn_failure *f);
+
+/* Checks the rules of q (QN_RULE_LE, _EQ, _GE) on counts[0..n), which
+ * must all be of one organisation, period and département.  A rule is
+ * checked only when each of its tables has at least one count among them
+ * (a table nobody filled in is not a contradiction).  Each rule that fails
+ * goes to fn, in the order of the rules.  Returns how many failed, or -1
+ * when memory runs out. */
+int qn_rules_check(const questionnaire *q, const rec_count *counts, size_t n,
+		   qn_failure_fn fn, void *ctx);
+
+/* Whether count c is one the side s sums. */
+int qn_side_matches(const questionnaire *q, const qn_side *s, const rec_count *c);
+
+/* The side as people read it, in French or English: "victims (status =
+ * supported)", or the constant for a side without table. */
+void qn_side_describe(const questionnaire *q, const qn_rule *r, int right, int en, char *buf,
+		      size_t cap);
+
+/* "<=", "=", ">=", "outlier" or "above". */
+const char *qn_rule_op(int kind);
+
+/* What is unusual about count c: QN_OUTLIER_RATIO when prev (its value
+ * in the previous comparable period for the same organisation and cell;
+ * negative when there is none) is above 0 and c->count is more than the
+ * factor times prev; QN_OUTLIER_ABOVE when c->count is above the threshold
+ * of an `above` row that applies to it.  *factor and *threshold (may be
+ * NULL) receive the values that applied (0: none).  Which row applies: the
+ * first, in sheet order, naming c's table and a filter c matches; for the
+ * factor, failing that, the first without a table, or QN_FACTOR_DEFAULT. */
+#define QN_OUTLIER_RATIO 1
+#define QN_OUTLIER_ABOVE 2
+int qn_outlier(const questionnaire *q, const rec_count *c, int64_t prev, uint32_t *factor,
+	       uint32_t *threshold);
 
 #endif

@@ -174,6 +174,10 @@ int period_year(const char *p);
 int period_within(const char *p, const char *outer);
 /* Granularity: 0 year, 1 quarter, 2 month. */
 int period_granularity(const char *p);
+/* The previous period of the same granularity ("2026" -> "2025",
+ * "2026-Q1" -> "2025-Q4", "2026-05" -> "2026-04") into out: 0, or -1
+ * when p is not canonical or has none (2000, 2000-Q1, 2000-01). */
+int period_previous(const char *p, char out[REC_PERIOD_MAX + 1]);
 
 /* 1 when s[0..len) is a code of the questionnaire: 1 to REC_CODE_MAX
  * ASCII letters, digits, '-' or '_', the first a letter or a digit. */
@@ -187,6 +191,35 @@ int text_valid(const char *s, size_t len, int allow_newline);
  * text as is, anything else (controls, invalid UTF-8, quotes,
  * backslashes) as \xNN, cut to fit out[0..cap), NUL-terminated. */
 void text_show(const void *data, size_t n, char *out, size_t cap);
+
+/* What people type, folded so that spellings of one word compare equal:
+ * ASCII letters in lower case, the accented Latin-1 letters of French
+ * (and œ, æ, ß, ÿ) without their accents ("É" and "é" are "e", "œ" is
+ * "oe"), and the separators people put or leave out (blanks, '-', '_',
+ * '\'', the typographic apostrophe U+2019, the middle dot U+00B7) removed:
+ * "Seine-Saint-Denis", "seine saint denis" and "SEINE SAINT-DENIS" all
+ * fold to "seinesaintdenis", "Côte-d'Or" to "cotedor".  Other bytes are
+ * kept as they are.  Writes s[0..len) folded into out[0..cap) (cut to
+ * fit, NUL-terminated; cap at least 1) and returns its length. */
+size_t text_fold(const char *s, size_t len, char *out, size_t cap);
+
+/* Levenshtein distance between the strings a and b (bytes; each cut at
+ * 64), for suggesting the closest value to a mistyped one. */
+unsigned text_distance(const char *a, const char *b);
+
+/* A date as people write it, into yyyymmdd: "2026-03-15" (exactly), and
+ * day first, "15/03/2026", "15/03/26", "15.3.2026", "15 mars 2026",
+ * "1er mars 2026" (month names in French, any case, with or without
+ * accents; two-digit years are 20YY).  Checks the calendar like
+ * date_parse(); FMT_E_FIELD with FMT_R_DATE, FMT_R_DATE_YEAR or
+ * FMT_R_DATE_CALENDAR otherwise. */
+int date_read(const char *s, uint32_t *out, fmt_error *err);
+
+/* A period as people write it, into its canonical form: what
+ * period_parse() accepts, and "2026-T3", "T3 2026", "Q3 2026", "mars
+ * 2026", "03/2026", "3/2026", "2026-3".  FMT_E_FIELD with FMT_R_PERIOD or
+ * FMT_R_DATE_YEAR otherwise. */
+int period_read(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err);
 
 /* Value 0..15 of a hex digit (either case), or -1. */
 int hex_digit(char c);

@@ -12,6 +12,7 @@
 #include "refdata.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -147,6 +148,219 @@ int dept_find(const char *code)
 			i = 100;
 	}
 	return i >= 0 && strcmp(DEPTS[i].code, code) == 0 ? i : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values as people write them                                         */
+
+#define KEY_CAP 128
+
+/* text without its surrounding blanks, folded into key; 0 when empty. */
+static size_t fold_key(const char *text, char key[KEY_CAP])
+{
+	size_t n;
+
+	if (!text)
+		return 0;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	n = strlen(text);
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	return text_fold(text, n, key, KEY_CAP);
+}
+
+/* Whether a folded form is close enough to the folded key to be offered
+ * as what was meant: a few letters off, in a word long enough for that
+ * to mean something.  *best holds the smallest distance so far. */
+static int closer(const char *key, const char *form, unsigned *best)
+{
+	size_t kl = strlen(key), fl = strlen(form);
+	unsigned d, limit;
+
+	if (kl < 3 || fl < 3)
+		return 0;
+	d = text_distance(key, form);
+	limit = (unsigned)(fl < kl ? fl : kl) / 3;
+	if (limit < 1)
+		limit = 1;
+	if (d > limit || d >= *best)
+		return 0;
+	*best = d;
+	return 1;
+}
+
+int dept_match(const char *text, int *suggest)
+{
+	char key[KEY_CAP], code[4], name[KEY_CAP];
+	unsigned best = ~0u;
+	const char *t = text;
+	size_t n;
+	int i;
+
+	if (suggest)
+		*suggest = -1;
+	if (!text)
+		return -1;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	n = strlen(t);
+	while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return -1;
+	if (n <= 3) {
+		memcpy(code, t, n);
+		code[n] = '\0';
+		if (n == 1 && code[0] >= '1' && code[0] <= '9') {
+			code[1] = code[0];
+			code[0] = '0';
+			code[2] = '\0';
+		}
+		if ((i = dept_find(code)) >= 0)
+			return i;
+	}
+	fold_key(t, key);
+	for (i = 0; i < DEPT_COUNT; i++) {
+		text_fold(DEPTS[i].name, strlen(DEPTS[i].name), name, sizeof name);
+		if (strcmp(name, key) == 0)
+			return i;
+	}
+	/* A number is a code: a close one is another place, not a typo. */
+	if (suggest && !(key[0] >= '0' && key[0] <= '9'))
+		for (i = 0; i < DEPT_COUNT; i++) {
+			text_fold(DEPTS[i].name, strlen(DEPTS[i].name), name, sizeof name);
+			if (closer(key, name, &best))
+				*suggest = i;
+		}
+	return -1;
+}
+
+#define FORMS_MAX 16
+
+typedef struct forms {
+	char s[FORMS_MAX][KEY_CAP];
+	int whole[FORMS_MAX];          /* of the whole label, not one of its parts */
+	int n;
+} forms;
+
+/* Adds the folded form of raw[0..len), and its masculine form when it
+ * has inclusive words ("Mineur·es": "mineures", then "mineurs"). */
+static void add_form(forms *f, const char *raw, size_t len, int whole)
+{
+	char masc[KEY_CAP];
+	size_t i = 0, o = 0;
+	int dotted = 0;
+
+	while (len && (raw[0] == ' ' || raw[0] == '\t')) {
+		raw++;
+		len--;
+	}
+	while (len && (raw[len - 1] == ' ' || raw[len - 1] == '\t'))
+		len--;
+	if (!len || f->n == FORMS_MAX)
+		return;
+	f->whole[f->n] = whole;
+	text_fold(raw, len, f->s[f->n++], KEY_CAP);
+	while (i < len && o + 2 < sizeof masc) {
+		if (i + 1 < len && (unsigned char)raw[i] == 0xC2 &&
+		    (unsigned char)raw[i + 1] == 0xB7) {
+			/* the middle dot and the feminine ending after it */
+			size_t e = i + 2;
+
+			while (e < len && raw[e] >= 'a' && raw[e] <= 'z')
+				e++;
+			if (e > i + 2 && raw[e - 1] == 's')
+				masc[o++] = 's';
+			dotted = 1;
+			i = e;
+			continue;
+		}
+		masc[o++] = raw[i++];
+	}
+	if (dotted && f->n < FORMS_MAX) {
+		f->whole[f->n] = whole;
+		text_fold(masc, o, f->s[f->n++], KEY_CAP);
+	}
+}
+
+/* The spellings label stands for: itself, itself without its part in
+ * brackets, and each of its parts between commas and brackets. */
+static void label_forms(const char *label, forms *f)
+{
+	const char *p = label, *b;
+
+	f->n = 0;
+	add_form(f, label, strlen(label), 1);
+	b = strchr(label, '(');
+	if (b)
+		add_form(f, label, (size_t)(b - label), 1);
+	if (!strpbrk(label, ",()"))
+		return;
+	while (*p) {
+		b = p;
+		while (*p && !strchr(",()", *p))
+			p++;
+		add_form(f, b, (size_t)(p - b), 0);
+		if (*p)
+			p++;
+	}
+}
+
+int enum_match(const enum_table *t, const char *text, int *suggest)
+{
+	char key[KEY_CAP], code[KEY_CAP];
+	unsigned best = ~0u;
+	int i, j, k = -1, tier, found, at = -1;
+	forms *f;
+
+	if (suggest)
+		*suggest = -1;
+	if (!t || !text)
+		return -1;
+	i = enum_find(t, text);
+	if (i >= 0)
+		return i;
+	if (!fold_key(text, key))
+		return -1;
+	f = malloc(sizeof *f * (size_t)t->count);
+	if (!f)
+		return -1;
+	for (i = 0; i < t->count; i++)
+		label_forms(t->items[i].fr, &f[i]);
+	/* The code, then the whole label, then one of its parts: the first
+	 * of these that one value alone matches. */
+	for (tier = 0; tier < 3 && at < 0; tier++) {
+		found = 0;
+		for (i = 0; i < t->count; i++) {
+			int hit = 0;
+
+			if (tier == 0) {
+				text_fold(t->items[i].code, strlen(t->items[i].code), code,
+					  sizeof code);
+				hit = strcmp(code, key) == 0;
+			}
+			for (j = 0; tier > 0 && j < f[i].n && !hit; j++)
+				hit = f[i].whole[j] == (tier == 1) && strcmp(f[i].s[j], key) == 0;
+			if (hit && !found++)
+				k = i;
+		}
+		if (found == 1)
+			at = k;
+		else if (found > 1)
+			break;
+	}
+	if (at < 0 && suggest)
+		for (i = 0; i < t->count; i++) {
+			text_fold(t->items[i].code, strlen(t->items[i].code), code, sizeof code);
+			if (closer(key, code, &best))
+				*suggest = i;
+			for (j = 0; j < f[i].n; j++)
+				if (closer(key, f[i].s[j], &best))
+					*suggest = i;
+		}
+	free(f);
+	return at;
 }
 
 /* Region entry for a region code, or NULL. */

@@ -43,6 +43,14 @@ extern const region_info REGIONS[REGION_COUNT];
  * else that is not exactly a listed code ("20", "975", "1", " 75"). */
 int dept_find(const char *code);
 
+/* The département people mean by text: its code (dept_find(), and "1"
+ * to "9" for "01" to "09", which spreadsheets write without their zero)
+ * or its name, compared folded (text_fold(): "seine saint denis",
+ * "Corse du Sud", "cote d'or").  Blanks around are ignored.  Returns its
+ * index, or -1 with *suggest (when not NULL) the index of the département
+ * whose name is closest to a mistyped name, or -1 when none is close. */
+int dept_match(const char *text, int *suggest);
+
 /* Region entry for a region code, or NULL. */
 const region_info *region_find(const char *code);
 
@@ -70,6 +78,17 @@ extern const enum_table ENUM_AUDIENCE;     /* police, gendarmerie, justice, ... 
 
 /* Index of `code` in t, or -1.  Exact, case-sensitive match. */
 int enum_find(const enum_table *t, const char *code);
+
+/* The value of t people mean by text: its code, in any letter case, or
+ * its French label, compared folded (text_fold()): "accompagnées",
+ * "Accompagnees" and "supported" are the same value.  A label also
+ * stands for its parts between commas and brackets ("maraude" for
+ * "Repérage, maraude", "barreau" for "Barreau (avocats)") and an
+ * inclusive word for its masculine form ("mineurs" for "Mineur·es").  A
+ * spelling shared by two values means neither.  Returns the index, or -1
+ * with *suggest (when not NULL) the index of the value whose code or
+ * label is closest to text, or -1 when none is close. */
+int enum_match(const enum_table *t, const char *text, int *suggest);
 
 /* Parses a comma-separated list of codes ("minors,adults") into a mask.
  * Empty string gives 0.  Duplicates are allowed and folded.  On an

@@ -58,6 +58,7 @@ const char *envelope_type_name(uint8_t type)
 	case FILE_TYPE_BUNDLE:  return "bundle";
 	case FILE_TYPE_RECEIPT: return "receipt";
 	case FILE_TYPE_SECRET:  return "secret key file";
+	case FILE_TYPE_BACKUP:  return "backup";
 	}
 	return NULL;
 }

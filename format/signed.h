@@ -27,6 +27,7 @@
 #define FILE_TYPE_BUNDLE  'B'
 #define FILE_TYPE_RECEIPT 'R'
 #define FILE_TYPE_SECRET  'S'
+#define FILE_TYPE_BACKUP  'A'
 
 /* Caps: a kit is its keys and the questionnaire (the default edition
  * encodes in about 15 KiB; a kit of 4 MiB still travels by e-mail); a

@@ -128,6 +128,94 @@ void text_show(const void *data, size_t n, char *out, size_t cap)
 	out[o] = '\0';
 }
 
+/* See record.h.  The table holds the Latin-1 letters U+00C0..U+00FF
+ * (UTF-8 C3 80..C3 BF) without accents; NULL keeps a sign (×, ÷) or a
+ * letter French does not write (þ) as it is. */
+size_t text_fold(const char *str, size_t len, char *out, size_t cap)
+{
+	static const char *const latin1[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", NULL, "ss",
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", NULL, "y",
+	};
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, o = 0, n, plen;
+	const char *piece;
+	char one[5];
+
+	while (i < len && s[i]) {
+		unsigned char c = s[i];
+
+		n = 1;
+		piece = NULL;
+		if (c == ' ' || c == '\t' || c == '-' || c == '_' || c == '\'') {
+			piece = "";
+		} else if (c >= 'A' && c <= 'Z') {
+			one[0] = (char)(c - 'A' + 'a');
+			one[1] = '\0';
+			piece = one;
+		} else if (c == 0xC3 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF) {
+			n = 2;
+			piece = latin1[s[i + 1] - 0x80];
+		} else if (c == 0xC2 && i + 1 < len && (s[i + 1] == 0xA0 || s[i + 1] == 0xB7)) {
+			n = 2;                  /* no-break space, middle dot */
+			piece = "";
+		} else if (c == 0xC5 && i + 1 < len && (s[i + 1] == 0x92 || s[i + 1] == 0x93)) {
+			n = 2;
+			piece = "oe";
+		} else if (c == 0xC5 && i + 1 < len && s[i + 1] == 0xB8) {
+			n = 2;
+			piece = "y";
+		} else if (c == 0xE2 && i + 2 < len && s[i + 1] == 0x80 &&
+			   (s[i + 2] == 0x99 || s[i + 2] == 0xAF)) {
+			n = 3;                  /* ’, narrow no-break space */
+			piece = "";
+		}
+		if (!piece) {
+			/* kept as it is, a whole UTF-8 sequence at a time */
+			if (c >= 0xC0)
+				while (i + n < len && n < 4 && (s[i + n] & 0xC0) == 0x80)
+					n++;
+			memcpy(one, s + i, n);
+			one[n] = '\0';
+			piece = one;
+		}
+		plen = strlen(piece);
+		if (o + plen >= cap)
+			break;
+		memcpy(out + o, piece, plen);
+		o += plen;
+		i += n;
+	}
+	if (cap)
+		out[o < cap ? o : cap - 1] = '\0';
+	return o;
+}
+
+unsigned text_distance(const char *a, const char *b)
+{
+	unsigned row[65], prev, cur;
+	size_t la = strnlen(a, 64), lb = strnlen(b, 64), i, j;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			row[j] = prev + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (cur + 1 < row[j])
+				row[j] = cur + 1;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
 /* ------------------------------------------------------------------ */
 /* Dates and periods                                                   */
 
@@ -163,6 +251,23 @@ static unsigned digits_value(const char *s, size_t n)
 	return v;
 }
 
+/* Year y, month m (1..12) and day d as yyyymmdd into *out, when that is
+ * a day of the calendar with a year in 2000..2099; otherwise the refusal
+ * of the date the person wrote, shown. */
+static int date_set(unsigned y, unsigned m, unsigned d, const char *shown, uint32_t *out,
+		    fmt_error *err)
+{
+	if (y < 2000 || y > 2099)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
+				      "\"%s\": the year must be between 2000 and 2099",
+				shown);
+	if (!date_valid(y * 10000 + m * 100 + d))
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
+				      "\"%s\" is not a day of the calendar", shown);
+	*out = y * 10000 + m * 100 + d;
+	return FMT_OK;
+}
+
 /* "YYYY-MM-DD" -> yyyymmdd.  Exactly that form: "2026-3-5" or a date
  * followed by a time is refused, so what is stored is what was meant. */
 int date_parse(const char *s, uint32_t *out, fmt_error *err)
@@ -181,15 +286,7 @@ int date_parse(const char *s, uint32_t *out, fmt_error *err)
 	y = digits_value(s, 4);
 	m = digits_value(s + 5, 2);
 	d = digits_value(s + 8, 2);
-	if (y < 2000 || y > 2099)
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
-				      "\"%s\": the year must be between 2000 and 2099",
-				shown);
-	if (!date_valid(y * 10000 + m * 100 + d))
-		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_CALENDAR, NULL,
-				      "\"%s\" is not a day of the calendar", shown);
-	*out = y * 10000 + m * 100 + d;
-	return FMT_OK;
+	return date_set(y, m, d, shown, out, err);
 }
 
 /* yyyymmdd -> "YYYY-MM-DD".  Prints whatever digits d holds: callers
@@ -247,6 +344,193 @@ bad:
 			"or a month (2026-05)", shown);
 }
 
+/* The words of a date or a period as people write them: runs of digits
+ * and runs of letters (folded, text_fold), whatever separates them
+ * ("15/03/26", "15 mars 2026", "T3 2026", "2026-Q3"). */
+#define TOKENS_MAX 5
+
+typedef struct token {
+	int digits;             /* a run of digits (else letters) */
+	size_t len;             /* its length as typed */
+	unsigned value;         /* digits: their value (runs of at most 4) */
+	char word[16];          /* letters: folded */
+} token;
+
+/* 0 and the tokens of s into t[0..*n), or -1 when s has too many or too
+ * long ones to be a date or a period. */
+static int tokenise(const char *s, token t[TOKENS_MAX], int *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	*n = 0;
+	while (*p) {
+		const unsigned char *b = p;
+		int digits = *p >= '0' && *p <= '9';
+		int letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p >= 0x80;
+
+		if (!digits && !letter) {
+			if (!strchr(" \t/.-,", *p))
+				return -1;
+			p++;
+			continue;
+		}
+		if (*n == TOKENS_MAX)
+			return -1;
+		if (digits)
+			while (*p >= '0' && *p <= '9')
+				p++;
+		else
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p >= 0x80)
+				p++;
+		t[*n].digits = digits;
+		t[*n].len = (size_t)(p - b);
+		if (digits) {
+			if (t[*n].len > 4)
+				return -1;
+			t[*n].value = digits_value((const char *)b, t[*n].len);
+		} else {
+			if (t[*n].len >= sizeof t[*n].word)
+				return -1;
+			text_fold((const char *)b, t[*n].len, t[*n].word, sizeof t[*n].word);
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+/* Month 1..12 of a French month name or its usual abbreviation, folded
+ * ("mars", "fevrier", "aout", "sept"); 0 when it is none. */
+static unsigned month_of(const char *w)
+{
+	static const struct { const char *name; unsigned month; } months[] = {
+		{ "janvier", 1 }, { "janv", 1 }, { "fevrier", 2 }, { "fevr", 2 },
+		{ "fev", 2 }, { "mars", 3 }, { "avril", 4 }, { "avr", 4 }, { "mai", 5 },
+		{ "juin", 6 }, { "juillet", 7 }, { "juil", 7 }, { "aout", 8 },
+		{ "septembre", 9 }, { "sept", 9 }, { "octobre", 10 }, { "oct", 10 },
+		{ "novembre", 11 }, { "nov", 11 }, { "decembre", 12 }, { "dec", 12 },
+	};
+
+	for (size_t i = 0; i < sizeof months / sizeof months[0]; i++)
+		if (strcmp(w, months[i].name) == 0)
+			return months[i].month;
+	return 0;
+}
+
+/* A month given as digits (1 or 2 of them) or a name: 1..12, else 0. */
+static unsigned token_month(const token *t)
+{
+	if (!t->digits)
+		return month_of(t->word);
+	return t->len <= 2 && t->value >= 1 && t->value <= 12 ? t->value : 0;
+}
+
+static int is_year(const token *t)
+{
+	return t->digits && t->len == 4;
+}
+
+/* "q" or "t" (trimestre) followed by the quarter's digit at t[0..1]. */
+static unsigned token_quarter(const token *t)
+{
+	if (t[0].digits || (strcmp(t[0].word, "q") != 0 && strcmp(t[0].word, "t") != 0) ||
+	    !t[1].digits || t[1].len != 1 || t[1].value < 1 || t[1].value > 4)
+		return 0;
+	return t[1].value;
+}
+
+int period_read(const char *s, char out[REC_PERIOD_MAX + 1], fmt_error *err)
+{
+	char shown[48];
+	token t[TOKENS_MAX];
+	unsigned y = 0, q = 0, m = 0;
+	int n;
+
+	out[0] = '\0';
+	if (!s)
+		s = "";
+	if (period_parse(s, out, NULL) == FMT_OK)
+		return FMT_OK;
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
+	if (tokenise(s, t, &n) != 0)
+		n = 0;
+	if (n == 1 && is_year(&t[0])) {
+		y = t[0].value;
+	} else if (n == 2 && is_year(&t[0]) && token_month(&t[1])) {
+		y = t[0].value;                 /* 2026-3 */
+		m = token_month(&t[1]);
+	} else if (n == 2 && is_year(&t[1]) && token_month(&t[0])) {
+		y = t[1].value;                 /* 03/2026, mars 2026 */
+		m = token_month(&t[0]);
+	} else if (n == 3 && is_year(&t[0]) && token_quarter(&t[1])) {
+		y = t[0].value;                 /* 2026-T3 */
+		q = token_quarter(&t[1]);
+	} else if (n == 3 && is_year(&t[2]) && token_quarter(&t[0])) {
+		y = t[2].value;                 /* T3 2026 */
+		q = token_quarter(&t[0]);
+	} else {
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_PERIOD, NULL,
+				      "\"%s\" is not a period: expected a year (2026), a quarter "
+				      "(2026-Q3, T3 2026) or a month (2026-05, mars 2026, 03/2026)",
+				      shown);
+	}
+	if (y < 2000 || y > 2099)
+		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE_YEAR, NULL,
+				      "\"%s\": the year must be between 2000 and 2099", shown);
+	/* y is 2000..2099, q 1..4, m 1..12: written digit by digit. */
+	snprintf(out, REC_PERIOD_MAX + 1, "%04u", y % 10000);
+	if (q || m) {
+		out[4] = '-';
+		out[5] = q ? 'Q' : (char)('0' + m / 10);
+		out[6] = (char)('0' + (q ? q : m % 10));
+		out[7] = '\0';
+	}
+	return FMT_OK;
+}
+
+int date_read(const char *s, uint32_t *out, fmt_error *err)
+{
+	char shown[48];
+	token t[TOKENS_MAX];
+	unsigned d, m, y;
+	char iso[11];
+	size_t len;
+	int n, i = 0;
+
+	*out = 0;
+	if (!s)
+		s = "";
+	text_show(s, strnlen(s, 20), shown, sizeof shown);
+	if (tokenise(s, t, &n) != 0)
+		n = 0;
+	/* Year first is the ISO form, and only it: "2026-3-5" is refused. */
+	if (n > 0 && is_year(&t[0])) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		len = strlen(s);
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len != 10)
+			return date_parse(s, out, err);
+		memcpy(iso, s, 10);
+		iso[10] = '\0';
+		return date_parse(iso, out, err);
+	}
+	if (n >= 3 && t[0].digits && t[0].len <= 2) {
+		d = t[0].value;
+		i = 1;
+		if (n == 4 && d == 1 && !t[1].digits && strcmp(t[1].word, "er") == 0)
+			i = 2;          /* 1er mars 2026 */
+		if (n == i + 2 && (m = token_month(&t[i])) != 0 && t[i + 1].digits &&
+		    (t[i + 1].len == 2 || t[i + 1].len == 4)) {
+			y = t[i + 1].len == 2 ? 2000 + t[i + 1].value : t[i + 1].value;
+			return date_set(y, m, d, shown, out, err);
+		}
+	}
+	return fmt_fail_field(err, FMT_E_FIELD, FMT_R_DATE, NULL,
+			      "\"%s\" is not a date: expected 15/03/2026, 15 mars 2026 or "
+			      "2026-03-15", shown);
+}
+
 /* 1 when s is a period exactly as period_parse() writes it. */
 int period_valid(const char *s)
 {
@@ -285,6 +569,43 @@ int period_granularity(const char *p)
 	if (p[4] == '\0')
 		return 0;
 	return p[5] == 'Q' ? 1 : 2;
+}
+
+int period_previous(const char *p, char out[REC_PERIOD_MAX + 1])
+{
+	int g = period_granularity(p);
+	unsigned y, n;
+
+	out[0] = '\0';
+	if (g < 0)
+		return -1;
+	y = digits_value(p, 4);
+	n = g == 0 ? 0 : g == 1 ? (unsigned)(p[6] - '0') : digits_value(p + 5, 2);
+	if (g == 0 || n == 1) {
+		if (y == 2000)
+			return -1;
+		y--;
+		n = g == 1 ? 4 : 12;
+	} else {
+		n--;
+	}
+	/* y is 2000..2098 and n 1..12: each digit written by hand */
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '\0';
+	if (g == 1) {
+		memcpy(out + 4, "-Q", 2);
+		out[6] = (char)('0' + n);
+		out[7] = '\0';
+	} else if (g == 2) {
+		out[4] = '-';
+		out[5] = (char)('0' + n / 10);
+		out[6] = (char)('0' + n % 10);
+		out[7] = '\0';
+	}
+	return 0;
 }
 
 /* 1 when period p lies within period outer (both canonical; a period

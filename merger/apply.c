@@ -191,6 +191,11 @@ int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 	return FMT_OK;
 }
 
+const questionnaire *applier_questionnaire(const applier *a)
+{
+	return a->qn;
+}
+
 void applier_free(applier *a)
 {
 	if (!a)

@@ -14,6 +14,7 @@
 #include "bundle.h"
 #include "error.h"
 #include "keys.h"
+#include "questionnaire.h"
 #include "record.h"
 
 /* Counts of what records did, for one bundle or a whole run. */
@@ -69,6 +70,8 @@ typedef struct applier applier;
 int applier_open(applier **a, sqlite3 *db, fmt_error *err);
 /* Finalizes the statements; accepts NULL. */
 void applier_free(applier *a);
+/* The edition counts are checked against (the latest). */
+const questionnaire *applier_questionnaire(const applier *a);
 
 /* The enrolled collector whose signing key is sign_pk (s->found = 0 when
  * none). */

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "record.h"
 #include "shell.h"
 
 /* Default name of the coordination, written into the kits. */

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "db.h"
 #include "merger.h"
+#include "output.h"
 #include "record.h"
 #include "signed.h"
 #include "textout.h"
@@ -28,13 +30,15 @@
 #define KIT_ROOM 1024u
 
 /* tools/embed.c's output for samples/questionnaire (the Makefile). */
-extern const unsigned char default_qn_tables[], default_qn_lists[];
-extern const size_t default_qn_tables_len, default_qn_lists_len;
+extern const unsigned char default_qn_tables[], default_qn_lists[], default_qn_rules[];
+extern const size_t default_qn_tables_len, default_qn_lists_len, default_qn_rules_len;
 
 int edition_default(questionnaire **q, fmt_error *err)
 {
-	return qn_parse((const char *)default_qn_tables, default_qn_tables_len,
-			(const char *)default_qn_lists, default_qn_lists_len, q, NULL, NULL, err);
+	return qn_parse_rules((const char *)default_qn_tables, default_qn_tables_len,
+			      (const char *)default_qn_lists, default_qn_lists_len,
+			      (const char *)default_qn_rules, default_qn_rules_len, q, NULL, NULL,
+			      err);
 }
 
 int edition_latest(sqlite3 *db, questionnaire **q, fmt_error *err)
@@ -196,6 +200,18 @@ static void print_text(const questionnaire *q)
 			printf("  %s\n", text);
 		}
 	}
+	if (q->nrules)
+		printf("\n%d rule%s:\n", q->nrules, q->nrules > 1 ? "s" : "");
+	for (int i = 0; i < q->nrules; i++) {
+		const qn_rule *r = &q->rules[i];
+		char left[512], right[512];
+
+		qn_side_describe(q, r, 0, 1, left, sizeof left);
+		qn_side_describe(q, r, 1, 1, right, sizeof right);
+		printf("  %s (%s): %s %s %s\n", r->code, r->severity == QN_ERROR ? "error" :
+		       "warning", r->left.table < 0 ? "every table" : left, qn_rule_op(r->kind),
+		       right);
+	}
 }
 
 static void print_json(const questionnaire *q)
@@ -251,6 +267,29 @@ static void print_json(const questionnaire *q)
 		}
 		fputs("]}", stdout);
 	}
+	fputs("],\n \"rules\": [", stdout);
+	for (int i = 0; i < q->nrules; i++) {
+		const qn_rule *r = &q->rules[i];
+		char side[512];
+
+		printf("%s\n  {\"code\": ", i ? "," : "");
+		out_json_string(stdout, r->code);
+		printf(", \"op\": \"%s\", \"severity\": \"%s\", \"left\": ", qn_rule_op(r->kind),
+		       r->severity == QN_ERROR ? "error" : "warning");
+		qn_side_describe(q, r, 0, 1, side, sizeof side);
+		if (r->left.table >= 0)
+			out_json_string(stdout, side);
+		else
+			fputs("null", stdout);
+		fputs(", \"right\": ", stdout);
+		qn_side_describe(q, r, 1, 1, side, sizeof side);
+		out_json_string(stdout, side);
+		fputs(", \"message_fr\": ", stdout);
+		out_json_string(stdout, r->message_fr);
+		fputs(", \"message_en\": ", stdout);
+		out_json_string(stdout, r->message_en);
+		putchar('}');
+	}
 	fputs("]}\n", stdout);
 }
 
@@ -281,8 +320,11 @@ static int qn_check(merger_ctx *ctx, int argc, char **argv, int publish)
 			rc = fail(&err, ctx->db_path);
 			goto out;
 		}
-		printf(_("%s: questionnaire valid: %d table%s, %d list%s\n"), argv[1], q->ntables,
+		printf(_("%s: questionnaire valid: %d table%s, %d list%s"), argv[1], q->ntables,
 		       q->ntables > 1 ? "s" : "", q->nlists, q->nlists > 1 ? "s" : "");
+		if (q->nrules)
+			printf(_(", %d rule%s"), q->nrules, q->nrules > 1 ? "s" : "");
+		putchar('\n');
 		rc = 0;
 		goto out;
 	}
@@ -320,29 +362,30 @@ out:
 static int qn_show(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "format", 1, NULL }, { "sheet", 1, NULL }, { "help", 0, NULL },
-		       { "h", 0, NULL } };
-	const char *format, *sheet;
+		       { "h", 0, NULL }, { "csv-excel", 0, NULL } };
+	enum out_format format;
+	const char *sheet;
 	questionnaire *q = NULL;
 	fmt_error err = { 0 };
 	sqlite3 *db = NULL;
 	char *pos[1];
 	int npos, rc;
 
-	if ((rc = args_parse("questionnaire show", argc, argv, opts, 4, pos, 0, &npos)))
+	if ((rc = args_parse("questionnaire show", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	if (opts[2].value || opts[3].value) {
-		printf(_("usage: merger questionnaire show [--format text|csv|json] "
-		       "[--sheet tables|lists]\n"));
+		printf(_("usage: merger questionnaire show [--format text|csv|json] [--csv-excel] "
+		       "[--sheet tables|lists|rules]\n"));
 		return 0;
 	}
-	format = opts[0].value ? opts[0].value : "text";
+	if (out_format_parse("questionnaire show", opts[0].value, opts[4].value != NULL, NULL,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON),
+			     &format))
+		return EXIT_USAGE;
 	sheet = opts[1].value ? opts[1].value : "tables";
-	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json"))
-		return usage_error("questionnaire show: unknown format \"%s\" (text, csv or json)",
-				   format);
-	if (strcmp(sheet, "tables") && strcmp(sheet, "lists"))
-		return usage_error("questionnaire show: unknown sheet \"%s\" (tables or lists)",
-				   sheet);
+	if (strcmp(sheet, "tables") && strcmp(sheet, "lists") && strcmp(sheet, "rules"))
+		return usage_error("questionnaire show: unknown sheet \"%s\" (tables, lists or "
+				   "rules)", sheet);
 	if ((rc = merger_open_db(ctx, &db, &err)) ||
 	    (rc = edition_latest(db, &q, &err)) == FMT_E_DB) {
 		db_close(db);
@@ -355,14 +398,19 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (rc)
 		return fail(&err, ctx->db_path);
-	if (strcmp(format, "json") == 0)
+	if (format == OUT_JSON)
 		print_json(q);
-	else if (strcmp(format, "csv") == 0 && strcmp(sheet, "lists") == 0)
-		qn_write_lists_csv(stdout, q);
-	else if (strcmp(format, "csv") == 0)
-		qn_write_tables_csv(stdout, q);
-	else
+	else if (format == OUT_CSV) {
+		csv_start(stdout);       /* the byte order mark of --csv-excel */
+		if (strcmp(sheet, "lists") == 0)
+			qn_write_lists_csv(stdout, q);
+		else if (strcmp(sheet, "rules") == 0)
+			qn_write_rules_csv(stdout, q);
+		else
+			qn_write_tables_csv(stdout, q);
+	} else {
 		print_text(q);
+	}
 	qn_free(q);
 	return 0;
 }

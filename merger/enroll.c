@@ -13,12 +13,12 @@
  */
 #include "merger.h"
 #include "cli.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "db.h"
 #include "fileio.h"
 #include "record.h"
@@ -289,20 +289,6 @@ static void show_request(const char *path, const request *q, const plan *p)
 	fflush(stdout);
 }
 
-/* Asks on the terminal; 1 for yes. */
-static int confirm(void)
-{
-	char line[64];
-
-	fputs(_("Enroll? [y/N] "), stderr);
-	fflush(stderr);
-	if (!fgets(line, sizeof line, stdin))
-		return 0;
-	return strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0 ||
-	       strcmp(line, "yes\n") == 0 || strcmp(line, "YES\n") == 0 ||
-	       strcmp(line, "Yes\n") == 0;
-}
-
 /* Creates the organisation of q; its id in *org. */
 static int create_org(sqlite3 *db, const request *q, int64_t now, sqlite3_int64 *org,
 		      fmt_error *err)
@@ -438,7 +424,7 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 			return usage_error("enroll: %s: confirmation needed but there is no "
 					   "terminal to ask on: check the fingerprint, then "
 					   "run again with --yes", path);
-		if (!confirm()) {
+		if (!shell_confirm(_("Enroll? [y/N] "))) {
 			msg("%s: not enrolled (not confirmed)", path);
 			return EXIT_REFUSED;
 		}
@@ -618,8 +604,6 @@ int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
 
 /* --- merger collectors ---------------------------------------------------- */
 
-enum list_format { LIST_TEXT, LIST_CSV, LIST_JSON };
-
 static const char list_sql[] =
 	"SELECT o.name, o.id, c.key_id, c.enrolled_at, c.last_bundle_at, c.last_seq, "
 	"c.revoked_at FROM collector c JOIN organisation o ON o.id = c.org_id "
@@ -635,53 +619,61 @@ static const char *col_time(sqlite3_stmt *st, int i, enum time_style style,
 	return buf;
 }
 
-static void list_json_row(sqlite3_stmt *st, int first)
+static void list_json_row(FILE *f, sqlite3_stmt *st, int first)
 {
 	char t[TIME_BUF];
 
-	printf("%s\n  {\"organisation\": ", first ? "" : ",");
-	out_json_string(stdout, (const char *)sqlite3_column_text(st, 0));
-	printf(", \"organisation_id\": %lld, \"key_id\": \"%s\", \"enrolled_at\": \"%s\"",
-	       (long long)sqlite3_column_int64(st, 1),
-	       (const char *)sqlite3_column_text(st, 2),
-	       col_time(st, 3, TIME_ISO, "", t));
+	fprintf(f, "%s\n  {\"organisation\": ", first ? "" : ",");
+	out_json_string(f, (const char *)sqlite3_column_text(st, 0));
+	fprintf(f, ", \"organisation_id\": %lld, \"key_id\": \"%s\", \"enrolled_at\": \"%s\"",
+		(long long)sqlite3_column_int64(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		col_time(st, 3, TIME_ISO, "", t));
 	if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-		printf(", \"last_bundle_at\": null, \"last_seq\": null");
+		fprintf(f, ", \"last_bundle_at\": null, \"last_seq\": null");
 	else
-		printf(", \"last_bundle_at\": \"%s\", \"last_seq\": %lld",
-		       col_time(st, 4, TIME_ISO, "", t),
-		       (long long)sqlite3_column_int64(st, 5));
+		fprintf(f, ", \"last_bundle_at\": \"%s\", \"last_seq\": %lld",
+			col_time(st, 4, TIME_ISO, "", t),
+			(long long)sqlite3_column_int64(st, 5));
 	if (sqlite3_column_type(st, 6) == SQLITE_NULL)
-		printf(", \"status\": \"active\", \"revoked_at\": null}");
+		fprintf(f, ", \"status\": \"active\", \"revoked_at\": null}");
 	else
-		printf(", \"status\": \"revoked\", \"revoked_at\": \"%s\"}",
-		       col_time(st, 6, TIME_ISO, "", t));
+		fprintf(f, ", \"status\": \"revoked\", \"revoked_at\": \"%s\"}",
+			col_time(st, 6, TIME_ISO, "", t));
 }
 
-static void list_csv_row(sqlite3_stmt *st)
-{
-	char id[24], seq[24], t1[TIME_BUF], t2[TIME_BUF], t3[TIME_BUF];
-	const char *cells[8];
+static const sheet_col list_head[8] = {
+	SHEET_FIELD("organisation", REC_ORG, "name"),
+	SHEET_COL("organisation_id", "N° de l'organisation"),
+	SHEET_COL("key_id", "Identifiant de clé"),
+	SHEET_COL("enrolled_at", "Enrôlé le (UTC)"),
+	SHEET_COL("last_bundle_at", "Dernier envoi le (UTC)"),
+	SHEET_COL("last_seq", "N° du dernier envoi"),
+	SHEET_COL("status", "Statut"),
+	SHEET_COL("revoked_at", "Révoqué le (UTC)"),
+};
 
-	snprintf(id, sizeof id, "%lld", (long long)sqlite3_column_int64(st, 1));
-	if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-		seq[0] = '\0';
-	else
-		snprintf(seq, sizeof seq, "%lld", (long long)sqlite3_column_int64(st, 5));
-	cells[0] = (const char *)sqlite3_column_text(st, 0);
-	cells[1] = id;
-	cells[2] = (const char *)sqlite3_column_text(st, 2);
-	cells[3] = col_time(st, 3, TIME_ISO, "", t1);
-	cells[4] = col_time(st, 4, TIME_ISO, "", t2);
-	cells[5] = seq;
-	cells[6] = sqlite3_column_type(st, 6) == SQLITE_NULL ? "active" : "revoked";
-	cells[7] = col_time(st, 6, TIME_ISO, "", t3);
-	csv_write_row(stdout, cells, 8);
+static void list_sheet_row(sheet_out *o, sqlite3_stmt *st)
+{
+	char t1[TIME_BUF], t2[TIME_BUF], t3[TIME_BUF];
+	const sheet_cell row[8] = {
+		sheet_text((const char *)sqlite3_column_text(st, 0)),
+		sheet_int(sqlite3_column_int64(st, 1)),
+		sheet_code((const char *)sqlite3_column_text(st, 2)),
+		sheet_code(col_time(st, 3, TIME_ISO, "", t1)),
+		sheet_code(col_time(st, 4, TIME_ISO, "", t2)),
+		sqlite3_column_type(st, 5) == SQLITE_NULL ? sheet_text(NULL) :
+			sheet_int(sqlite3_column_int64(st, 5)),
+		sheet_code(sqlite3_column_type(st, 6) == SQLITE_NULL ? "active" : "revoked"),
+		sheet_code(col_time(st, 6, TIME_ISO, "", t3)),
+	};
+
+	sheet_row(o, row, 8);
 }
 
 /* Text: an aligned table; the organisation column as wide as its widest
  * name (measured once the names are escaped for the terminal). */
-static void list_text_row(sqlite3_stmt *st, int width)
+static void list_text_row(FILE *f, sqlite3_stmt *st, int width)
 {
 	char name[1024], t1[TIME_BUF], t2[TIME_BUF], t3[TIME_BUF], seq[24];
 	int pad;
@@ -692,44 +684,41 @@ static void list_text_row(sqlite3_stmt *st, int width)
 		strcpy(seq, "-");
 	else
 		snprintf(seq, sizeof seq, "%lld", (long long)sqlite3_column_int64(st, 5));
-	printf("%s%*s  %5lld  %-16s  %-10s  %-20s  %6s  %s%s\n", name, pad > 0 ? pad : 0, "",
-	       (long long)sqlite3_column_int64(st, 1),
-	       (const char *)sqlite3_column_text(st, 2),
-	       col_time(st, 3, TIME_DATE, "-", t1), col_time(st, 4, TIME_HUMAN, "-", t2),
-	       seq, sqlite3_column_type(st, 6) == SQLITE_NULL ? _("active") : _("revoked "),
-	       col_time(st, 6, TIME_DATE, "", t3));
+	fprintf(f, "%s%*s  %5lld  %-16s  %-10s  %-20s  %6s  %s%s\n", name, pad > 0 ? pad : 0,
+		"", (long long)sqlite3_column_int64(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		col_time(st, 3, TIME_DATE, "-", t1), col_time(st, 4, TIME_HUMAN, "-", t2),
+		seq, sqlite3_column_type(st, 6) == SQLITE_NULL ? _("active") : _("revoked "),
+		col_time(st, 6, TIME_DATE, "", t3));
 }
 
 int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 {
-	opt opts[] = { { "format", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
-	static const char *const csv_head[] = { "organisation", "organisation_id", "key_id",
-		"enrolled_at", "last_bundle_at", "last_seq", "status", "revoked_at" };
-	enum list_format f = LIST_TEXT;
+	opt opts[] = { { "format", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL },
+		       { "o", 1, NULL }, { "output", 1, NULL }, { "csv-excel", 0, NULL } };
+	enum out_format f;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
+	sheet_out *sh = NULL;
+	const char *out;
 	fmt_error err;
+	output o;
 	char *pos[1];
 	int npos, rc, s, rows = 0, width = (int)strlen("ORGANISATION");
 
 	fmt_error_clear(&err);
-	if ((rc = args_parse("collectors", argc, argv, opts, 3, pos, 0, &npos)))
+	if ((rc = args_parse("collectors", argc, argv, opts, 6, pos, 0, &npos)))
 		return rc;
 	if (opts[1].value || opts[2].value) {
-		printf(_("usage: merger collectors [--format text|csv|json]\n"));
+		printf(_("usage: merger collectors [--format text|csv|json|xlsx] [--csv-excel] "
+		       "[-o FILE]\n"));
 		return 0;
 	}
-	if (opts[0].value) {
-		if (strcmp(opts[0].value, "text") == 0)
-			f = LIST_TEXT;
-		else if (strcmp(opts[0].value, "csv") == 0)
-			f = LIST_CSV;
-		else if (strcmp(opts[0].value, "json") == 0)
-			f = LIST_JSON;
-		else
-			return usage_error("collectors: --format is text, csv or json, not \"%s\"",
-					   opts[0].value);
-	}
+	out = opts[3].value ? opts[3].value : opts[4].value;
+	if (out_format_parse("collectors", opts[0].value, opts[5].value != NULL, out,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_XLSX), &f))
+		return EXIT_USAGE;
 
 	rc = merger_open_db(ctx, &db, &err);
 	if (rc == FMT_OK)
@@ -738,10 +727,18 @@ int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 		db_close(db);
 		return fail(&err, NULL);
 	}
+	/* Key ids and dates of enrolment: the coordinator's own. */
+	if ((rc = output_open(&o, out, 0600)) ||
+	    ((f == OUT_CSV || f == OUT_XLSX) &&
+	     (rc = output_sheet(&o, f, "Collecteurs enrôlés", &sh)))) {
+		sqlite3_finalize(st);
+		db_close(db);
+		return rc;
+	}
 	/* A read transaction, so that the two passes of the text table see
 	 * the same rows. */
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	if (f == LIST_TEXT) {
+	if (f == OUT_TEXT) {
 		char name[1024];
 
 		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -751,34 +748,40 @@ int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 				width = w;
 		}
 		sqlite3_reset(st);
-		printf("%-*s  %5s  %-16s  %-10s  %-20s  %6s  %s\n", width, _("ORGANISATION"),
-		       _("ORG"), _("KEY ID"), _("ENROLLED"), _("LAST BUNDLE"), _("SEQ"), _("STATUS"));
-	} else if (f == LIST_CSV) {
-		csv_write_row(stdout, csv_head, 8);
+		fprintf(o.f, "%-*s  %5s  %-16s  %-10s  %-20s  %6s  %s\n", width,
+			_("ORGANISATION"), _("ORG"), _("KEY ID"), _("ENROLLED"), _("LAST BUNDLE"),
+			_("SEQ"), _("STATUS"));
+	} else if (sh) {
+		sheet_table(sh, "Collecteurs", list_head, 8);
 	} else {
-		printf("[");
+		fprintf(o.f, "[");
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (f == LIST_TEXT)
-			list_text_row(st, width);
-		else if (f == LIST_CSV)
-			list_csv_row(st);
+		if (f == OUT_TEXT)
+			list_text_row(o.f, st, width);
+		else if (sh)
+			list_sheet_row(sh, st);
 		else
-			list_json_row(st, rows == 0);
+			list_json_row(o.f, st, rows == 0);
 		rows++;
 	}
-	if (f == LIST_JSON)
-		printf(rows ? "\n]\n" : "]\n");
+	if (f == OUT_JSON)
+		fprintf(o.f, rows ? "\n]\n" : "]\n");
 	if (s != SQLITE_DONE)
 		rc = db_fail(db, s, "reading the collectors", &err);
 	sqlite3_finalize(st);
 	db_rollback(db);
 	db_close(db);
-	if (rc)
+	if (rc) {
+		fmt_error ignored;
+
+		fmt_error_clear(&ignored);
+		sheet_close(sh, &ignored);
+		output_abort(&o);
 		return fail(&err, NULL);
-	if (fflush(stdout) != 0) {
-		msg("standard output: write error");
-		return 3;
 	}
-	return 0;
+	rc = sh ? output_sheet_close(&o, sh) : output_close(&o, 0);
+	if (!rc && o.path)
+		msg("%s: %d collector%s written", o.path, rows, rows == 1 ? "" : "s");
+	return rc;
 }

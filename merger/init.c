@@ -37,8 +37,8 @@ static const char *const home_entries[] = {
 };
 #define HOME_ENTRIES (sizeof home_entries / sizeof home_entries[0])
 
-/* Removes what init put in the temporary folder dir, then dir itself. */
-static void remove_scratch(const char *dir)
+/* See merger.h. */
+void home_scratch_remove(const char *dir)
 {
 	char p[PATH_CAP];
 	static const char *const extra[] = { "national.db-wal", "national.db-shm",
@@ -208,11 +208,58 @@ static int fsync_dir(const char *dir)
 	return 0;
 }
 
+/* See merger.h. */
+int home_scratch_make(const merger_ctx *ctx, const char *what, char scratch[PATH_CAP],
+		      int *home_exists, fmt_error *err)
+{
+	char parent[PATH_CAP];
+	struct stat st;
+	int rc;
+
+	*home_exists = stat(ctx->home, &st) == 0;
+	if (*home_exists && !S_ISDIR(st.st_mode))
+		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: exists and is not a folder",
+				ctx->home);
+	rc = prepare_parent(ctx->home, parent, err);
+	if (rc == FMT_OK && snprintf(scratch, PATH_CAP, "%s.%s-XXXXXX", ctx->home, what) >=
+			    PATH_CAP)
+		rc = fmt_fail(err, FMT_E_LENGTH, "path too long: %s", ctx->home);
+	if (rc == FMT_OK && !mkdtemp(scratch))
+		rc = fmt_fail(err, FMT_E_IO, "%s: cannot create a folder next to it: %s",
+			      ctx->home, strerror(errno));
+	return rc;
+}
+
+/* See merger.h. */
+int home_scratch_place(const merger_ctx *ctx, const char *scratch, int home_exists,
+		       fmt_error *err)
+{
+	char parent[PATH_CAP];
+	int rc = FMT_OK;
+
+	if (!home_exists) {
+		if (rename(scratch, ctx->home) != 0)
+			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+	} else {
+		rc = move_entries(scratch, ctx->home, err);
+		if (rc == FMT_OK && chmod(ctx->home, 0700) != 0)
+			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+	}
+	if (rc || home_exists)
+		home_scratch_remove(scratch);
+	if (rc)
+		return rc;
+	fsync_dir(ctx->home);
+	if (prepare_parent(ctx->home, parent, NULL) == FMT_OK)
+		fsync_dir(parent);
+	return FMT_OK;
+}
+
 int cmd_init(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "name", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
 	const char *name = MERGER_DEFAULT_NAME;
-	char scratch[PATH_CAP], parent[PATH_CAP];
+	char scratch[PATH_CAP];
 	char keyid[KEY_ID_CHARS + 1], fpr[KEY_FINGERPRINT_CHARS + 1];
 	identity *id = NULL;
 	struct stat st;
@@ -233,8 +280,7 @@ int cmd_init(merger_ctx *ctx, int argc, char **argv)
 		return usage_error("init: --name must be 1 to %d bytes of text on one line",
 				   REC_NAME_MAX);
 
-	home_exists = stat(ctx->home, &st) == 0;
-	if (home_exists && !S_ISDIR(st.st_mode)) {
+	if (stat(ctx->home, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		msg("%s: exists and is not a folder", ctx->home);
 		return 4;
 	}
@@ -244,38 +290,18 @@ int cmd_init(merger_ctx *ctx, int argc, char **argv)
 		return 4;
 	}
 
-	rc = prepare_parent(ctx->home, parent, &err);
-	if (rc == FMT_OK && snprintf(scratch, sizeof scratch, "%s.init-XXXXXX", ctx->home) >=
-			    (int)sizeof scratch)
-		rc = fmt_fail(&err, FMT_E_LENGTH, _("path too long: %s"), ctx->home);
-	if (rc == FMT_OK && !mkdtemp(scratch))
-		rc = fmt_fail(&err, FMT_E_IO, _("%s: cannot create a folder next to it: %s"),
-			      ctx->home, strerror(errno));
+	rc = home_scratch_make(ctx, "init", scratch, &home_exists, &err);
 	if (rc)
 		return fail(&err, NULL);
-
 	rc = build_home(scratch, name, &id, &err);
-	if (rc == FMT_OK) {
-		if (!home_exists) {
-			if (rename(scratch, ctx->home) != 0)
-				rc = fmt_fail(&err, FMT_E_IO, _("%s: %s"), ctx->home,
-					      strerror(errno));
-		} else {
-			rc = move_entries(scratch, ctx->home, &err);
-			if (rc == FMT_OK && chmod(ctx->home, 0700) != 0)
-				rc = fmt_fail(&err, FMT_E_IO, _("%s: %s"), ctx->home,
-					      strerror(errno));
-		}
-	}
+	if (rc == FMT_OK)
+		rc = home_scratch_place(ctx, scratch, home_exists, &err);
+	else
+		home_scratch_remove(scratch);
 	if (rc) {
-		remove_scratch(scratch);
 		keys_free(id);
 		return fail(&err, NULL);
 	}
-	if (home_exists)
-		remove_scratch(scratch);
-	fsync_dir(ctx->home);
-	fsync_dir(parent);
 
 	keys_id(&id->pub, keyid);
 	keys_fingerprint(&id->pub, fpr);

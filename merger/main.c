@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 
 static const char *const usage_text = N_(
@@ -27,13 +28,30 @@ static const char *const usage_text = N_(
 	"  enroll [--yes] [--org ID | --new-org] REQUEST...\n"
 	"                                        register collectors from their requests\n"
 	"  revoke KEY-ID                         refuse every later bundle of that key\n"
-	"  collectors [--format text|csv|json]   enrolled collectors and their last bundle\n"
+	"  collectors [--format text|csv|json|xlsx] [-o FILE]\n"
+	"                                        enrolled collectors and their last bundle\n"
 	"  verify BUNDLE...                      full check, no change to the database\n"
 	"  merge [--receipts DIR] BUNDLE...|DIR  check and merge; refused files go to quarantine\n"
-	"  report [--period P] [--format text|csv|json|html] [-o FILE] [--public]\n"
-	"                                        the national diagnostic\n"
+	"  report [--period P] [--format text|csv|json|html|xlsx] [-o FILE] [--public]\n"
+	"                                        the national diagnostic (--csv-excel: CSV\n"
+	"                                        for a French Excel, also for directory\n"
+	"                                        and collectors)\n"
 	"  gaps [--period P]                     départements with no victim support\n"
-	"  directory [--dept CODE]               who does what, per département\n"
+	"  directory [--dept CODE] [--format text|csv|json|xlsx] [-o FILE]\n"
+	"                                        who does what, per département\n"
+	"  deadline [PERIOD DATE]                set (or list) the deadline of a period's return\n"
+	"  rates [--period P] [--format text|csv|json|xlsx]\n"
+	"                                        who sent the period's return, on time or late\n"
+	"  quality [--period P] [--format text|csv|json]\n"
+	"                                        failed rules, outliers, bundles sent despite errors\n"
+	"  export --format dhis2-json|dhis2-csv|adx|eurostat|csv|mapping [--period P]\n"
+	"         [--dept CODE] [-o FILE] [--public]\n"
+	"                                        the aggregate in exchange formats\n"
+	"  history [--org ID] [--dept CODE] [--period P] [--format text|csv|json]\n"
+	"                                        every change of a count: from, to, who, when\n"
+	"  backup -o FILE [--passphrase-fd N]    keys and database in one encrypted file\n"
+	"  restore FILE --home DIR [--passphrase-fd N]\n"
+	"                                        a new home from a backup\n"
 	"\n"
 	"Options:\n"
 	"  --home DIR    home folder (default: $MERGER_HOME, else\n"
@@ -61,6 +79,13 @@ static const struct command {
 	{ "gaps", cmd_gaps },
 	{ "directory", cmd_directory },
 	{ "questionnaire", cmd_questionnaire },
+	{ "deadline", cmd_deadline },
+	{ "rates", cmd_rates },
+	{ "export", cmd_export },
+	{ "history", cmd_history },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
+	{ "quality", cmd_quality },
 };
 
 int main(int argc, char **argv)
@@ -120,6 +145,15 @@ int main(int argc, char **argv)
 		    path_join(ctx.key_path, ctx.home, "coordinator.key", &err))
 			return fail(&err, NULL);
 		ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+		/* What a killed run left half-written in the home's folders. */
+		if (path_exists(ctx.db_path)) {
+			static const char *const owned[] = { ".", "receipts", "quarantine" };
+			char dir[PATH_CAP];
+
+			for (size_t d = 0; d < sizeof owned / sizeof owned[0]; d++)
+				if (path_join(dir, ctx.home, owned[d], NULL) == FMT_OK)
+					atomic_remove_stray(dir);
+		}
 		/* A malformed MAILLAGE_NOW is said once, here. */
 		if (shell_now() < 0)
 			return EXIT_USAGE;

@@ -19,7 +19,8 @@
  *      the receipt, a temporary file in the receipts folder (feed.c);
  *   5. any conflict or ownership problem refuses the whole bundle;
  *   6. bundle row, COMMIT, then the receipt renamed into place.
- * verify runs the same steps and rolls back at the end.
+ * verify runs the same steps on a private copy of the database
+ * (merger_snapshot) and rolls back at the end.
  *
  * Refusals (the bundle's fault) are quarantined and the run goes on; an
  * unreadable input is reported and skipped; a failure of the database or
@@ -30,9 +31,11 @@
 #include "apply.h"
 #include "cli.h"
 #include "feed.h"
+#include "quality.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,9 +262,10 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 }
 
 /* Keeps a copy of the input and its reason in quarantine/; the name of the
- * copy in name[PATH_CAP]. */
+ * copy in name[PATH_CAP] (of the reason file alone when the input could
+ * not be copied: *copied then 0). */
 static int quarantine(run *R, job *j, const char *reason, char name[PATH_CAP],
-		      fmt_error *err)
+		      int *copied_out, fmt_error *err)
 {
 	char ts[TIME_BUF], copy[PATH_CAP], rpath[PATH_CAP];
 	const char *base = strcmp(j->path, "-") == 0 ? "stdin.bundle" : path_base(j->path);
@@ -301,21 +305,24 @@ static int quarantine(run *R, job *j, const char *reason, char name[PATH_CAP],
 	rc = write_reason(R, j, rpath, reason, copied ? copied : "(not copied: the file "
 			  "is missing or larger than the limit)", err);
 	if (rc == FMT_OK && !copied)
-		snprintf(name, PATH_CAP, "%s-%s.reason", ts, base);
+		snprintf(name, PATH_CAP, "%s", path_base(rpath));
+	*copied_out = copied != NULL;
 	return rc;
 }
 
 /* --- outcomes --------------------------------------------------------------- */
 
 /* Refuses the bundle of j: nothing of it stays in the database, a copy
- * goes to quarantine (merge only), one line on stderr and one on stdout. */
+ * goes to quarantine (merge only), and one line on stderr says so, with
+ * the full path of the copy. */
 static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 {
-	char reason[1024], name[PATH_CAP], shown[1024], qname[1024];
+	char reason[1024], name[PATH_CAP], shown[1024], where[PATH_CAP];
 	fmt_error qerr;
 	va_list ap;
+	int copied = 0;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
@@ -330,19 +337,20 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	R->refused++;
 	worse(R, EXIT_REFUSED);
 	if (R->verify) {
-		printf(_("%s: refused: %s\n"), shown, reason);
+		msg("%s: %s (refused)", shown, reason);
 		return OUT_REFUSED;
 	}
 	fmt_error_clear(&qerr);
-	if (quarantine(R, j, reason, name, &qerr) == FMT_OK) {
-		msg("%s: %s (refused, copy in quarantine/%s)", shown, reason,
-		    term_text(name, qname, sizeof qname));
+	if (quarantine(R, j, reason, name, &copied, &qerr) == FMT_OK &&
+	    path_join(where, R->quarantine, name, &qerr) == FMT_OK) {
+		/* The copy is named after the input: as hostile as its name. */
+		msg("%s: %s (refused, %s %s)", shown, reason,
+		    copied ? "copy in" : "not copied, reason in", esc(where));
 	} else {
 		msg("%s: %s (refused; no copy in quarantine: %s)", shown, reason,
 		    fmt_error_message(&qerr));
 		worse(R, shell_exit_status(qerr.code));
 	}
-	printf(_("%s: refused: %s\n"), shown, reason);
 	return OUT_REFUSED;
 }
 
@@ -378,6 +386,30 @@ static enum outcome fatal(run *R, job *j)
 	msg("%s: %s", term_text(j->path, shown, sizeof shown), err_detail(&j->err, j->path));
 	worse(R, shell_exit_status(j->err.code) ? shell_exit_status(j->err.code) : 5);
 	return OUT_FATAL;
+}
+
+/* A bundle signed by a key that is not enrolled: the reason names the
+ * organisation the bundle says it comes from (its profile record, which
+ * only that unknown key vouches for: unverified) and how to enroll its
+ * collector. */
+static enum outcome refuse_unknown(run *R, job *j, const char *keyid)
+{
+	char claimed[1024] = "; the bundle names no organisation", org[1024];
+	fmt_error e;
+	record rec;
+
+	fmt_error_clear(&e);
+	while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
+		if (rec.kind == REC_ORG) {
+			snprintf(claimed, sizeof claimed, ", from \"%s\" according to the "
+				 "bundle, unverified",
+				 term_text(rec.u.org.name, org, sizeof org));
+			break;
+		}
+	return refuse(R, j, "signed by a key that is not enrolled (key id %s%s); to "
+		      "enroll this collector, get its request (collector request -o "
+		      "demande.request) and run: merger enroll demande.request", keyid,
+		      claimed);
 }
 
 /* The one-line reason for the problems found in a bundle's records. */
@@ -444,6 +476,7 @@ static enum outcome merge_steps(run *R, job *j)
 	int64_t now = shell_now();
 	const record *rec;
 	const uint8_t *digest;
+	unsigned rule_errors = 0, rule_warnings = 0;
 	int rc, in_receipt;
 
 	if (open_input(path, BUNDLE_MAX_BYTES, &j->fd, err) ||
@@ -456,7 +489,7 @@ static enum outcome merge_steps(run *R, job *j)
 	sender_key_id(&j->info, keyid);
 	term_text(j->from.org_name, org, sizeof org);
 	if (!j->from.found)
-		return refuse(R, j, _("signed by a key that is not enrolled (key id %s)"), keyid);
+		return refuse_unknown(R, j, keyid);
 	if (memcmp(j->from.box_pk, j->info.sender_box_pk, KEY_BOX_PK) != 0)
 		return refuse(R, j, _("signed by the enrolled key %s of \"%s\" but naming "
 			      "another encryption key"), j->from.key_id, org);
@@ -503,6 +536,11 @@ static enum outcome merge_steps(run *R, job *j)
 		return refuse_problems(R, j);
 	if (applier_finish(R->ap, &j->info, &j->stats, err))
 		return fatal(R, j);
+	/* The rules, re-checked on the organisation's counts: recorded with
+	 * the bundle, never a reason to refuse it. */
+	if (quality_after_merge(R->db, applier_questionnaire(R->ap), j->from.org_id, &j->info,
+				&rule_errors, &rule_warnings, err))
+		return fatal(R, j);
 
 	term_text(path, shown, sizeof shown);
 	if (R->verify) {
@@ -530,6 +568,13 @@ static enum outcome merge_steps(run *R, job *j)
 		printf(_("; %ld support count%s also recorded by another collector of the "
 		       "organisation"), j->stats.overlaps, j->stats.overlaps > 1 ? "s" : "");
 	printf(")\n");
+	if (rule_errors || rule_warnings)
+		printf(_("%s: rules failing for \"%s\": %u error%s, %u warning%s (merger quality)\n"),
+		       shown, org, rule_errors, rule_errors == 1 ? "" : "s", rule_warnings,
+		       rule_warnings == 1 ? "" : "s");
+	if (j->info.reason[0])
+		printf(_("%s: sent despite errors: \"%s\"\n"), shown,
+		       term_text(j->info.reason, org, sizeof org));
 	/* The merge is committed: a receipt that cannot be put in place is
 	 * written again by the next merge of the same file. */
 	if (atomic_commit(&j->rf, err)) {
@@ -656,6 +701,7 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		   char **argv)
 {
 	inputs in = { NULL, 0, 0 };
+	char full[PATH_MAX];
 	fmt_error err;
 	run *R;
 	int rc, status;
@@ -676,6 +722,16 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		return rc < 0 ? 5 : rc;
 	}
 	rc = merger_open_db(ctx, &R->db, &err);
+	/* verify works on a snapshot: it never takes the write lock, so it
+	 * runs while a merge does, and what it applies is thrown away with
+	 * the copy. */
+	if (rc == FMT_OK && verify) {
+		sqlite3 *copy = NULL;
+
+		rc = merger_snapshot(R->db, &copy, 0, &err);
+		db_close(R->db);
+		R->db = copy;
+	}
 	if (rc == FMT_OK)
 		rc = merger_load_identity(ctx, &R->coord, &err);
 	if (rc == FMT_OK) {
@@ -699,6 +755,9 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 			rc = mkdir_p(R->receipts, receipts ? 0755 : 0700, &err);
 		if (rc == FMT_OK)
 			rc = mkdir_p(R->quarantine, 0700, &err);
+		/* Messages give the full path of what goes there. */
+		if (rc == FMT_OK && realpath(R->quarantine, full))
+			snprintf(R->quarantine, sizeof R->quarantine, "%s", full);
 	}
 	if (rc) {
 		status = fail(&err, NULL);
@@ -719,6 +778,8 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		printf(_("bundles merged:         %ld\n"), R->merged);
 		printf(_("bundles already merged: %ld\n"), R->already);
 		printf(_("bundles refused:        %ld\n"), R->refused);
+		if (R->refused)
+			printf(_("quarantine:             %s\n"), esc(R->quarantine));
 		if (R->unreadable)
 			printf(_("bundles unreadable:     %ld\n"), R->unreadable);
 		printf(_("records inserted:       %ld\n"), R->total.inserted);

@@ -31,8 +31,28 @@ int fail(const fmt_error *err, const char *what);
 /* Opens the national database of an initialised home (FMT_E_IO "not
  * initialised: run merger init" otherwise).  Close with db_close(). */
 int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err);
+/* A consistent copy of the open database src, taken with SQLite's online
+ * backup API while other processes may write to it, in *copy: in memory
+ * (in_memory = 1, on the memdb VFS, for sqlite3_serialize()), or in a
+ * private temporary database (0).  On failure *copy is NULL. */
+int merger_snapshot(sqlite3 *src, sqlite3 **copy, int in_memory, fmt_error *err);
 /* Loads the coordinator identity.  Free with keys_free(). */
 int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err);
+
+/* A home is built in a scratch folder next to it ("<home>.<what>-XXXXXX",
+ * mode 0700) and only then moved into place, the database last, so that
+ * an interrupted init or restore leaves no half-made home.
+ * home_scratch_make() creates the scratch folder (and the home's parent);
+ * *home_exists tells whether the home folder itself exists.
+ * home_scratch_place() moves the finished scratch folder into place (its
+ * entries into an existing home), or removes it on failure.
+ * home_scratch_remove() removes a scratch folder and what init or
+ * restore put in it. */
+int home_scratch_make(const merger_ctx *ctx, const char *what, char scratch[PATH_CAP],
+		      int *home_exists, fmt_error *err);
+int home_scratch_place(const merger_ctx *ctx, const char *scratch, int home_exists,
+		       fmt_error *err);
+void home_scratch_remove(const char *dir);
 
 /* Commands: argv[0] is the command name; options are parsed by each. */
 int cmd_init(merger_ctx *ctx, int argc, char **argv);
@@ -46,5 +66,12 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv);
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv);
 int cmd_directory(merger_ctx *ctx, int argc, char **argv);
 int cmd_questionnaire(merger_ctx *ctx, int argc, char **argv);
+int cmd_deadline(merger_ctx *ctx, int argc, char **argv);
+int cmd_rates(merger_ctx *ctx, int argc, char **argv);
+int cmd_export(merger_ctx *ctx, int argc, char **argv);
+int cmd_history(merger_ctx *ctx, int argc, char **argv);
+int cmd_backup(merger_ctx *ctx, int argc, char **argv);
+int cmd_restore(merger_ctx *ctx, int argc, char **argv);
+int cmd_quality(merger_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@
  * left out, rather than stopping the whole report.
  */
 #include "report.h"
+#include "quality.h"
 #include "cli.h"
 
 #include <stdlib.h>
@@ -45,7 +46,7 @@ static int days_in_month(int y, int m)
 /* First and last day of a canonical period, as "YYYY-MM-DD" (the form the
  * action and training tables store, so that text comparison is date
  * comparison). */
-static void period_bounds(const char *p, char first[11], char last[11])
+void period_bounds(const char *p, char first[11], char last[11])
 {
 	int y = period_year(p), m1 = 1, m2 = 12;
 	char buf[32];
@@ -246,6 +247,7 @@ static int load_org_depts(sqlite3 *db, report *r, fmt_error *err)
 			continue;
 		}
 		o->active[d] = 1;
+		o->listed[d] = 1;
 	}
 	return report_rows_end(db, st, rc, "reading the départements of intervention", err);
 }
@@ -339,11 +341,12 @@ static void tally(report *r)
 }
 
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
-		 fmt_error *err)
+		 int flags, fmt_error *err)
 {
 	int rc;
 
 	memset(r, 0, sizeof *r);
+	r->keep_cells = (flags & REPORT_CELLS) != 0;
 	r->victims = -1;
 	r->threshold = RPT_THRESHOLD_DEFAULT;
 	r->generated = generated;
@@ -368,6 +371,10 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 		rc = load_trainings(db, r, err);
 	if (!rc)
 		rc = report_load_counts(db, r, err);
+	if (!rc)
+		rc = report_load_rates(db, r, err);
+	if (!rc && r->qn)
+		rc = quality_collect(db, r->qn, 0, r->period, &r->quality, err);
 	if (rc) {
 		db_rollback(db);
 		return rc;
@@ -408,7 +415,7 @@ int report_build_previous(sqlite3 *db, report *r, fmt_error *err)
 	prev = calloc(1, sizeof *prev);
 	if (!prev)
 		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
-	rc = report_build(db, p, r->generated, prev, err);
+	rc = report_build(db, p, r->generated, prev, 0, err);
 	if (!rc && has_data(prev)) {
 		r->prev = prev;
 		return FMT_OK;
@@ -437,25 +444,31 @@ void report_free(report *r)
 	}
 	free(r->orgs);
 	r->orgs = NULL;
+	quality_free(r->quality);
+	r->quality = NULL;
 	r->norgs = 0;
+	free(r->cells);
+	r->cells = NULL;
+	r->ncells = 0;
 	report_counts_free(r);
 }
 
 /* ------------------------------------------------------------------ */
 /* Shared by the writers                                               */
 
+const char *rcount_state(const rcount *c)
+{
+	return c->state == CELL_SHOWN ? "shown" : "hidden";
+}
+
 const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF])
 {
-	switch (c->state) {
-	case CELL_SMALL:
-		snprintf(buf, RPT_NUMBUF, "<%d", r->threshold);
-		break;
-	case CELL_SECRET:
-		snprintf(buf, RPT_NUMBUF, "s");
-		break;
-	default:
+	/* One mark for every hidden count, small or hidden beside a small
+	 * one: two marks would tell the reader which cells hold 1 to 4. */
+	if (c->state != CELL_SHOWN)
+		snprintf(buf, RPT_NUMBUF, "%s", RPT_HIDDEN_MARK);
+	else
 		snprintf(buf, RPT_NUMBUF, "%lld", c->n);
-	}
 	return buf;
 }
 

@@ -1,7 +1,8 @@
 /*
  * report.h - the national diagnostic as an in-memory model (report.c),
  * its small-count suppression (suppress.c) and the writers that turn it
- * into text, CSV, JSON and HTML (report_*.c).  Internal to the merger.
+ * into text, CSV, JSON, HTML and a workbook (report_*.c; CSV and the
+ * workbook through sheet.h).  Internal to the merger.
  *
  * The model is computed once from the national database for one period
  * and is small (101 départements, a few tables of enumerations, one entry
@@ -22,6 +23,7 @@
 #include "questionnaire.h"
 #include "record.h"
 #include "refdata.h"
+#include "sheet.h"
 
 /* Every enumeration fits a 32-bit mask (refdata.h), so 32 slots hold any
  * of them. */
@@ -39,10 +41,15 @@
 #define RPT_THRESHOLD_MIN 3
 #define RPT_THRESHOLD_MAX 100000
 
-/* How a published count is shown.  CELL_SMALL: 1..threshold-1, shown as
- * "<threshold".  CELL_SECRET: hidden only so that a small one cannot be
- * recomputed (complementary suppression), shown as "s". */
+/* How a published count is shown.  CELL_SMALL: 1..threshold-1 (primary
+ * suppression).  CELL_SECRET: hidden only so that a small one cannot be
+ * recomputed (complementary suppression).  Both are published as the same
+ * mark, RPT_HIDDEN_MARK ("secret statistique"), so that the output never
+ * tells which hidden cells are the small ones; the suppression itself
+ * (suppress.c) still reasons as if a reader could tell them apart, which
+ * only makes it stricter. */
 enum cell_state { CELL_SHOWN = 0, CELL_SMALL, CELL_SECRET };
+#define RPT_HIDDEN_MARK "s"
 
 typedef struct rcount {
 	long long n;
@@ -81,8 +88,48 @@ typedef struct report_org {
 	int collectors, revoked;         /* how many, how many of them revoked */
 	int reporting;                   /* any support, action or training for the period */
 	uint8_t active[DEPT_COUNT];      /* active there (rule in docs/REPORT.md) */
+	uint8_t listed[DEPT_COUNT];      /* the départements it declares */
 	uint32_t types[DEPT_COUNT];      /* ENUM_ACTION_TYPE mask of its actions there */
+	/* Reporting rates (rates.c) */
+	int rate;                        /* enum rate_status */
+	int64_t received_at;             /* first counts for the period arrived; 0: none */
+	int sent;                        /* some bundle of it was ever merged */
 } report_org;
+
+/* Where an organisation stands for the period's return (docs/REPORT.md,
+ * "Reporting rates"). */
+enum rate_status {
+	RATE_NONE = 0,      /* not asked, sent nothing for the period */
+	RATE_MISSING,       /* asked, nothing received */
+	RATE_ON_TIME,       /* received by the end of the deadline's day */
+	RATE_LATE,          /* received after it */
+	RATE_RECEIVED,      /* received, no deadline set for the period */
+	RATE_UNASKED,       /* received from an organisation not asked */
+};
+
+/* Returns expected and received, for the nation or one département. */
+typedef struct rate_tally {
+	int expected, received, on_time, late, missing, unasked;
+} rate_tally;
+
+typedef struct report_rates {
+	char due[11];                    /* deadline "YYYY-MM-DD", "" when none set */
+	int64_t cutoff;                  /* last second that counts as on time */
+	rate_tally all;
+	rate_tally dept[DEPT_COUNT];     /* by the départements organisations declare */
+	int never;                       /* organisations that never sent anything */
+} report_rates;
+
+/* A cell of a count table, for every dimension at once, as the exchange
+ * formats need (report_build with REPORT_CELLS): the sum over the
+ * organisations of one département, for the period. */
+typedef struct rcell {
+	const qn_table *t;               /* in r->qn */
+	int dept;
+	int val[QN_DIMS_MAX];            /* value index by dimension; 0 beyond ndims */
+	long long n;
+	int state;                       /* enum cell_state (public exports) */
+} rcell;
 
 typedef struct report_dept {
 	int orgs;                        /* organisations active there */
@@ -122,12 +169,31 @@ struct report {
 	int norgs;
 	int enrolled, reporting;         /* completeness */
 	long long ignored;               /* rows with codes this version does not know */
+	report_rates rates;
+
+	/* With REPORT_CELLS: every cell some organisation counted, summed per
+	 * département, sorted by table (questionnaire order), département,
+	 * then values.  cells_nomem is set when memory ran out reading them. */
+	int keep_cells;
+	rcell *cells;
+	size_t ncells, cells_cap;
+	int cells_nomem;
 
 	/* The same period a year earlier, when the database holds anything
 	 * for it (report_build_previous), else NULL.  Suppressed with r and
 	 * freed with it. */
 	struct report *prev;
+
+	/* Data quality for the period (quality.h): failed rules, outliers,
+	 * bundles sent despite errors; shown only outside public mode. */
+	struct quality *quality;
 };
+
+/* The quality section of each format: nothing when the report is public
+ * or there is nothing to follow up. */
+void report_quality_text(FILE *f, const report *r);
+void report_quality_json(FILE *f, const report *r);
+void report_quality_html(FILE *f, const report *r);
 
 /* The period used when none is given, into out: the latest year holding
  * any support count, action or training, else the year of `now`. */
@@ -138,9 +204,11 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
  * inside one read transaction so that every table sees the same data,
  * for the tables of the latest published edition of the questionnaire
  * (the default one when none was published).  generated is stored as the
- * generation time.  Free with report_free(), also after a failure. */
+ * generation time.  flags: REPORT_CELLS also keeps r->cells.  Free with
+ * report_free(), also after a failure. */
+#define REPORT_CELLS 1
 int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
-		 fmt_error *err);
+		 int flags, fmt_error *err);
 void report_free(report *r);
 
 /* Sets r->prev to the report of the same period one year earlier ("2024"
@@ -194,6 +262,10 @@ int report_suppress(report *r, int threshold, fmt_error *err);
 int report_load_counts(sqlite3 *db, report *r, fmt_error *err);
 void report_counts_free(report *r);
 
+/* Reads the reporting rates of r's period (rates.c), for report_build(),
+ * inside its read transaction, while r->orgs is sorted by id. */
+int report_load_rates(sqlite3 *db, report *r, fmt_error *err);
+
 /* For report_counts.c: the organisation of id (r->orgs is sorted by id
  * while loading), or NULL; and the end of a statement's rows (finalizes
  * st, whose last sqlite3_step() returned rc: FMT_OK when its rows ran to
@@ -215,13 +287,19 @@ int rtable_ranked_depts(const report *r, const rtable *t, int order[DEPT_COUNT])
  * retired, and a retired one when it holds a count. */
 int rbreak_listed(const rbreak *b, int v);
 
-/* The text of a count as published: "12", "<5" or "s".  Returns buf. */
+/* The text of a count as published: "12", or RPT_HIDDEN_MARK.  Returns buf. */
 #define RPT_NUMBUF 24
 const char *rcount_text(const report *r, const rcount *c, char buf[RPT_NUMBUF]);
+/* The state of a published count in a file's state column: "shown" or
+ * "hidden" (one word for every hidden count, as one mark). */
+const char *rcount_state(const rcount *c);
 
 /* Share of c in its status total, in tenths of a percent, rounded half
  * up; -1 when it is not published (c or the total hidden, or total 0). */
 int rcount_share(const report *r, const rcount *c, int status);
+
+/* First and last day of canonical period p, as "YYYY-MM-DD". */
+void period_bounds(const char *p, char first[11], char last[11]);
 
 /* The period in French words, into buf: "2026", "3e trimestre 2026",
  * "mai 2026".  Returns buf. */
@@ -243,21 +321,36 @@ enum report_table {
 	TABLE_COMPLETENESS,
 	TABLE_DIRECTORY,
 	TABLE_COUNTS,       /* the questionnaire's count tables, or only one */
+	TABLE_RATES,        /* reporting rates by organisation */
+	TABLE_RATES_DEPTS,  /* reporting rates by département */
+	TABLE_REMINDERS,    /* organisations that never sent anything */
 };
 
 /* Writers.  Each returns 0, or EOF when the stream failed (ferror).  For
  * TABLE_COUNTS, code names the one count table to write, or is NULL for
  * all of them (the victims table aside: it has tables of its own, by
- * status). */
+ * status).  report_write_sheet() writes to CSV or a workbook (sheet.h),
+ * whose errors sheet_close() tells; TABLE_ALL there is every table, each
+ * in a worksheet of its own. */
 int report_write_text(FILE *f, const report *r, enum report_table t, const char *code);
-int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code);
+int report_write_sheet(sheet_out *o, const report *r, enum report_table t, const char *code);
 int report_write_json(FILE *f, const report *r);
 int report_write_html(FILE *f, const report *r);
+
+/* The reporting rates section (rates.c), for each format: text (its
+ * heading included), tables (CSV or workbook: t is TABLE_RATES,
+ * TABLE_RATES_DEPTS or TABLE_REMINDERS), JSON (the "rates" member, without
+ * a comma or newline after it), HTML (one <section>).  They write to f (or
+ * the sheet) and leave the error to ferror(f) (or sheet_close). */
+void rates_write_text(FILE *f, const report *r);
+void rates_write_sheet(sheet_out *o, const report *r, enum report_table t);
+void rates_write_json(FILE *f, const report *r);
+void rates_write_html(FILE *f, const report *r);
 
 /* The directory alone (merger directory): dept is an index, or -1 for
  * every département with at least one organisation. */
 int directory_write_text(FILE *f, const report *r, int dept);
-int directory_write_csv(FILE *f, const report *r, int dept);
+int directory_write_sheet(sheet_out *o, const report *r, int dept);
 int directory_write_json(FILE *f, const report *r, int dept);
 
 #endif

@@ -8,7 +8,9 @@
  */
 #include "merger.h"
 #include "cli.h"
+#include "output.h"
 #include "report.h"
+#include "report_cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +18,7 @@
 
 #include "db.h"
 #include "fileio.h"
-
-enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_HTML };
-
-static int parse_format(const char *command, const char *s, int html, enum report_format *out)
-{
-	if (strcmp(s, "text") == 0)
-		*out = FORMAT_TEXT;
-	else if (strcmp(s, "csv") == 0)
-		*out = FORMAT_CSV;
-	else if (strcmp(s, "json") == 0)
-		*out = FORMAT_JSON;
-	else if (html && strcmp(s, "html") == 0)
-		*out = FORMAT_HTML;
-	else
-		return usage_error("%s: --format is text, csv, json%s, not \"%s\"", command,
-				   html ? _(" or html") : "", s);
-	return 0;
-}
+#include "textout.h"
 
 /* --table: one of the report's own tables, "tables" for every count
  * table of the questionnaire, or one count table's code (*code, checked
@@ -52,6 +37,9 @@ static int parse_table(const char *s, enum report_table *out, const char **code)
 		{ "completeness", TABLE_COMPLETENESS },
 		{ "directory", TABLE_DIRECTORY },
 		{ "tables", TABLE_COUNTS },
+		{ "rates", TABLE_RATES },
+		{ "rates-departements", TABLE_RATES_DEPTS },
+		{ "reminders", TABLE_REMINDERS },
 	};
 	size_t i;
 
@@ -74,11 +62,12 @@ static int check_table(const report *r, const char *code)
 	if (!code || qn_table_find(r->qn, code))
 		return 0;
 	return usage_error("report: --table is totals, departements, gaps, completeness, "
-			   "directory, tables or the code of a table of the questionnaire, "
+			   "directory, rates, rates-departements, reminders, tables or the "
+			   "code of a table of the questionnaire, "
 			   "not \"%s\"", term_text(code, shown, sizeof shown));
 }
 
-static int parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
+int report_parse_period(const char *command, const char *s, char out[REC_PERIOD_MAX + 1])
 {
 	fmt_error err;
 
@@ -88,11 +77,20 @@ static int parse_period(const char *command, const char *s, char out[REC_PERIOD_
 	return 0;
 }
 
-/* Opens the database and computes the diagnostic for period ("" for the
- * default).  table is the code given to --table, or NULL: it must name a
- * table of the questionnaire.  On failure prints the message and returns
- * the exit status. */
-static int load(const merger_ctx *ctx, const char *period, const char *table, report *r)
+int report_parse_threshold(const char *command, const char *v, int *out)
+{
+	char *end;
+	long t = strtol(v, &end, 10);
+
+	if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
+		return usage_error("%s: --threshold is a number from %d to %d, not \"%s\"",
+				   command, RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
+	*out = (int)t;
+	return 0;
+}
+
+int report_load(const merger_ctx *ctx, const char *period, const char *table, int flags,
+		report *r)
 {
 	char p[REC_PERIOD_MAX + 1];
 	sqlite3 *db = NULL;
@@ -110,8 +108,10 @@ static int load(const merger_ctx *ctx, const char *period, const char *table, re
 			rc = report_default_period(db, now, p, &err);
 	}
 	if (!rc)
-		rc = report_build(db, p, now, r, &err);
-	if (!rc)
+		rc = report_build(db, p, now, r, flags, &err);
+	/* An export carries the period alone; a report shows the change
+	 * since a year before. */
+	if (!rc && !(flags & REPORT_CELLS))
 		rc = report_build_previous(db, r, &err);
 	db_close(db);
 	if (rc)
@@ -124,123 +124,75 @@ static int load(const merger_ctx *ctx, const char *period, const char *table, re
 	return 0;
 }
 
-/* Where the output goes: stdout, or an atomic file. */
-struct output {
-	atomic_file af;
-	FILE *f;
-	const char *path;     /* NULL for stdout */
-};
-
-static int output_open(struct output *o, const char *path, int mode)
+/* The tables of r (CSV or a workbook) to o; title for a workbook. */
+static int write_sheets(output *o, enum out_format format, const report *r,
+			enum report_table table, const char *code, int directory, int dept)
 {
-	fmt_error err;
-	int fd;
+	char title[128], label[48];
+	sheet_out *s;
+	int rc;
 
-	fmt_error_clear(&err);
-	o->af.fd = -1;
-	o->path = path && strcmp(path, "-") != 0 ? path : NULL;
-	if (!o->path) {
-		o->f = stdout;
-		return 0;
-	}
-	if (atomic_open(&o->af, o->path, mode, 0, &err))
-		return fail(&err, NULL);
-	/* A stream on a duplicate, so that closing it leaves af.fd open for
-	 * the fsync of atomic_commit. */
-	fd = dup(o->af.fd);
-	o->f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!o->f) {
-		if (fd >= 0)
-			close(fd);
-		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, _("%s: cannot write: out of file descriptors or memory"),
-			 o->path);
-		return fail(&err, NULL);
-	}
-	return 0;
-}
-
-/* Finishes the output; wrote is the writer's result.  Returns the exit
- * status. */
-static int output_close(struct output *o, int wrote)
-{
-	fmt_error err;
-	int bad;
-
-	fmt_error_clear(&err);
-	if (!o->path) {
-		if (wrote || fflush(stdout) == EOF || ferror(stdout)) {
-			fmt_fail(&err, FMT_E_IO, _("standard output: write error"));
-			return fail(&err, NULL);
-		}
-		return 0;
-	}
-	bad = wrote || ferror(o->f);
-	if (fclose(o->f) == EOF)
-		bad = 1;
-	o->f = NULL;
-	if (bad) {
-		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, _("%s: write error (disk full?); nothing was written"),
-			 o->path);
-		return fail(&err, NULL);
-	}
-	if (atomic_commit(&o->af, &err))
-		return fail(&err, NULL);
-	return 0;
+	snprintf(title, sizeof title, "%s, %s", directory ? "Annuaire des acteurs" :
+		 "Diagnostic national", period_label(r->period, label, sizeof label));
+	if ((rc = output_sheet(o, format, title, &s)))
+		return rc;
+	if (directory)
+		directory_write_sheet(s, r, dept);
+	else
+		report_write_sheet(s, r, table, code);
+	return output_sheet_close(o, s);
 }
 
 int cmd_report(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
 		       { "o", 1, NULL }, { "output", 1, NULL }, { "public", 0, NULL },
-		       { "threshold", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
+		       { "threshold", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL },
+		       { "csv-excel", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "";
-	enum report_format format = FORMAT_TEXT;
+	enum out_format format;
 	enum report_table table = TABLE_ALL;
 	const char *out, *code = NULL, *v;
 	int rc, npos, public_mode, threshold = 0;
-	struct output o;
+	output o;
 	fmt_error err;
 	char *pos[1];
 	report r;
 
 	fmt_error_clear(&err);
-	if ((rc = args_parse("report", argc, argv, opts, 9, pos, 0, &npos)))
+	if ((rc = args_parse("report", argc, argv, opts, 10, pos, 0, &npos)))
 		return rc;
 	if (opts[7].value || opts[8].value) {
-		printf(_("usage: merger report [--period P] [--format text|csv|json|html]\n"
+		printf(_("usage: merger report [--period P] [--format text|csv|json|html|xlsx]\n"
+		       "                     [--csv-excel]\n"
 		       "                     [--table totals|departements|gaps|"
-		       "completeness|directory|tables|TABLE]\n"
+		       "completeness|directory|rates|\n"
+		       "                      rates-departements|reminders|tables|TABLE]\n"
 		       "                     [-o FILE] [--public [--threshold N]]\n"));
 		return 0;
 	}
-	if (opts[0].value && parse_period("report", opts[0].value, period))
+	out = opts[3].value ? opts[3].value : opts[4].value;
+	if (opts[0].value && report_parse_period("report", opts[0].value, period))
 		return EXIT_USAGE;
-	if (opts[1].value && parse_format("report", opts[1].value, 1, &format))
+	if (out_format_parse("report", opts[1].value, opts[9].value != NULL, out,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_HTML) | OUT_ALLOW(OUT_XLSX), &format))
 		return EXIT_USAGE;
 	if (opts[2].value && parse_table(opts[2].value, &table, &code))
 		return EXIT_USAGE;
-	out = opts[3].value ? opts[3].value : opts[4].value;
 	public_mode = opts[5].value != NULL;
-	if ((v = opts[6].value)) {
-		char *end;
-		long t = strtol(v, &end, 10);
-
-		if (*v < '0' || *v > '9' || *end || t < RPT_THRESHOLD_MIN || t > RPT_THRESHOLD_MAX)
-			return usage_error("report: --threshold is a number from %d to %d, not "
-					   "\"%s\"", RPT_THRESHOLD_MIN, RPT_THRESHOLD_MAX, v);
-		threshold = (int)t;
-	}
-	if (table != TABLE_ALL && (format == FORMAT_JSON || format == FORMAT_HTML))
-		return usage_error("report: --table is for --format csv or text (JSON and "
-				   "HTML hold every table)");
+	if ((v = opts[6].value) && report_parse_threshold("report", v, &threshold))
+		return EXIT_USAGE;
+	if (table != TABLE_ALL && (format == OUT_JSON || format == OUT_HTML ||
+				   format == OUT_XLSX))
+		return usage_error("report: --table is for --format csv or text (JSON, "
+				   "HTML and xlsx hold every table)");
 	if (threshold && !public_mode)
 		return usage_error("report: --threshold only applies with --public");
-	if (format == FORMAT_CSV && table == TABLE_ALL)
+	if (format == OUT_CSV && table == TABLE_ALL)
 		table = TABLE_DEPTS;    /* one table per CSV file */
 
-	rc = load(ctx, period, code, &r);
+	rc = report_load(ctx, period, code, 0, &r);
 	if (!rc && public_mode &&
 	    report_suppress(&r, threshold ? threshold : RPT_THRESHOLD_DEFAULT, &err))
 		rc = fail(&err, NULL);
@@ -252,28 +204,53 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	 * public one is meant to be shared. */
 	rc = output_open(&o, out, public_mode ? 0644 : 0600);
 	if (!rc) {
-		int w;
-
 		switch (format) {
-		case FORMAT_CSV:
-			w = report_write_csv(o.f, &r, table, code);
+		case OUT_CSV:
+		case OUT_XLSX:
+			rc = write_sheets(&o, format, &r, table, code, 0, -1);
 			break;
-		case FORMAT_JSON:
-			w = report_write_json(o.f, &r);
+		case OUT_JSON:
+			rc = output_close(&o, report_write_json(o.f, &r));
 			break;
-		case FORMAT_HTML:
-			w = report_write_html(o.f, &r);
+		case OUT_HTML:
+			rc = output_close(&o, report_write_html(o.f, &r));
 			break;
 		default:
-			w = report_write_text(o.f, &r, table, code);
+			rc = output_close(&o, report_write_text(o.f, &r, table, code));
 		}
-		rc = output_close(&o, w);
 		if (!rc && o.path)
 			msg("%s: report for %s written%s", o.path, r.period,
 			    public_mode ? _(" (public: small counts suppressed)") : "");
 	}
 	report_free(&r);
 	return rc;
+}
+
+/* On a terminal: a title, then the départements in aligned columns. */
+static void gaps_table(const report *r)
+{
+	char label[48];
+	int d, n = 0, w = (int)strlen("Département");
+
+	for (d = 0; d < DEPT_COUNT; d++)
+		if (report_is_gap(r, d)) {
+			int dw = text_width(DEPTS[d].name);
+
+			n++;
+			if (dw > w)
+				w = dw;
+		}
+	printf("Départements sans victime accompagnée, %s : %d sur %d\n\n",
+	       period_label(r->period, label, sizeof label), n, DEPT_COUNT);
+	if (!n)
+		return;
+	printf("Code  Département");
+	printf("%*s  Région\n", w - text_width("Département"), "");
+	for (d = 0; d < DEPT_COUNT; d++)
+		if (report_is_gap(r, d))
+			printf("%-4s  %s%*s  %s\n", DEPTS[d].code, DEPTS[d].name,
+			       w - text_width(DEPTS[d].name), "",
+			       region_find(DEPTS[d].region)->name);
 }
 
 int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
@@ -290,16 +267,21 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 		printf(_("usage: merger gaps [--period P]\n"));
 		return 0;
 	}
-	if (opts[0].value && parse_period("gaps", opts[0].value, period))
+	if (opts[0].value && report_parse_period("gaps", opts[0].value, period))
 		return EXIT_USAGE;
-	rc = load(ctx, period, NULL, &r);
+	rc = report_load(ctx, period, NULL, 0, &r);
 	if (!rc) {
-		/* Nothing but the lines on stdout: meant for scripts. */
-		for (d = 0; d < DEPT_COUNT; d++)
-			if (report_is_gap(&r, d))
-				printf("%s\t%s\t%s\n", DEPTS[d].code, DEPTS[d].name,
-				       region_find(DEPTS[d].region)->name);
-		rc = output_close(&(struct output){ .path = NULL }, 0);
+		if (isatty(STDOUT_FILENO)) {
+			gaps_table(&r);
+		} else {
+			/* In a pipe, nothing but the lines, code first: for
+			 * scripts. */
+			for (d = 0; d < DEPT_COUNT; d++)
+				if (report_is_gap(&r, d))
+					printf("%s\t%s\t%s\n", DEPTS[d].code, DEPTS[d].name,
+					       region_find(DEPTS[d].region)->name);
+		}
+		rc = output_close(&(output){ .path = NULL }, 0);
 	}
 	report_free(&r);
 	return rc;
@@ -308,25 +290,31 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 {
 	opt opts[] = { { "dept", 1, NULL }, { "format", 1, NULL }, { "period", 1, NULL },
-		       { "help", 0, NULL }, { "h", 0, NULL } };
+		       { "help", 0, NULL }, { "h", 0, NULL }, { "o", 1, NULL },
+		       { "output", 1, NULL }, { "csv-excel", 0, NULL } };
 	char period[REC_PERIOD_MAX + 1] = "", shown[64];
-	enum report_format format = FORMAT_TEXT;
-	const char *dept_arg;
+	enum out_format format;
+	const char *dept_arg, *out;
 	char *pos[1];
-	int rc, w, npos, dept = -1;
+	int rc, npos, dept = -1;
+	output o;
 	report r;
 
-	if ((rc = args_parse("directory", argc, argv, opts, 5, pos, 0, &npos)))
+	if ((rc = args_parse("directory", argc, argv, opts, 8, pos, 0, &npos)))
 		return rc;
 	if (opts[3].value || opts[4].value) {
-		printf(_("usage: merger directory [--dept CODE] [--format text|csv|json] "
-		       "[--period P]\n"));
+		printf(_("usage: merger directory [--dept CODE] [--format text|csv|json|xlsx] "
+		       "[--csv-excel]\n"
+		       "                        [--period P] [-o FILE]\n"));
 		return 0;
 	}
 	dept_arg = opts[0].value;
-	if (opts[1].value && parse_format("directory", opts[1].value, 0, &format))
+	out = opts[5].value ? opts[5].value : opts[6].value;
+	if (out_format_parse("directory", opts[1].value, opts[7].value != NULL, out,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_XLSX), &format))
 		return EXIT_USAGE;
-	if (opts[2].value && parse_period("directory", opts[2].value, period))
+	if (opts[2].value && report_parse_period("directory", opts[2].value, period))
 		return EXIT_USAGE;
 	if (dept_arg) {
 		dept = dept_find(dept_arg);
@@ -336,20 +324,100 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 			return EXIT_REFUSED;
 		}
 	}
-	rc = load(ctx, period, NULL, &r);
+	rc = report_load(ctx, period, NULL, 0, &r);
+	/* The directory lists public contacts: readable by others, like a
+	 * public report. */
+	if (!rc)
+		rc = output_open(&o, out, 0644);
 	if (!rc) {
-		if (format == FORMAT_CSV)
-			w = directory_write_csv(stdout, &r, dept);
-		else if (format == FORMAT_JSON)
-			w = directory_write_json(stdout, &r, dept);
-		else {
+		if (format == OUT_CSV || format == OUT_XLSX) {
+			rc = write_sheets(&o, format, &r, TABLE_DIRECTORY, NULL, 1, dept);
+		} else if (format == OUT_JSON) {
+			rc = output_close(&o, directory_write_json(o.f, &r, dept));
+		} else {
 			char label[48];
 
-			printf("Annuaire des acteurs, %s\n\n",
-			       period_label(r.period, label, sizeof label));
-			w = directory_write_text(stdout, &r, dept);
+			fprintf(o.f, "Annuaire des acteurs, %s\n\n",
+				period_label(r.period, label, sizeof label));
+			rc = output_close(&o, directory_write_text(o.f, &r, dept));
 		}
-		rc = output_close(&(struct output){ .path = NULL }, w);
+		if (!rc && o.path)
+			msg("%s: directory for %s written", o.path, r.period);
+	}
+	report_free(&r);
+	return rc;
+}
+
+int cmd_rates(merger_ctx *ctx, int argc, char **argv)
+{
+	opt opts[] = { { "period", 1, NULL }, { "format", 1, NULL }, { "table", 1, NULL },
+		       { "o", 1, NULL }, { "help", 0, NULL }, { "h", 0, NULL } };
+	char period[REC_PERIOD_MAX + 1] = "", when[TIME_BUF];
+	enum out_format format = OUT_TEXT;
+	enum report_table table = TABLE_RATES;
+	const char *code;
+	output o;
+	char *pos[1];
+	int rc, npos, w;
+	report r;
+
+	if ((rc = args_parse("rates", argc, argv, opts, 6, pos, 0, &npos)))
+		return rc;
+	if (opts[4].value || opts[5].value) {
+		printf("usage: merger rates [--period P] [--format text|csv|json|xlsx]\n"
+		       "                    [--table rates|rates-departements|reminders] "
+		       "[-o FILE]\n");
+		return 0;
+	}
+	if (opts[0].value && report_parse_period("rates", opts[0].value, period))
+		return EXIT_USAGE;
+	if (out_format_parse("rates", opts[1].value, 0, opts[3].value,
+			     OUT_ALLOW(OUT_TEXT) | OUT_ALLOW(OUT_CSV) | OUT_ALLOW(OUT_JSON) |
+			     OUT_ALLOW(OUT_XLSX), &format))
+		return EXIT_USAGE;
+	if (opts[2].value && (parse_table(opts[2].value, &table, &code) ||
+			      (table != TABLE_RATES && table != TABLE_RATES_DEPTS &&
+			       table != TABLE_REMINDERS)))
+		return usage_error("rates: --table is rates, rates-departements or reminders");
+	if (opts[2].value && format != OUT_CSV)
+		return usage_error("rates: --table is for --format csv (text, JSON and xlsx "
+				   "hold every table)");
+	rc = report_load(ctx, period, NULL, 0, &r);
+	if (!rc)
+		rc = output_open(&o, opts[3].value, 0600);
+	if (!rc) {
+		if (format == OUT_CSV || format == OUT_XLSX) {
+			sheet_out *so;
+
+			/* A workbook holds the three tables, a CSV file one. */
+			if ((rc = output_sheet(&o, format, "Remontées", &so)) == 0) {
+				rates_write_sheet(so, &r, table);
+				if (format == OUT_XLSX && !opts[2].value) {
+					rates_write_sheet(so, &r, TABLE_RATES_DEPTS);
+					rates_write_sheet(so, &r, TABLE_REMINDERS);
+				}
+				rc = output_sheet_close(&o, so);
+			}
+			report_free(&r);
+			return rc;
+		} else if (format == OUT_JSON) {
+			time_format(r.generated, TIME_ISO, when);
+			fputs("{\n  \"period\": ", o.f);
+			out_json_string(o.f, r.period);
+			fputs(", \"generated\": ", o.f);
+			out_json_string(o.f, when);
+			fputs(",\n", o.f);
+			rates_write_json(o.f, &r);
+			fputs("\n}\n", o.f);
+		} else {
+			char label[48];
+
+			fprintf(o.f, "Remontées de %s", period_label(r.period, label, sizeof label));
+			fputc('\n', o.f);
+			rates_write_text(o.f, &r);
+		}
+		w = ferror(o.f) ? EOF : 0;
+		rc = output_close(&o, w);
 	}
 	report_free(&r);
 	return rc;

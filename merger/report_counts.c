@@ -180,6 +180,65 @@ static void victims_add(report *r, const struct cell_acc *a, long long v)
 	r->by_age[g][s].n += v;
 }
 
+/* Keeps one organisation's value of a cell, for the exchange formats
+ * (report.h's rcell); cells_merge() then adds up the organisations. */
+static void cell_keep(report *r, const rtable *t, const struct cell_acc *a, long long v)
+{
+	rcell *c;
+
+	if (r->ncells == r->cells_cap) {
+		size_t ncap = r->cells_cap ? r->cells_cap * 2 : 1024;
+		rcell *n = realloc(r->cells, ncap * sizeof *n);
+
+		if (!n) {
+			r->cells_nomem = 1;
+			return;
+		}
+		r->cells = n;
+		r->cells_cap = ncap;
+	}
+	c = &r->cells[r->ncells++];
+	memset(c, 0, sizeof *c);
+	c->t = t->t;
+	c->dept = a->dept;
+	memcpy(c->val, a->val, sizeof c->val);
+	c->n = v;
+}
+
+static int cmp_cell(const void *x, const void *y)
+{
+	const rcell *a = x, *b = y;
+	int k;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->dept != b->dept)
+		return a->dept < b->dept ? -1 : 1;
+	for (k = 0; k < QN_DIMS_MAX; k++)
+		if (a->val[k] != b->val[k])
+			return a->val[k] < b->val[k] ? -1 : 1;
+	return 0;
+}
+
+/* Sorts the kept cells (tables in questionnaire order: their entries are
+ * one array) and adds up those of the same table, département and
+ * values. */
+static void cells_merge(report *r)
+{
+	size_t i, n = 0;
+
+	if (!r->ncells)
+		return;
+	qsort(r->cells, r->ncells, sizeof *r->cells, cmp_cell);
+	for (i = 1; i < r->ncells; i++) {
+		if (cmp_cell(&r->cells[n], &r->cells[i]) == 0)
+			r->cells[n].n += r->cells[i].n;
+		else
+			r->cells[++n] = r->cells[i];
+	}
+	r->ncells = n + 1;
+}
+
 static void cell_flush(struct reader *rd, rtable *t, struct cell_acc *a)
 {
 	long long v;
@@ -188,6 +247,8 @@ static void cell_flush(struct reader *rd, rtable *t, struct cell_acc *a)
 	if (!a->live)
 		return;
 	v = cell_value(a, rd->gran);
+	if (rd->r->keep_cells)
+		cell_keep(rd->r, t, a, v);
 	t->reported = 1;
 	t->total.n += v;
 	t->dept[a->dept].n += v;
@@ -469,8 +530,11 @@ int report_load_counts(sqlite3 *db, report *r, fmt_error *err)
 	for (i = 0; i < r->ntables && !rc; i++)
 		if (present[r->tables[i].t - r->qn->tables])
 			rc = read_table(&rd, st, &r->tables[i], err);
+	if (!rc && r->cells_nomem)
+		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
 	if (rc)
 		goto out;
+	cells_merge(r);
 	/* A retired table is reported when something of it counted. */
 	victims = r->victims;
 	r->victims = -1;
@@ -512,8 +576,9 @@ int rtable_ranked_depts(const report *r, const rtable *t, int order[DEPT_COUNT])
 
 	for (d = 0; d < DEPT_COUNT; d++) {
 		const rcount *c = &t->dept[d];
-		long long k = c->state == CELL_SMALL ? 1 : c->state == CELL_SECRET ?
-			r->threshold : c->n;
+		/* every hidden count ranks as the least it can be, 1: ranking
+		 * the small ones apart would tell which they are */
+		long long k = c->state != CELL_SHOWN ? 1 : c->n;
 
 		if (c->n == 0)
 			continue;

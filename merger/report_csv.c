@@ -1,55 +1,66 @@
 /*
- * report_csv.c - the national diagnostic as CSV, one table per file
- * (RFC 4180 through csv.h: UTF-8, CRLF, formulas neutralised), for
- * LibreOffice or Excel.
+ * report_csv.c - the national diagnostic as tables (sheet.h): CSV, one
+ * table per file (RFC 4180 through csv.h: UTF-8, CRLF, formulas
+ * neutralised; or Excel's dialect), for LibreOffice or Excel, and the
+ * workbook, every table in a worksheet of its own.
  *
  * Column names and values are the stable codes ("supported", "sexual"),
- * with a French label column where a person reads the row; every row
- * starts with the period, so that a file keeps its meaning once it is
- * separated from the others.  Shares are in percent with a decimal point
- * and one decimal; a share that is not published is an empty cell.  The
- * count tables of the questionnaire share one long table, `tables`: one
- * row per published number, named by table, dimension and value code.
+ * with a French label column where a person reads the row; the workbook
+ * heads its columns in French.  Every row starts with the period, so
+ * that a table keeps its meaning once it is separated from the others.
+ * Shares are in percent with one decimal (a percentage in the workbook);
+ * a share that is not published is an empty cell.  The count tables of
+ * the questionnaire share one long CSV table, `tables`: one row per
+ * published number, named by table, dimension and value code; in the
+ * workbook each count table has its own worksheet with those columns.
  */
 #include "report.h"
+#include "sheet.h"
 
 #include <string.h>
 
 #include "csv.h"
+#include "model.h"
 
 /* Lists inside one cell (action types) are separated by a space: codes
  * have none, and neither a comma nor a semicolon (what a French Excel
  * takes for a column separator) can be misread. */
 #define LIST_SEP " "
 
-static void share_cell(const report *r, const rcount *c, int status, char buf[16])
-{
-	int t = rcount_share(r, c, status);
+#define PERIOD_COL SHEET_FIELD("period", REC_COUNT, "period")
 
-	if (t < 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, 16, "%d.%d", t / 10, t % 10);
+/* A published count: a number, or its published text when hidden. */
+static sheet_cell count_cell(const report *r, const rcount *c, char buf[RPT_NUMBUF])
+{
+	if (c->state == CELL_SHOWN)
+		return sheet_int(c->n);
+	return (sheet_cell){ SC_HIDDEN, rcount_text(r, c, buf), 0 };
 }
 
-static void totals_row(FILE *f, const report *r, const char *dim, const char *code,
+static void totals_row(sheet_out *o, const report *r, const char *dim, const char *code,
 		       const char *label, const rcount *c)
 {
-	char sup[RPT_NUMBUF], spo[RPT_NUMBUF], ssup[16], sspo[16];
-	const char *row[8] = { r->period, dim, code, label, sup, ssup, spo, sspo };
+	char sup[RPT_NUMBUF], spo[RPT_NUMBUF];
+	const sheet_cell row[8] = {
+		sheet_code(r->period), sheet_code(dim), sheet_code(code), sheet_text(label),
+		count_cell(r, &c[ST_SUPPORTED], sup),
+		sheet_share(rcount_share(r, &c[ST_SUPPORTED], ST_SUPPORTED)),
+		count_cell(r, &c[ST_SPOTTED], spo),
+		sheet_share(rcount_share(r, &c[ST_SPOTTED], ST_SPOTTED)),
+	};
 
-	rcount_text(r, &c[ST_SUPPORTED], sup);
-	rcount_text(r, &c[ST_SPOTTED], spo);
-	share_cell(r, &c[ST_SUPPORTED], ST_SUPPORTED, ssup);
-	share_cell(r, &c[ST_SPOTTED], ST_SPOTTED, sspo);
-	csv_write_row(f, row, 8);
+	sheet_row(o, row, 8);
 }
 
-static void write_totals(FILE *f, const report *r)
+static void write_totals(sheet_out *o, const report *r)
 {
-	static const char *const head[8] = {
-		"period", "dimension", "code", "label", "supported", "supported_share",
-		"spotted", "spotted_share",
+	static const sheet_col head[8] = {
+		PERIOD_COL, SHEET_COL("dimension", "Dimension"), SHEET_COL("code", "Code"),
+		SHEET_COL("label", "Libellé"),
+		SHEET_COL("supported", "Victimes accompagnées"),
+		SHEET_COL("supported_share", "Part des accompagnées"),
+		SHEET_COL("spotted", "Victimes repérées"),
+		SHEET_COL("spotted_share", "Part des repérées"),
 	};
 	const struct {
 		const char *dim;
@@ -62,227 +73,265 @@ static void write_totals(FILE *f, const report *r)
 	};
 	int k, i;
 
-	csv_write_row(f, head, 8);
-	totals_row(f, r, "total", "all", "Total", r->total);
+	sheet_table(o, "Totaux", head, 8);
+	totals_row(o, r, "total", "all", "Total", r->total);
 	for (k = 0; k < 3; k++)
 		for (i = 0; i < dims[k].t->count; i++)
-			totals_row(f, r, dims[k].dim, dims[k].t->items[i].code,
+			totals_row(o, r, dims[k].dim, dims[k].t->items[i].code,
 				   dims[k].t->items[i].fr, dims[k].cells[i]);
 }
 
-static void write_depts(FILE *f, const report *r)
+static void write_depts(sheet_out *o, const report *r)
 {
-	static const char *const head_start[6] = {
-		"period", "code", "name", "region", "region_name", "organisations",
+	static const sheet_col head_start[6] = {
+		PERIOD_COL, SHEET_COL("code", "Code"),
+		SHEET_COL("name", "Département"), SHEET_COL("region", "Région"),
+		SHEET_COL("region_name", "Nom de la région"),
+		SHEET_COL("organisations", "Acteurs"),
 	};
-	static const char *const head_end[7] = {
-		"action_types", "supported", "spotted", "trainings", "participants",
-		"no_support", "no_organisation",
+	static const sheet_col head_end[7] = {
+		SHEET_COL("action_types", "Types d'action"),
+		SHEET_COL("supported", "Victimes accompagnées"),
+		SHEET_COL("spotted", "Victimes repérées"),
+		SHEET_COL("trainings", "Formations"),
+		SHEET_FIELD("participants", REC_TRAINING, "participants"),
+		SHEET_COL("no_support", "Sans victime accompagnée"),
+		SHEET_COL("no_organisation", "Sans acteur"),
 	};
-	char kinds[RPT_ENUM_MAX][40], types[512], sup[RPT_NUMBUF], spo[RPT_NUMBUF];
-	char norgs[16], tr[24], pa[24];
-	const char *row[6 + RPT_ENUM_MAX + 7];
+	char kinds[RPT_ENUM_MAX][40], kinds_fr[RPT_ENUM_MAX][80], types[512];
+	char sup[RPT_NUMBUF], spo[RPT_NUMBUF];
+	sheet_col head[6 + RPT_ENUM_MAX + 7];
+	sheet_cell row[6 + RPT_ENUM_MAX + 7];
 	int d, k, n;
 
 	n = 0;
 	for (k = 0; k < 6; k++)
-		row[n++] = head_start[k];
+		head[n++] = head_start[k];
 	for (k = 0; k < ENUM_ORG_KIND.count; k++) {
 		snprintf(kinds[k], sizeof kinds[k], "org_%s", ENUM_ORG_KIND.items[k].code);
-		row[n++] = kinds[k];
+		snprintf(kinds_fr[k], sizeof kinds_fr[k], "Acteurs : %s",
+			 ENUM_ORG_KIND.items[k].fr);
+		head[n++] = (sheet_col)SHEET_COL(kinds[k], kinds_fr[k]);
 	}
 	for (k = 0; k < 7; k++)
-		row[n++] = head_end[k];
-	csv_write_row(f, row, n);
+		head[n++] = head_end[k];
+	sheet_table(o, "Départements", head, n);
 
 	for (d = 0; d < DEPT_COUNT; d++) {
 		const report_dept *p = &r->dept[d];
 
 		n = 0;
-		row[n++] = r->period;
-		row[n++] = DEPTS[d].code;
-		row[n++] = DEPTS[d].name;
-		row[n++] = DEPTS[d].region;
-		row[n++] = region_find(DEPTS[d].region)->name;
-		snprintf(norgs, sizeof norgs, "%d", p->orgs);
-		row[n++] = norgs;
-		for (k = 0; k < ENUM_ORG_KIND.count; k++) {
-			snprintf(kinds[k], sizeof kinds[k], "%d", p->by_kind[k]);
-			row[n++] = kinds[k];
-		}
-		row[n++] = types_text(p->types, 0, LIST_SEP, types, sizeof types);
-		row[n++] = rcount_text(r, &r->by_dept[d][ST_SUPPORTED], sup);
-		row[n++] = rcount_text(r, &r->by_dept[d][ST_SPOTTED], spo);
-		snprintf(tr, sizeof tr, "%lld", p->trainings);
-		row[n++] = tr;
-		snprintf(pa, sizeof pa, "%lld", p->participants);
-		row[n++] = pa;
-		row[n++] = report_is_gap(r, d) ? "1" : "0";
-		row[n++] = p->orgs ? "0" : "1";
-		csv_write_row(f, row, n);
+		row[n++] = sheet_code(r->period);
+		row[n++] = sheet_code(DEPTS[d].code);
+		row[n++] = sheet_text(DEPTS[d].name);
+		row[n++] = sheet_code(DEPTS[d].region);
+		row[n++] = sheet_text(region_find(DEPTS[d].region)->name);
+		row[n++] = sheet_int(p->orgs);
+		for (k = 0; k < ENUM_ORG_KIND.count; k++)
+			row[n++] = sheet_int(p->by_kind[k]);
+		row[n++] = sheet_code(types_text(p->types, 0, LIST_SEP, types, sizeof types));
+		row[n++] = count_cell(r, &r->by_dept[d][ST_SUPPORTED], sup);
+		row[n++] = count_cell(r, &r->by_dept[d][ST_SPOTTED], spo);
+		row[n++] = sheet_int(p->trainings);
+		row[n++] = sheet_int(p->participants);
+		row[n++] = sheet_flag(report_is_gap(r, d));
+		row[n++] = sheet_flag(!p->orgs);
+		sheet_row(o, row, n);
 	}
 }
 
-static void write_gaps(FILE *f, const report *r)
+static void write_gaps(sheet_out *o, const report *r)
 {
-	static const char *const head[5] = { "period", "code", "name", "region", "region_name" };
-	const char *row[5];
+	static const sheet_col head[5] = {
+		PERIOD_COL, SHEET_COL("code", "Code"), SHEET_COL("name", "Département"),
+		SHEET_COL("region", "Région"), SHEET_COL("region_name", "Nom de la région"),
+	};
 	int d;
 
-	csv_write_row(f, head, 5);
+	sheet_table(o, "Lacunes", head, 5);
 	for (d = 0; d < DEPT_COUNT; d++) {
 		if (!report_is_gap(r, d))
 			continue;
-		row[0] = r->period;
-		row[1] = DEPTS[d].code;
-		row[2] = DEPTS[d].name;
-		row[3] = DEPTS[d].region;
-		row[4] = region_find(DEPTS[d].region)->name;
-		csv_write_row(f, row, 5);
+		const sheet_cell row[5] = {
+			sheet_code(r->period), sheet_code(DEPTS[d].code),
+			sheet_text(DEPTS[d].name), sheet_code(DEPTS[d].region),
+			sheet_text(region_find(DEPTS[d].region)->name),
+		};
+		sheet_row(o, row, 5);
 	}
 }
 
-static void write_completeness(FILE *f, const report *r)
+static void write_completeness(sheet_out *o, const report *r)
 {
-	static const char *const head[6] = {
-		"period", "organisation", "kind", "reporting", "collectors", "revoked",
+	static const sheet_col head[6] = {
+		PERIOD_COL, SHEET_FIELD("organisation", REC_ORG, "name"),
+		SHEET_FIELD("kind", REC_ORG, "kind"),
+		SHEET_COL("reporting", "A transmis des données"),
+		SHEET_COL("collectors", "Postes de saisie"),
+		SHEET_COL("revoked", "Postes révoqués"),
 	};
-	char col[16], rev[16];
-	const char *row[6];
 	int i;
 
-	csv_write_row(f, head, 6);
+	sheet_table(o, "Complétude", head, 6);
 	for (i = 0; i < r->norgs; i++) {
-		const report_org *o = &r->orgs[i];
+		const report_org *g = &r->orgs[i];
 
-		if (!o->collectors)
+		if (!g->collectors)
 			continue;
-		snprintf(col, sizeof col, "%d", o->collectors);
-		snprintf(rev, sizeof rev, "%d", o->revoked);
-		row[0] = r->period;
-		row[1] = o->name;
-		row[2] = ENUM_ORG_KIND.items[o->kind].code;
-		row[3] = o->reporting ? "1" : "0";
-		row[4] = col;
-		row[5] = rev;
-		csv_write_row(f, row, 6);
+		const sheet_cell row[6] = {
+			sheet_code(r->period), sheet_text(g->name),
+			sheet_code(ENUM_ORG_KIND.items[g->kind].code),
+			sheet_flag(g->reporting), sheet_int(g->collectors),
+			sheet_int(g->revoked),
+		};
+		sheet_row(o, row, 6);
 	}
 }
 
-int directory_write_csv(FILE *f, const report *r, int dept)
+int directory_write_sheet(sheet_out *o, const report *r, int dept)
 {
-	static const char *const head[11] = {
-		"period", "dept", "dept_name", "organisation", "kind", "kind_label",
-		"action_types", "action_labels", "email", "phone", "website",
+	static const sheet_col head[11] = {
+		PERIOD_COL, SHEET_COL("dept", "Code"),
+		SHEET_COL("dept_name", "Département"),
+		SHEET_FIELD("organisation", REC_ORG, "name"),
+		SHEET_COL("kind", "Type (code)"),
+		SHEET_FIELD("kind_label", REC_ORG, "kind"),
+		SHEET_COL("action_types", "Types d'action (codes)"),
+		SHEET_COL("action_labels", "Types d'action"),
+		SHEET_FIELD("email", REC_ORG, "email"),
+		SHEET_FIELD("phone", REC_ORG, "phone"),
+		SHEET_FIELD("website", REC_ORG, "website"),
 	};
 	char types[512], labels[1024];
-	const char *row[11];
 	int d, i;
 
-	csv_write_row(f, head, 11);
+	sheet_table(o, "Annuaire", head, 11);
 	for (d = 0; d < DEPT_COUNT; d++) {
 		if (dept >= 0 && d != dept)
 			continue;
 		for (i = 0; i < r->norgs; i++) {
-			const report_org *o = &r->orgs[i];
+			const report_org *g = &r->orgs[i];
 
-			if (!o->active[d])
+			if (!g->active[d])
 				continue;
-			row[0] = r->period;
-			row[1] = DEPTS[d].code;
-			row[2] = DEPTS[d].name;
-			row[3] = o->name;
-			row[4] = ENUM_ORG_KIND.items[o->kind].code;
-			row[5] = ENUM_ORG_KIND.items[o->kind].fr;
-			row[6] = types_text(o->types[d], 0, LIST_SEP, types, sizeof types);
-			row[7] = types_text(o->types[d], 1, " / ", labels, sizeof labels);
-			row[8] = o->email;
-			row[9] = o->phone;
-			row[10] = o->website;
-			csv_write_row(f, row, 11);
+			const sheet_cell row[11] = {
+				sheet_code(r->period), sheet_code(DEPTS[d].code),
+				sheet_text(DEPTS[d].name), sheet_text(g->name),
+				sheet_code(ENUM_ORG_KIND.items[g->kind].code),
+				sheet_text(ENUM_ORG_KIND.items[g->kind].fr),
+				sheet_code(types_text(g->types[d], 0, LIST_SEP, types,
+						      sizeof types)),
+				sheet_text(types_text(g->types[d], 1, " / ", labels,
+						      sizeof labels)),
+				sheet_text(g->email), sheet_text(g->phone),
+				sheet_text(g->website),
+			};
+			sheet_row(o, row, 11);
 		}
 	}
-	return ferror(f) ? EOF : 0;
+	return 0;
 }
 
-static const char *state_code(const rcount *c)
-{
-	return c->state == CELL_SMALL ? "small" : c->state == CELL_SECRET ? "secret" : "shown";
-}
-
-static void count_row(FILE *f, const report *r, const rtable *t, const char *dim,
+static void count_row(sheet_out *o, const report *r, const rtable *t, const char *dim,
 		      const char *code, const char *label, const rcount *c)
 {
 	char num[RPT_NUMBUF];
-	const char *row[7] = { r->period, t->t->code, dim, code, label, num, state_code(c) };
+	const sheet_cell row[7] = {
+		sheet_code(r->period), sheet_code(t->t->code), sheet_code(dim),
+		sheet_code(code), sheet_text(label), count_cell(r, c, num),
+		sheet_code(rcount_state(c)),
+	};
 
-	rcount_text(r, c, num);
-	csv_write_row(f, row, 7);
+	sheet_row(o, row, 7);
 }
 
-static void breakdown_rows(FILE *f, const report *r, const rtable *t, const rbreak *b)
+static void breakdown_rows(sheet_out *o, const report *r, const rtable *t, const rbreak *b)
 {
 	int v;
 
 	for (v = 0; v < b->list->t.count; v++)
 		if (rbreak_listed(b, v))
-			count_row(f, r, t, b->list->t.name, b->list->t.items[v].code,
+			count_row(o, r, t, b->list->t.name, b->list->t.items[v].code,
 				  b->list->t.items[v].fr, &b->cells[v]);
 }
 
 /* One row per published number of a count table: its total, each value
  * of each dimension, of each rollup, and each département. */
-static void count_table(FILE *f, const report *r, const rtable *t)
+static const sheet_col count_head[7] = {
+	PERIOD_COL, SHEET_FIELD("table", REC_COUNT, "table"),
+	SHEET_COL("dimension", "Dimension"), SHEET_COL("code", "Code"),
+	SHEET_COL("label", "Libellé"), SHEET_FIELD("count", REC_COUNT, "count"),
+	SHEET_COL("state", "État"),
+};
+
+static void count_table(sheet_out *o, const report *r, const rtable *t)
 {
 	int k, d;
 
-	count_row(f, r, t, "total", "all", "Total", &t->total);
+	sheet_table(o, t->t->code, count_head, 7);
+	count_row(o, r, t, "total", "all", "Total", &t->total);
 	for (k = 0; k < t->ndims; k++) {
-		breakdown_rows(f, r, t, &t->dim[k]);
+		breakdown_rows(o, r, t, &t->dim[k]);
 		if (t->rollup[k].list)
-			breakdown_rows(f, r, t, &t->rollup[k]);
+			breakdown_rows(o, r, t, &t->rollup[k]);
 	}
 	for (d = 0; d < DEPT_COUNT; d++)
-		count_row(f, r, t, "dept", DEPTS[d].code, DEPTS[d].name, &t->dept[d]);
+		count_row(o, r, t, "dept", DEPTS[d].code, DEPTS[d].name, &t->dept[d]);
 }
 
 /* Every count table but victims (the totals and departements tables
- * give it by status), or the one named. */
-static void write_counts(FILE *f, const report *r, const char *code)
+ * give it by status), or the one named; the header alone when there is
+ * none. */
+static void write_counts(sheet_out *o, const report *r, const char *code)
 {
-	static const char *const head[7] = {
-		"period", "table", "dimension", "code", "label", "count", "state",
-	};
-	int i;
+	int i, n = 0;
 
-	csv_write_row(f, head, 7);
 	for (i = 0; i < r->ntables; i++) {
 		if (code ? strcmp(code, r->tables[i].t->code) != 0 : i == r->victims)
 			continue;
-		count_table(f, r, &r->tables[i]);
+		count_table(o, r, &r->tables[i]);
+		n++;
 	}
+	if (!n)
+		sheet_table(o, "Tableaux", count_head, 7);
 }
 
-int report_write_csv(FILE *f, const report *r, enum report_table t, const char *code)
+int report_write_sheet(sheet_out *o, const report *r, enum report_table t, const char *code)
 {
 	switch (t) {
+	case TABLE_ALL:
+		write_totals(o, r);
+		write_depts(o, r);
+		write_gaps(o, r);
+		write_completeness(o, r);
+		directory_write_sheet(o, r, -1);
+		rates_write_sheet(o, r, TABLE_RATES);
+		rates_write_sheet(o, r, TABLE_RATES_DEPTS);
+		rates_write_sheet(o, r, TABLE_REMINDERS);
+		write_counts(o, r, NULL);
+		break;
 	case TABLE_COUNTS:
-		write_counts(f, r, code);
+		write_counts(o, r, code);
 		break;
 	case TABLE_TOTALS:
-		write_totals(f, r);
+		write_totals(o, r);
 		break;
 	case TABLE_GAPS:
-		write_gaps(f, r);
+		write_gaps(o, r);
 		break;
 	case TABLE_COMPLETENESS:
-		write_completeness(f, r);
+		write_completeness(o, r);
 		break;
 	case TABLE_DIRECTORY:
-		directory_write_csv(f, r, -1);
+		directory_write_sheet(o, r, -1);
+		break;
+	case TABLE_RATES:
+	case TABLE_RATES_DEPTS:
+	case TABLE_REMINDERS:
+		rates_write_sheet(o, r, t);
 		break;
 	default:
-		write_depts(f, r);
+		write_depts(o, r);
 	}
-	return ferror(f) ? EOF : 0;
+	return 0;
 }

@@ -52,8 +52,9 @@ static int dept_active(const report *r, int d)
 }
 
 /* Class edges: class k holds [edge[k], edge[k+1]), the last one open.
- * In a public report the first class is exactly the suppressed range, so
- * that a colour never tells more than the table. */
+ * In a public report the first class is exactly the suppressed range,
+ * which no département has: hidden counts all take the colour of the
+ * mark, so that a colour never tells more than the table. */
 struct classes {
 	long long edge[4];
 	int n;
@@ -94,10 +95,8 @@ static const char *dept_fill(int d, void *p)
 	struct map_ctx *m = p;
 	const rcount *c = &m->r->by_dept[d][ST_SUPPORTED];
 
-	if (c->state == CELL_SECRET)
+	if (c->state != CELL_SHOWN)
 		return FILL_SECRET;
-	if (c->state == CELL_SMALL)
-		return class_fill[0];
 	switch (dept_state(m->r, d)) {
 	case DS_ACTORS:
 		return FILL_ACTORS;
@@ -209,19 +208,16 @@ static void legend(FILE *f, const report *r, const struct classes *cl)
 	int k;
 
 	fputs("<figcaption class=\"legend\">\n<b>Victimes accompagnées :</b>\n", f);
-	for (k = 0; k < cl->n; k++) {
+	for (k = r->public_mode ? 1 : 0; k < cl->n; k++) {
 		if (k + 1 < cl->n)
 			snprintf(label, sizeof label, "%lld à %lld", cl->edge[k],
 				 cl->edge[k + 1] - 1);
 		else
 			snprintf(label, sizeof label, "%lld et plus", cl->edge[k]);
-		if (k == 0 && r->public_mode)
-			snprintf(label, sizeof label, "<%d (1 à %d)", r->threshold,
-				 r->threshold - 1);
 		swatch(f, class_fill[k], label);
 	}
 	if (r->public_mode)
-		swatch(f, FILL_SECRET, "s : masqué (secret statistique)");
+		swatch(f, FILL_SECRET, RPT_HIDDEN_MARK " : masqué (secret statistique)");
 	swatch(f, FILL_ACTORS, "acteurs présents, aucune victime accompagnée");
 	swatch(f, FILL_NONE, "aucun acteur");
 	fputs("</figcaption>\n", f);
@@ -742,9 +738,9 @@ int report_write_html(FILE *f, const report *r)
 	fputs("</p>\n", f);
 	if (r->public_mode)
 		fprintf(f, "<p class=\"public\">Version publique : les effectifs de victimes de 1 "
-			"à %d sont masqués (&lt;%d) ; « s » masque un effectif qui permettrait "
-			"de les recalculer à partir des totaux.</p>\n",
-			r->threshold - 1, r->threshold);
+			"à %d sont masqués, ainsi que ceux qui permettraient de les "
+			"recalculer à partir des totaux ; tous sont marqués « %s ».</p>\n",
+			r->threshold - 1, RPT_HIDDEN_MARK);
 	fputs("</header>\n<section id=\"synthese\" class=\"keys\">\n", f);
 	fprintf(f, "<div>Victimes accompagnées<b>%s</b>",
 		rcount_text(r, &r->total[ST_SUPPORTED], num));
@@ -777,6 +773,8 @@ int report_write_html(FILE *f, const report *r)
 		if (d != r->victims)
 			count_table(f, r, &r->tables[d]);
 	write_completeness(f, r);
+	rates_write_html(f, r);
+	report_quality_html(f, r);
 	write_directory(f, r);
 	fprintf(f, "<footer>Maillage %s</footer>\n</body>\n</html>\n", MAILLAGE_VERSION);
 	return ferror(f) ? EOF : 0;

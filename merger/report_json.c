@@ -3,8 +3,8 @@
  * programs (the shape is documented in docs/REPORT.md; keys are only
  * ever added).  Keys and values are the stable codes; every string goes
  * through out_json_string, so the output is valid JSON whatever a
- * collector typed.  In a public report a hidden count is a string ("<5"
- * or "s") where a number would be, so that no suppressed number appears
+ * collector typed.  In a public report a hidden count is the string "s"
+ * where a number would be, so that no suppressed number appears
  * anywhere in the file.  The count tables of the questionnaire are under
  * "tables", by code; the victims table keeps the shape it had before
  * them, by status ("totals", "departements").
@@ -363,6 +363,9 @@ int report_write_json(FILE *f, const report *r)
 	write_gaps(f, r);
 	write_counts(f, r);
 	write_completeness(f, r);
+	rates_write_json(f, r);
+	fputs(",\n", f);
+	report_quality_json(f, r);
 	write_directory(f, r, -1);
 	fputs("}\n", f);
 	return ferror(f) ? EOF : 0;

@@ -89,9 +89,9 @@ static void header(FILE *f, const report *r)
 	}
 	fputc('\n', f);
 	if (r->public_mode)
-		fprintf(f, "Version publique : les effectifs de 1 à %d sont masqués (<%d) ; "
-			"« s » masque un effectif qui permettrait de les recalculer.\n",
-			r->threshold - 1, r->threshold);
+		fprintf(f, "Version publique : les effectifs de 1 à %d sont masqués, ainsi que "
+			"ceux qui permettraient de les recalculer ; tous sont marqués « %s ».\n",
+			r->threshold - 1, RPT_HIDDEN_MARK);
 }
 
 /* One row of a victims table: label, then supported and spotted, each
@@ -477,6 +477,10 @@ int report_write_text(FILE *f, const report *r, enum report_table t, const char 
 		write_counts(f, r, code);
 	if (t == TABLE_ALL || t == TABLE_COMPLETENESS)
 		write_completeness(f, r);
+	if (t == TABLE_ALL || t == TABLE_RATES || t == TABLE_RATES_DEPTS || t == TABLE_REMINDERS)
+		rates_write_text(f, r);
+	if (t == TABLE_ALL)
+		report_quality_text(f, r);
 	if (t == TABLE_ALL || t == TABLE_DIRECTORY) {
 		heading(f, "Annuaire des acteurs");
 		fputc('\n', f);

@@ -159,10 +159,57 @@ static const char victims_view[] =
 	" dim2 AS exploitation, dim3 AS sex, dim4 AS age, count, recorded_at"
 	" FROM count WHERE \"table\" = 'victims';";
 
+/* Migration 2: reporting rates (docs/REPORT.md, "Reporting rates").
+ * The coordinator's deadline for each period, and when each organisation
+ * first sent counts for each period.  The first arrival is kept by two
+ * triggers, so that the merge needs no statement of its own.  A merge
+ * writes a new record's row (naming the bundle bringing it) just before
+ * its count row, and the bundle's row last, in the same transaction: a
+ * count inserted while its record's bundle has no row yet is new, and
+ * that bundle brought it.  A newer version inserts its count row while
+ * the record still names the older bundle (which has a row: the count
+ * trigger leaves it), then updates the record's bundle: that trigger
+ * adds the period if the version brought a new one.  The bundle row gives
+ * the time.  Counts merged before this migration are filled in from the
+ * bundles that brought their current versions, the earliest first. */
+static const char schema_2[] =
+	"CREATE TABLE deadline ("
+	"  period TEXT PRIMARY KEY,"
+	"  due    TEXT NOT NULL,"             /* YYYY-MM-DD: last day on time, UTC */
+	"  set_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE submission ("
+	"  org_id INTEGER NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  bundle BLOB NOT NULL,"             /* the first bundle with a count of it */
+	"  PRIMARY KEY (org_id, period)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT c.org_id, c.period, r.bundle FROM count c"
+	"  JOIN record r ON r.id = c.id JOIN bundle b ON b.id = r.bundle"
+	"  ORDER BY b.merged_at, r.bundle;"
+	"CREATE TRIGGER submission_count AFTER INSERT ON count BEGIN"
+	"  INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT NEW.org_id, NEW.period, r.bundle FROM record r WHERE r.id = NEW.id"
+	"  AND NOT EXISTS (SELECT 1 FROM bundle b WHERE b.id = r.bundle);"
+	" END;"
+	"CREATE TRIGGER submission_version AFTER UPDATE OF bundle ON record"
+	"  WHEN NEW.kind = 'count' BEGIN"
+	"  INSERT OR IGNORE INTO submission(org_id, period, bundle)"
+	"  SELECT org_id, period, NEW.bundle FROM count WHERE id = NEW.id;"
+	" END;";
+
+/* Migration 3: data quality.  Each bundle keeps the reason its field
+ * worker gave for sending despite failed rules of severity error (NULL
+ * when none was needed), and how many rules failed for its organisation
+ * once it was merged. */
+static const char schema_3[] =
+	"ALTER TABLE bundle ADD COLUMN reason TEXT;"
+	"ALTER TABLE bundle ADD COLUMN rule_errors INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE bundle ADD COLUMN rule_warnings INTEGER NOT NULL DEFAULT 0;";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
-	static db_migration migrations[1];
+	static db_migration migrations[3];
 	size_t used = 0;
 
 	if (!migrations[0].sql) {
@@ -171,6 +218,8 @@ const db_migration *merger_migrations(int *n)
 		    db_sql_add(sql, sizeof sql, &used, "%s", victims_view))
 			abort();        /* the buffer is sized for the model */
 		migrations[0].sql = sql;
+		migrations[1].sql = schema_2;
+		migrations[2].sql = schema_3;
 	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;

@@ -59,6 +59,53 @@ int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err)
 	return db_open(db, ctx->db_path, 0, m, n, err);
 }
 
+int merger_snapshot(sqlite3 *src, sqlite3 **copy, int in_memory, fmt_error *err)
+{
+	sqlite3_backup *b;
+	int rc, waited = 0;
+
+	/* In memory: an empty image deserialized into it puts the copy on
+	 * SQLite's memdb VFS, whose image sqlite3_serialize() then hands over
+	 * without a second copy.  Otherwise "": a private temporary database
+	 * that SQLite keeps in its cache and spills to a temporary file,
+	 * deleted on close. */
+	rc = sqlite3_open_v2(in_memory ? ":memory:" : "", copy,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK && in_memory)
+		rc = sqlite3_deserialize(*copy, "main", NULL, 0, 0,
+					 SQLITE_DESERIALIZE_RESIZEABLE |
+					 SQLITE_DESERIALIZE_FREEONCLOSE);
+	if (rc != SQLITE_OK)
+		goto fail;
+	b = sqlite3_backup_init(*copy, "main", src, "main");
+	if (!b) {
+		rc = sqlite3_errcode(*copy);
+		goto fail;
+	}
+	/* One step over the whole file: one read transaction, which in WAL
+	 * mode never waits for a writer.  Only a checkpoint that resets the
+	 * WAL blocks readers, briefly: wait for it as for a busy database. */
+	for (;;) {
+		rc = sqlite3_backup_step(b, -1);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= DB_BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_sleep(100);
+		waited += 100;
+	}
+	sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE)
+		return FMT_OK;
+	rc = db_fail(src, rc, "copying the database", err);
+	sqlite3_close_v2(*copy);
+	*copy = NULL;
+	return rc;
+fail:
+	rc = db_fail(*copy, rc, "copying the database", err);
+	sqlite3_close_v2(*copy);
+	*copy = NULL;
+	return rc;
+}
+
 int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
 {
 	*id = NULL;

@@ -10,9 +10,11 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "os.h"
@@ -20,6 +22,8 @@
 
 static const char *program = "maillage";
 static const char *help_hint = "";
+static void (*sink)(void *, const char *);
+static void *sink_ctx;
 
 void shell_init(const char *name, const char *hint)
 {
@@ -32,10 +36,23 @@ static void vline(const char *fmt, va_list ap, const char *tail)
 	__attribute__((format(printf, 1, 0)));
 static void vline(const char *fmt, va_list ap, const char *tail)
 {
+	if (sink) {
+		char line[2048];
+
+		vsnprintf(line, sizeof line, tr(fmt), ap);
+		sink(sink_ctx, line);
+		return;
+	}
 	fflush(stdout);     /* keep the order of data and messages on a terminal */
 	fprintf(stderr, "%s: ", program);
 	vfprintf(stderr, tr(fmt), ap);
 	fputs(tail, stderr);
+}
+
+void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	sink = fn;
+	sink_ctx = ctx;
 }
 
 void msg(const char *fmt, ...)
@@ -169,6 +186,107 @@ const char *esc(const char *s)
 
 	next = (next + 1) % 4;
 	return term_text(s, b, sizeof bufs[0]);
+}
+
+#ifndef _WIN32
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* fgets() that Ctrl-C interrupts: while it waits, SIGINT only sets a
+ * flag (without SA_RESTART, so that the read returns).  A SIGINT ignored
+ * by whoever started us stays ignored. */
+static char *read_interruptible(char *buf, size_t cap)
+{
+	struct sigaction sa, old;
+	int caught = 0;
+	char *got;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	interrupted = 0;
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		caught = sigaction(SIGINT, &sa, NULL) == 0;
+	got = fgets(buf, (int)cap, stdin);
+	if (caught)
+		sigaction(SIGINT, &old, NULL);
+	if (interrupted) {
+		clearerr(stdin);
+		return NULL;
+	}
+	return got;
+}
+#else
+/* A Windows console's Ctrl-C ends the program, as it always has: nothing
+ * is written before the last answer, so nothing is lost either. */
+static char *read_interruptible(char *buf, size_t cap)
+{
+	return fgets(buf, (int)cap, stdin);
+}
+#endif
+
+int shell_read_line(char *buf, size_t cap)
+{
+	size_t n;
+
+	fflush(stderr);
+	if (!read_interruptible(buf, cap))
+		return -1;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n') {
+		buf[--n] = '\0';
+	} else if (n == cap - 1) {
+		int c;
+
+		/* Over-long line: drop the rest, the answer is refused anyway. */
+		while ((c = getchar()) != EOF && c != '\n')
+			;
+	}
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* 1 when s, blanks around it aside, is one of words[0..n) in any case. */
+static int answer_is(const char *s, const char *const *words, size_t n)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+int shell_confirm(const char *question)
+{
+	/* Both languages in both programs: a French coordinator answers o. */
+	static const char *const yes[] = { "o", "oui", "y", "yes" };
+	static const char *const no[] = { "n", "non", "no", "" };
+	char line[64];
+
+	for (;;) {
+		fputs(question, stderr);
+		if (shell_read_line(line, sizeof line) != 0) {
+			fputc('\n', stderr);
+			return 0;
+		}
+		if (answer_is(line, yes, sizeof yes / sizeof yes[0]))
+			return 1;
+		if (answer_is(line, no, sizeof no / sizeof no[0]))
+			return 0;
+		msg("répondez o (oui) ou n (non)");
+	}
 }
 
 int home_resolve(const char *flag, const char *envname, const char *prog,

@@ -53,6 +53,12 @@ void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A message ending with the help hint; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Sends what msg() and usage_error() say to fn, one call per message,
+ * without the program's prefix and the help hint, instead of stderr: the
+ * collector's window shows the commands' messages on its pages.  NULL
+ * gives them back to stderr. */
+void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx);
+
 /* The exit status of a failure with the library code `code`. */
 int shell_exit_status(int code);
 
@@ -88,6 +94,19 @@ const char *esc(const char *s);
  * FMT_E_IO when there is no candidate (no HOME either); nothing created. */
 int home_resolve(const char *flag, const char *envname, const char *program,
 		 char out[PATH_CAP], fmt_error *err);
+
+/* Reads one line of standard input (the answer to a question on the
+ * terminal) into buf[0..cap) without its line end (LF or CRLF); a longer
+ * line is cut and the rest of it read and dropped.  Standard error is
+ * flushed first, so the question shows.  -1 at end of input or when
+ * Ctrl-C interrupts the wait (SIGINT then only ends the read). */
+int shell_read_line(char *buf, size_t cap);
+
+/* Asks question ("Enroll? [y/N] ") on stderr and reads the answer: 1 for
+ * yes (o, oui, y, yes, in any case), 0 for no (n, non, no, an empty
+ * answer, end of input); anything else asks again.  For a terminal: the
+ * caller checks that there is one. */
+int shell_confirm(const char *question);
 
 /* Command-line options of one command.  Each command fills a table of
  * these; args_parse() sets value (the argument of a flag taking one, "1"

@@ -25,7 +25,8 @@ static void problem(void *ctx, const fmt_error *e)
 {
 	(void)ctx;
 	if (!e->detail[0] || (e->code != FMT_E_NOMEM && strcmp(e->where, QN_TABLES_SHEET) != 0 &&
-			      strcmp(e->where, QN_LISTS_SHEET) != 0))
+			      strcmp(e->where, QN_LISTS_SHEET) != 0 &&
+			      strcmp(e->where, QN_RULES_SHEET) != 0))
 		abort();
 }
 
@@ -58,8 +59,8 @@ static void round_trip(const questionnaire *q, const uint8_t *want, size_t wlen)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	questionnaire *q = NULL;
-	const uint8_t *nul;
-	size_t tlen, llen;
+	const uint8_t *nul, *nul2 = NULL;
+	size_t tlen, llen, rlen = 0;
 	int rc;
 
 	if (qn_decode(data, size, &q, NULL) == FMT_OK) {
@@ -72,9 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nul = memchr(data, 0, size);
 	tlen = nul ? (size_t)(nul - data) : size;
 	llen = nul ? size - tlen - 1 : 0;
+	if (nul && (nul2 = memchr(nul + 1, 0, llen))) {
+		rlen = llen - (size_t)(nul2 - nul);
+		llen = (size_t)(nul2 - nul - 1);
+	}
 	q = NULL;
-	rc = qn_parse((const char *)data, tlen, nul ? (const char *)nul + 1 : "", llen, &q,
-		      problem, NULL, NULL);
+	rc = qn_parse_rules((const char *)data, tlen, nul ? (const char *)nul + 1 : "", llen,
+			    nul2 ? (const char *)nul2 + 1 : NULL, rlen, &q, problem, NULL, NULL);
 	if ((rc == FMT_OK) != (q != NULL))
 		abort();
 	if (q) {

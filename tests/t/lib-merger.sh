@@ -59,3 +59,20 @@ content() {
 		 SELECT 'aud', count(*) FROM audit;" >"$1"
 }
 
+
+# hold_lock SECONDS: another writer holds the national database, in the
+# middle of a transaction (a meta row 'lock' inserted, rolled back at the
+# end), for that long; in the background, its pid in lock.pid.
+hold_lock() {
+	rm -f locked
+	sqlite3 "$MERGER_HOME/national.db" "BEGIN IMMEDIATE" \
+		"INSERT INTO meta(key, value) VALUES ('lock', 'held')" \
+		".shell touch locked; sleep $1" "ROLLBACK" >/dev/null 2>&1 &
+	echo $! >lock.pid
+	# Wait until the lock is really taken.
+	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -e locked ] && return 0
+		sleep 0.2
+	done
+	return 1
+}

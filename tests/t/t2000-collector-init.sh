@@ -61,8 +61,8 @@ test_expect_success 'init: missing flags are a usage error naming them' '
 test_expect_success 'init: a département that does not exist is refused, nothing created' '
 	test_exit_code 1 collector init --kit national.kit --org "Hors la Rue" \
 		--kind association --dept 75,975 2>err &&
-	m="^collector: champ dept : code de département inconnu « 975 » " &&
-	test_one_line err "$m\(codes INSEE : 01…95, 2A, 2B, 971…974, 976\)$" &&
+	m="^collector: Départements d.intervention \(dept\) : département inconnu « 975 » " &&
+	test_one_line err "$m\(un code INSEE : 01…95, 2A, 2B, 971…974, 976, ou le nom du département\)$" &&
 	no_leftovers &&
 	test_exit_code 1 collector init --kit national.kit --org "Hors la Rue" \
 		--kind association --dept 20 2>err &&
@@ -73,17 +73,17 @@ test_expect_success 'init: a département that does not exist is refused, nothin
 test_expect_success 'init: bad kind, e-mail, national id, empty name refused' '
 	test_exit_code 1 collector init --kit national.kit --org X --kind club \
 		--dept 75 2>err &&
-	m="champ kind : valeur inconnue « club » " &&
+	m="Type de structure \(kind\) : valeur inconnue « club » " &&
 	test_one_line err "$m\(valeurs possibles : association \(Association\), barreau" &&
 	test_exit_code 1 collector init --kit national.kit --org X --kind association \
 		--dept 75 --email "pas une adresse" 2>err &&
-	test_one_line err "champ email : adresse e-mail invalide" &&
+	test_one_line err "E-mail de la structure \(email\) : adresse e-mail invalide" &&
 	test_exit_code 1 collector init --kit national.kit --org X --kind association \
 		--dept 75 --national-id 12345 2>err &&
-	test_one_line err "champ national-id" &&
+	test_one_line err "SIREN ou RNA \(national-id\)" &&
 	test_exit_code 1 collector init --kit national.kit --org "" --kind association \
 		--dept 75 2>err &&
-	test_one_line err "^collector: option --org : valeur obligatoire$" &&
+	test_one_line err "^collector: Nom de l.organisation \(--org\) : valeur obligatoire$" &&
 	no_leftovers
 '
 

@@ -25,7 +25,11 @@ test_expect_success 'add action prints the new id alone' '
 	collector add action --dept 93 --type outreach --start 2026-03-02 \
 		--public minors,adults --exploitation sexual --people 40 \
 		--note "Maraude de nuit" >id 2>err &&
-	test ! -s err &&
+	m="^collector: Action enregistrée : Département : 93 Seine-Saint-Denis ; " &&
+	m="${m}Type d.action : Repérage, maraude ; Date de début : 02/03/2026 ; " &&
+	m="${m}Publics touchés : Mineur·es, Adultes ; Formes d.exploitation : " &&
+	m="${m}exploitation sexuelle ; Personnes touchées : 40 ; Note : Maraude de nuit$" &&
+	test_one_line err "$m" &&
 	grep -qx "[0-9a-f]\{32\}" id && test $(wc -l <id) = 1
 '
 
@@ -54,7 +58,7 @@ test_expect_success 'a store without its key id (damaged by hand) still gets ids
 	sqlite3 nokey/store.db "DELETE FROM meta WHERE key = '\''collector_key_id'\''" &&
 	collector --home nokey add support --period 2026-Q2 --dept 75 --status supported \
 		--exploitation sexual --sex f --age adult --count 3 >nokey.id 2>err &&
-	test ! -s err &&
+	test_one_line err "^collector: Comptage enregistré : Période : 2026-Q2 ; " &&
 	grep -qx "00000000[0-9a-f]\{24\}" nokey.id
 '
 
@@ -118,53 +122,53 @@ test_expect_success 'refused values name the field and the allowed values' '
 	test_exit_code 1 collector add support --period 2026-Q1 --dept 975 \
 		--status supported --exploitation sexual --sex f --age adult \
 		--count 1 2>err &&
-	m="^collector: champ dept : code de département inconnu « 975 » " &&
-	test_one_line err "$m\(codes INSEE : 01…95, 2A, 2B, 971…974, 976\)$" &&
+	m="^collector: Département \(dept\) : département inconnu « 975 » " &&
+	test_one_line err "$m\(un code INSEE : 01…95, 2A, 2B, 971…974, 976, ou le nom du département\)$" &&
 	test_exit_code 1 collector add support --period 2026-Q1 --dept 75 \
 		--status supported --exploitation sexual --sex x --age adult \
 		--count 1 2>err &&
-	m="^collector: champ sex : valeur inconnue « x » \(valeurs possibles : " &&
+	m="^collector: Sexe \(sex\) : valeur inconnue « x » \(valeurs possibles : " &&
 	m="${m}f \(femme\), m \(homme\), trans \(personne trans\), " &&
 	test_one_line err "${m}unknown \(non renseigné\)\)$" &&
 	test_exit_code 1 collector add support --period 2026-Q5 --dept 75 \
 		--status supported --exploitation sexual --sex f --age adult \
 		--count 1 2>err &&
-	test_one_line err "^collector: champ period : période invalide « 2026-Q5 »" &&
+	test_one_line err "^collector: Période \(period\) : période invalide « 2026-Q5 »" &&
 	test_exit_code 1 collector add support --period 2026 --dept 75 \
 		--status supported --exploitation sexual --sex f --age adult \
 		--count 100001 2>err &&
-	m="champ count : nombre invalide « 100001 »" &&
+	m="Nombre \(count\) : nombre invalide « 100001 »" &&
 	test_one_line err "$m \(nombre entier de 0 à 100000\)" &&
 	test_exit_code 1 collector add action --dept 75 --type dancing \
 		--start 2026-01-01 2>err &&
-	m="champ type : valeur inconnue « dancing » " &&
+	m="Type d.action \(type\) : valeur inconnue « dancing » " &&
 	test_one_line err "$m\(valeurs possibles : prevention \(Prévention\)," &&
 	test_exit_code 1 collector add action --dept 75 --type prevention \
 		--start 2026-02-29 2>err &&
-	test_one_line err "champ start : date invalide « 2026-02-29 » \(ce jour n.existe pas\)" &&
+	test_one_line err "Date de début \(start\) : date invalide « 2026-02-29 » \(ce jour n.existe pas\)" &&
 	test_exit_code 1 collector add action --dept 75 --type prevention \
 		--start 2026-03-10 --end 2026-03-01 2>err &&
-	m="champ end : la date de fin \(01/03/2026\) précède" &&
+	m="Date de fin \(end\) : la date de fin \(01/03/2026\) précède" &&
 	test_one_line err "$m la date de début \(10/03/2026\)" &&
 	test_exit_code 1 collector add action --dept 75 --type prevention \
 		--start 2026-03-10 --public minors,pirates 2>err &&
-	test_one_line err "champ public : valeur inconnue « pirates »" &&
+	test_one_line err "Publics touchés \(public\) : valeur inconnue « pirates »" &&
 	test_exit_code 1 collector add training --date 2026-03-10 --dept 75 \
 		--audience police --participants 0 2>err &&
-	test_one_line err "champ participants : nombre invalide « 0 »" &&
+	test_one_line err "Participant·es \(participants\) : nombre invalide « 0 »" &&
 	test_exit_code 1 collector add training --date 2026-03-10 --dept 75 \
 		--audience police --participants 4 --hours deux 2>err &&
-	test_one_line err "champ hours : durée invalide « deux »"
+	test_one_line err "Durée \(hours\) : durée invalide « deux »"
 '
 
 test_expect_success 'refused: over-long note, control characters in a one-line field' '
 	note=$(head -c 2001 /dev/zero | tr "\0" x) &&
 	test_exit_code 1 collector add action --dept 75 --type prevention \
 		--start 2026-03-10 --note "$note" 2>err &&
-	test_one_line err "champ note : texte trop long \(2001 octets, 2000 au plus\)" &&
+	test_one_line err "Note \(note\) : texte trop long \(2001 octets, 2000 au plus\)" &&
 	test_exit_code 1 collector add action --dept 75 --type prevention \
 		--start 2026-03-10 --partners "$(printf "a\033[2Jb")" 2>err &&
-	test_one_line err "champ partners : caractère de contrôle" &&
+	test_one_line err "Partenaires \(partners\) : caractère de contrôle" &&
 	test $(collector list action --format csv | wc -l) = 2
 '
 
@@ -250,6 +254,59 @@ test_expect_success 'text output escapes C1 controls (CSI), JSON stays valid' '
 	! grep -q "$(printf "\302\233")" out &&
 	collector list action --format json >j.json &&
 	json_ok j.json
+'
+
+test_expect_success 'French labels and names accepted wherever a code is, codes stored' '
+	collector add support --period "mars 2026" --dept "seine saint denis" \
+		--status Accompagnées --exploitation "Exploitation sexuelle" --sex Femme \
+		--age majeure --count 7 >fr.id 2>err &&
+	test_one_line err "^collector: Comptage enregistré : Période : 2026-03 ; Département : 93 " &&
+	collector list support --format csv |
+		grep -q "^$(cat fr.id),2026-03,93,supported,sexual,f,adult,7" &&
+	collector add action --dept "Corse du Sud" --type maraude --start "15 mars 2026" \
+		--end 15/03/26 --public "mineurs,adultes" >fra.id 2>/dev/null &&
+	collector list action --format csv |
+		grep -q "^$(cat fra.id),2A,outreach,2026-03-15,2026-03-15,\"minors,adults\"," &&
+	collector add training --date 1/4/2026 --dept 1 --audience "avocats ; Santé" \
+		--participants 4 >frt.id 2>/dev/null &&
+	collector list training --format csv |
+		grep -q "^$(cat frt.id),2026-04-01,01,\"lawyers,health\",4," &&
+	collector add support --period "T2 2026" --dept 9 --status repérées \
+		--exploitation mendicite-forcee --sex HOMME --age "âge non connu" --count 1 \
+		>/dev/null 2>&1 &&
+	collector list support --format csv | grep -q ",2026-Q2,09,spotted,forced-begging,m,unknown,1" &&
+	collector add support --period 03/2026 --dept 93 --status supported \
+		--exploitation sexual --sex f --age adult --count 8 2>err &&
+	test_one_line err "ce comptage existait déjà : nombre remplacé par 8"
+'
+
+test_expect_success 'an unknown value offers the closest one; nothing stored' '
+	before=$(collector list --format csv | wc -l) &&
+	test_exit_code 1 collector add action --dept "Seine-St-Denis" --type maraude \
+		--start 2026-03-15 2>err &&
+	test_one_line err "^collector: Département \(dept\) : département inconnu « Seine-St-Denis » ; vouliez-vous dire « 93 Seine-Saint-Denis » \?$" &&
+	test_exit_code 1 collector add support --period 2026 --dept 93 --status acompagnees \
+		--exploitation sexual --sex f --age adult --count 1 2>err &&
+	test_one_line err "^collector: Statut des victimes \(status\) : valeur inconnue « acompagnees » ; vouliez-vous dire « accompagnées » \?$" &&
+	test_exit_code 1 collector add action --dept 75 --type prevention \
+		--start 2026-03-15 --public "mineurs,adultez" 2>err &&
+	test_one_line err "« adultez » ; vouliez-vous dire « Adultes » \?$" &&
+	test_exit_code 1 collector add action --dept 0 --type prevention \
+		--start 2026-03-15 2>err &&
+	test_one_line err "département inconnu « 0 » \(un code INSEE" &&
+	test_exit_code 1 collector add support --period "mars 26" --dept 93 --status supported \
+		--exploitation sexual --sex f --age adult --count 1 2>err &&
+	test_one_line err "période invalide « mars 26 » \(une année : 2026, un trimestre : T3 2026" &&
+	test_exit_code 1 collector add support --period "T5 2026" --dept 93 --status supported \
+		--exploitation sexual --sex f --age adult --count 1 2>err &&
+	test_one_line err "période invalide « T5 2026 »" &&
+	test_exit_code 1 collector add action --dept 75 --type prevention \
+		--start "30 février 2026" 2>err &&
+	test_one_line err "date invalide « 30 février 2026 » \(ce jour n.existe pas\)" &&
+	test_exit_code 1 collector add action --dept 75 --type prevention \
+		--start "15 brumaire 2026" 2>err &&
+	test_one_line err "date invalide « 15 brumaire 2026 » \(par exemple 15/03/2026, 15 mars 2026" &&
+	test $(collector list --format csv | wc -l) = $before
 '
 
 test_done

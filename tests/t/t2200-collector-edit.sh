@@ -31,7 +31,7 @@ test_expect_success 'edit by full id: new version, changed field, id on stdout' 
 	MAILLAGE_NOW=1773655200 collector edit $(cat act.id) --people 55 \
 		--note "Maraude, deux équipes" >out 2>err &&
 	test_cmp act.id out &&
-	test_one_line err "action modifiée \(version 2\)" &&
+	test_one_line err "^collector: Action modifiée \(version 2\) : Département : 93 Seine-Saint-Denis ; " &&
 	test "$(version_of $(cat act.id))" = 2 &&
 	collector list action --format csv | grep -q ",55,,\"Maraude, deux équipes\"" &&
 	collector list action --format json | grep -q "2026-03-16T10:00:00Z"
@@ -51,7 +51,7 @@ test_expect_success 'edit: an empty value clears an optional field' '
 	collector edit $(cat act.id) --end "" --people "" >/dev/null &&
 	collector list action --format csv | grep -q ",2026-03-02,,,,,," &&
 	test_exit_code 1 collector edit $(cat act.id) --dept "" 2>err &&
-	test_one_line err "champ dept : valeur obligatoire"
+	test_one_line err "Département \(dept\) : valeur obligatoire"
 '
 
 test_expect_success 'edit with the values already there: no new version' '
@@ -63,9 +63,9 @@ test_expect_success 'edit with the values already there: no new version' '
 
 test_expect_success 'edit: refused values are validated like add' '
 	test_exit_code 1 collector edit $(cat f.id) --dept 975 2>err &&
-	test_one_line err "champ dept : code de département inconnu « 975 »" &&
+	test_one_line err "Département \(dept\) : département inconnu « 975 »" &&
 	test_exit_code 1 collector edit $(cat f.id) --count -3 2>err &&
-	test_one_line err "champ count : nombre invalide « -3 »" &&
+	test_one_line err "Nombre \(count\) : nombre invalide « -3 »" &&
 	test "$(version_of $(cat f.id))" = 1
 '
 
@@ -149,14 +149,14 @@ test_expect_success 'support: after a key change, add with the old key makes a n
 test_expect_success 'edit the organisation by its alias and by its id' '
 	collector edit organisation --name "Hors la Rue (Paris)" --dept 75,93 \
 		--phone "01 23 45 67 89" --national-id W123456789 >org.id 2>err &&
-	test_one_line err "profil de l.organisation modifié \(version 2\)" &&
+	test_one_line err "^collector: Profil de l.organisation modifié \(version 2\) : Nom de l.organisation : " &&
 	m="$(cat org.id),Hors la Rue (Paris),association,\"75,93\"" &&
 	collector list organisation --format csv |
 		grep -q "^$m,,01 23 45 67 89,,W123456789" &&
 	collector edit $(cat org.id) --kind collectivite >/dev/null &&
 	collector status | grep -q "^Organisation : Hors la Rue (Paris)$" &&
 	test_exit_code 1 collector edit organisation --website "a b" 2>err &&
-	test_one_line err "champ website : adresse invalide « a b »" &&
+	test_one_line err "Site web \(website\) : adresse invalide « a b »" &&
 	test_exit_code 2 collector edit organisation --count 3 2>err
 '
 

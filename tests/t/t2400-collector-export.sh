@@ -104,9 +104,27 @@ test_expect_success 'export to stdout' '
 	test "$(verify_count stdout.bundle)" = 4
 '
 
-test_expect_success 'an existing file is replaced whole' '
+test_expect_success 'an existing file is never replaced silently' '
 	echo old >replace.bundle &&
-	collector export --full -o replace.bundle 2>/dev/null &&
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >before.sql &&
+	test_exit_code 3 collector export --full -o replace.bundle 2>err &&
+	m="^collector: export : replace.bundle existe déjà : choisissez un autre nom" &&
+	test_one_line err "$m de fichier, ou supprimez d.abord celui-ci \(rien n.a été écrit\)$" &&
+	test "$(cat replace.bundle)" = old &&
+	sqlite3 "$COLLECTOR_HOME/store.db" .dump >after.sql &&
+	test_cmp before.sql after.sql
+'
+
+test_expect_success 'on a terminal, replacing is asked: no keeps it, yes replaces it whole' '
+	printf "n\n" | script -qfec "collector export --full -o replace.bundle; echo exit=\$?" \
+		/dev/null >tty.out &&
+	grep -q "replace.bundle existe déjà : le remplacer ? (o/n) : " tty.out &&
+	grep -q "replace.bundle n.a pas été remplacé (rien n.a été écrit)" tty.out &&
+	grep -q "exit=3" tty.out &&
+	test "$(cat replace.bundle)" = old &&
+	printf "yes\n" | script -qfec "collector export --full -o replace.bundle; echo exit=\$?" \
+		/dev/null >tty.out &&
+	grep -q "exit=0" tty.out &&
 	test "$(verify_count replace.bundle)" = 4
 '
 

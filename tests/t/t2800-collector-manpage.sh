@@ -34,7 +34,7 @@ test_expect_success 'collector.1 has the sections and the exit statuses' '
 '
 
 test_expect_success 'the French guide walks from the kit to the receipt' '
-	for c in "collector init" "collector request" "collector add" "collector export" \
+	for c in "collector init" "collector request" "collector ui" "collector add" "collector export" \
 		"collector ack" "collector status"; do
 		grep -q "$c" "$GUIDE" || { echo "not in the guide: $c"; exit 1; }
 	done

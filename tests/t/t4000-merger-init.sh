@@ -46,7 +46,7 @@ test_expect_success 'init makes a private home with keys, database and folders' 
 	test -d "$MERGER_HOME/quarantine" && test -d "$MERGER_HOME/receipts" &&
 	test "$(sql "SELECT value FROM meta WHERE key = '\''name'\''")" = \
 		"Coordination nationale de test" &&
-	test "$(sql "PRAGMA user_version")" = 1 &&
+	test "$(sql "PRAGMA user_version")" = 3 &&
 	test "$(ls "$TRASH" | grep -c init-)" = 0
 '
 

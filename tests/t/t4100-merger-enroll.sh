@@ -176,6 +176,23 @@ test_expect_success 'confirmation on a terminal: yes enrolls, anything else does
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal Deux'\''")" = 0
 '
 
+test_expect_success 'confirmation in French too: o and oui enroll, non does not, a stray answer asks again' '
+	for n in 3 4 5; do
+		new_collector t$n "Terminal $n" --kind association --dept 33 &&
+		collector --home t$n request -o t$n.request 2>/dev/null || exit 1
+	done &&
+	printf "o\n" | timeout 30 script -qec "merger enroll t3.request" /dev/null >out &&
+	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 3'\''")" = 1 &&
+	printf "peut-etre\n Oui \n" | timeout 30 script -qec "merger enroll t4.request" /dev/null >out &&
+	test "$(grep -c "Enroll? \[y/N\]" out)" = 2 &&
+	grep -q "answer y (yes) or n (no)" out &&
+	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 4'\''")" = 1 &&
+	printf "NON\n" | timeout 30 script -qec "merger enroll t5.request" /dev/null >out
+	test $? = 1 &&
+	grep -q "not enrolled (not confirmed)" out &&
+	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 5'\''")" = 0
+'
+
 test_expect_success 'collectors: text table' '
 	merger collectors >out &&
 	head -1 out | grep -q "^ORGANISATION .* ORG .*KEY ID .*ENROLLED .*LAST BUNDLE .*SEQ .*STATUS$" &&
@@ -196,7 +213,7 @@ test_expect_success 'collectors: CSV and JSON' '
 		"$(sql "SELECT count(*) FROM collector")" &&
 	test "$(sqlite3 :memory: "SELECT json_extract(readfile('\''out.json'\''), '\''$[0].status'\'')")" = active &&
 	test_exit_code 2 merger collectors --format xml 2>err &&
-	test_one_line err "text, csv or json"
+	test_one_line err "text, csv, json or xlsx"
 '
 
 test_expect_success 'collectors: names with quotes and commas stay whole' '

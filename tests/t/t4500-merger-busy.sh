@@ -1,25 +1,10 @@
 #!/bin/sh
 # Two processes on one national database: a merge waits for another
 # writer, gives up with exit 4 when it holds on past the busy timeout
-# (nothing merged, nothing quarantined), and two merges of the same bundle
-# at once merge it once.
+# (nothing merged, nothing quarantined), verify does not wait (it reads a
+# snapshot), and two merges of the same bundle at once merge it once.
 . "$(dirname "$0")/test-lib.sh"
 . "$MAILLAGE_SRC/tests/t/lib-merger.sh"
-
-# hold_lock SECONDS: another writer holds the database for that long
-# (in the background; its pid in lock.pid).
-hold_lock() {
-	sqlite3 "$MERGER_HOME/national.db" "BEGIN IMMEDIATE" \
-		"INSERT INTO meta(key, value) VALUES ('lock', 'held')" \
-		".shell touch locked; sleep $1" "ROLLBACK" >/dev/null 2>&1 &
-	echo $! >lock.pid
-	# Wait until the lock is really taken.
-	for _i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		[ -e locked ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 test_expect_success 'setup' '
 	coordinator_setup &&
@@ -56,6 +41,18 @@ test_expect_success 'a writer that holds on: exit 4, busy, nothing merged or qua
 	test "$(wc -l <err)" = 2 &&
 	grep -q "^bundles merged: *0$" out &&
 	test -z "$(ls -A "$MERGER_HOME/quarantine")" &&
+	dump after.sql && test_cmp before.sql after.sql
+'
+
+test_expect_success 'verify runs while another writer holds the database' '
+	dump before.sql &&
+	rm -f locked &&
+	hold_lock 12 &&
+	merger verify a2.bundle >out 2>err &&
+	kill -0 "$(cat lock.pid)" &&
+	wait "$(cat lock.pid)" &&
+	test ! -s err &&
+	grep -q "^a2.bundle: ok (3 records, from \"Alpha\")$" out &&
 	dump after.sql && test_cmp before.sql after.sql
 '
 

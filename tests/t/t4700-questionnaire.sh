@@ -82,7 +82,7 @@ test_expect_success 'a count in the new table: flags, a spreadsheet, unknown val
 	$C import calls.csv 2>err &&
 	test_exit_code 1 $C add count helpline-calls --period 2026 --dept 75 \
 		--caller cousin --count 1 2>err &&
-	test_one_line err "champ caller : valeur inconnue « cousin »" &&
+	test_one_line err "Appelant \(caller\) : valeur inconnue « cousin »" &&
 	test_exit_code 2 $C add count no-such-table --period 2026 --dept 75 --count 1 2>err &&
 	test_one_line err "pas de tableau « no-such-table »" &&
 	$C list helpline-calls --format csv >list.csv &&

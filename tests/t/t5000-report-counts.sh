@@ -39,6 +39,17 @@ test_expect_success 'gaps: exactly the départements without any victim supporte
 	grep -qx "59	Nord	Hauts-de-France" gaps
 '
 
+test_expect_success 'gaps on a terminal: a title, a header, département names' '
+	timeout 30 script -qec "merger gaps" /dev/null >tty.out &&
+	tr -d "\r" <tty.out >tty &&
+	head -1 tty | grep -qx "Départements sans victime accompagnée, 2025 : 97 sur 101" &&
+	grep -q "^Code  Département  *Région$" tty &&
+	grep -q "^01    Ain  *Auvergne-Rhône-Alpes$" tty &&
+	grep -q "^2A    Corse-du-Sud  *Corse$" tty &&
+	test "$(grep -c "^[0-9][0-9AB]*  *[A-Z]" tty)" = 97 &&
+	merger gaps | head -1 | grep -qx "01	Ain	Auvergne-Rhône-Alpes"
+'
+
 test_expect_success 'the default period is the latest year with data' '
 	merger report --format json >r.json &&
 	grep -q "^  \"period\": \"2025\", \"period_start\": \"2025-01-01\", \"period_end\": \"2025-12-31\",\$" r.json

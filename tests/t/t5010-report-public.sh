@@ -1,7 +1,8 @@
 #!/bin/sh
-# t5010-report-public.sh - `merger report --public`: small counts shown as
-# "<5", complementary suppression, and above all that nobody can work a
-# hidden count out of the published ones.  The check below is written
+# t5010-report-public.sh - `merger report --public`: small counts hidden,
+# complementary suppression, every hidden count shown with the same mark
+# "s", and above all that nobody can work a hidden count out of the
+# published ones, even a reader who could tell the small ones apart.  The check below is written
 # independently of suppress.c: it reads the published CSV tables and, for
 # every hidden number, computes every value it could take given the
 # published totals; a hidden number with a single possible value is a
@@ -85,9 +86,9 @@ leaks() {
 	}'
 }
 
-# truthful PUBLIC PRIVATE: every published value is the real one, or a
-# marker that tells the truth about it ("<t": 1..t-1, "s": at least t),
-# and no count from 1 to t-1 is shown.
+# truthful PUBLIC PRIVATE: every published value is the real one, or the
+# mark "s" over a count that is not zero, and no count from 1 to t-1 is
+# shown.
 truthful() {
 	test -s "$2" && test -s "$3" &&
 	test "$(wc -l <"$2")" -eq "$(wc -l <"$3")" || return 1
@@ -97,13 +98,38 @@ truthful() {
 		for (i = 1; i <= np; i++) {
 			if (p[i] == q[i])
 				continue
-			if (p[i] ~ /^</ && q[i] + 0 >= 1 && q[i] + 0 < t) continue
-			if (p[i] == "s" && q[i] + 0 >= t) continue
+			if (p[i] == "s" && q[i] + 0 >= 1) continue
 			if (p[i] == "" && q[i] ~ /^[0-9.]+$/) continue   # share withheld
 			print NR ": " p[i] " for " q[i]; bad++
 		}
 	}
 	END { exit bad > 0 }'
+}
+
+# unmask T PUBLIC PRIVATE: the public table as a reader would see it if
+# small counts still had a mark of their own ("<T" for 1..T-1, "s" for the
+# others), for the leak check: the suppression must hold against that
+# better-informed reader too.
+unmask() {
+	paste -d"|" "$2" "$3" | tr -d "\r" | awk -F"|" -v t="$1" '
+	{
+		np = split($1, p, ","); split($2, q, ",")
+		for (i = 1; i <= np; i++)
+			if (p[i] == "s" && q[i] + 0 >= 1 && q[i] + 0 < t)
+				p[i] = "<" t
+		line = p[1]
+		for (i = 2; i <= np; i++)
+			line = line "," p[i]
+		print line
+	}'
+}
+
+# unmasked T: pub-totals.csv and pub-depts.csv unmasked, as "published"
+# lines.
+unmasked() {
+	unmask "$1" pub-totals.csv totals.csv >um-totals.csv &&
+	unmask "$1" pub-depts.csv depts.csv >um-depts.csv &&
+	published um-totals.csv um-depts.csv
 }
 
 # The small counts that a cell may not show, as they appear in the two
@@ -211,9 +237,9 @@ test_expect_success 'small counts next to totals' '
 	one_org && small_counts | sqlite3 "$MERGER_HOME/national.db" && publish
 '
 
-test_expect_success 'small counts are "<5", never their value' '
-	grep -q "^2025,13,Bouches-du-Rhône,.*,<5,<5,0,0,0,0${CR}\$" pub-depts.csv &&
-	grep -q "^2025,exploitation,domestic-servitude,servitude domestique,<5,,0,0.0${CR}\$" \
+test_expect_success 'small counts are "s", never their value' '
+	grep -q "^2025,13,Bouches-du-Rhône,.*,s,s,0,0,0,0${CR}\$" pub-depts.csv &&
+	grep -q "^2025,exploitation,domestic-servitude,servitude domestique,s,,0,0.0${CR}\$" \
 		pub-totals.csv &&
 	small_shown 5 pub-depts.csv 15 16 && small_shown 5 pub-totals.csv 5 7 &&
 	! small_shown 5 depts.csv 15 16 >/dev/null
@@ -236,12 +262,17 @@ test_expect_success 'totals and unaffected cells stay published, with their shar
 	grep -q "^2025,69,Rhône,.*,0,s,0,0,1,0${CR}\$" pub-depts.csv
 '
 
+test_expect_success 'one mark for every hidden count, small or not' '
+	! grep -q "<" pub-totals.csv && ! grep -q "<" pub-depts.csv &&
+	unmask 5 pub-depts.csv depts.csv | grep -q "^2025,13,.*,<5,<5,"
+'
+
 test_expect_success 'no hidden count can be recomputed' '
-	published pub-totals.csv pub-depts.csv >pub &&
+	unmasked 5 >pub &&
 	leaks 5 <pub &&
-	sed "s/^\(2025,75,.*\),s,s,/\1,40,s,/" pub-depts.csv >naive-depts.csv &&
-	! cmp -s pub-depts.csv naive-depts.csv &&
-	published pub-totals.csv naive-depts.csv >naive &&
+	sed "s/^\(2025,75,.*\),s,s,/\1,40,s,/" um-depts.csv >naive-depts.csv &&
+	! cmp -s um-depts.csv naive-depts.csv &&
+	published um-totals.csv naive-depts.csv >naive &&
 	test_must_fail leaks 5 <naive >out &&
 	grep -q "^cell dept supported" out
 '
@@ -254,9 +285,10 @@ test_expect_success 'every marker tells the truth' '
 test_expect_success 'JSON: markers as strings, withheld shares null' '
 	merger report --public --format json >pub.json &&
 	grep -q "^  \"public\": true, \"threshold\": 5,\$" pub.json &&
-	grep -q "^      \"domestic-servitude\": {\"supported\": \"<5\", \"spotted\": 0, \"supported_share\": null, \"spotted_share\": 0.0},\$" pub.json &&
+	grep -q "^      \"domestic-servitude\": {\"supported\": \"s\", \"spotted\": 0, \"supported_share\": null, \"spotted_share\": 0.0},\$" pub.json &&
 	grep -q "^      \"sexual\": {\"supported\": \"s\", \"spotted\": \"s\", \"supported_share\": null, \"spotted_share\": null},\$" pub.json &&
-	grep -A3 "^    {\"code\": \"13\"" pub.json | grep -q "^     \"supported\": \"<5\", \"spotted\": \"<5\", " &&
+	grep -A3 "^    {\"code\": \"13\"" pub.json | grep -q "^     \"supported\": \"s\", \"spotted\": \"s\", " &&
+	! grep -q "<" pub.json &&
 	! grep -E "\"(supported|spotted)\": [1-4][,}]" pub.json &&
 	merger report --format json >priv.json &&
 	grep -E -q "\"(supported|spotted)\": [1-4][,}]" priv.json
@@ -264,15 +296,16 @@ test_expect_success 'JSON: markers as strings, withheld shares null' '
 
 test_expect_success 'text and HTML show the same markers' '
 	merger report --public --table totals >pub.txt &&
-	grep -q "^  servitude domestique  *<5  *0  *0,0 %\$" pub.txt &&
+	grep -q "^  servitude domestique  *s  *0  *0,0 %\$" pub.txt &&
 	grep -q "^  exploitation sexuelle  *s  *s\$" pub.txt &&
-	grep -q "^Version publique : les effectifs de 1 à 4 sont masqués (<5)" pub.txt &&
+	grep -q "^Version publique : les effectifs de 1 à 4 sont masqués, ainsi que ceux qui permettraient de les recalculer ; tous sont marqués « s »\.$" pub.txt &&
 	merger report --public --format html -o pub.html 2>/dev/null &&
 	grep -q "<p class=\"public\">Version publique" pub.html &&
-	grep -q "^<path data-dept=\"13\" .*fill=\"#c6dbef\"><title>13 Bouches-du-Rhône : &lt;5 victimes accompagnées, 1 acteur</title>" pub.html &&
+	grep -q "^<path data-dept=\"13\" .*fill=\"#a3a3a3\"><title>13 Bouches-du-Rhône : s victimes accompagnées, 1 acteur</title>" pub.html &&
 	grep -q "^<path data-dept=\"75\" .*fill=\"#a3a3a3\"><title>75 Paris : s victimes accompagnées" pub.html &&
 	sed -n "/<section id=\"totaux\">/,/<\/section>/p" pub.html >totaux &&
-	grep -q "<td class=\"n\">&lt;5</td>" totaux &&
+	grep -q "<td class=\"n\">s</td>" totaux &&
+	! grep -q "&lt;5" pub.html &&
 	! grep -q "<td class=\"n\">[1-4]</td>" totaux
 '
 
@@ -280,19 +313,19 @@ test_expect_success 'a higher threshold' '
 	publish --threshold 10 &&
 	grep -q "^2025,total,all,Total,46,100.0,51,100.0${CR}\$" pub-totals.csv &&
 	small_shown 10 pub-depts.csv 15 16 && small_shown 10 pub-totals.csv 5 7 &&
-	published pub-totals.csv pub-depts.csv >pub &&
+	unmasked 10 >pub &&
 	leaks 10 <pub &&
 	truthful 10 pub-totals.csv totals.csv &&
 	truthful 10 pub-depts.csv depts.csv &&
-	grep -q "^2025,sex,m,homme,<10,,<10,${CR}\$" pub-totals.csv
+	grep -q "^2025,sex,m,homme,s,,s,${CR}\$" pub-totals.csv
 '
 
 test_expect_success 'a small national total is hidden, and so is everything under it' '
 	sql "DELETE FROM count" &&
 	small_total | sqlite3 "$MERGER_HOME/national.db" &&
 	publish &&
-	grep -q "^2025,total,all,Total,<5,,s,${CR}\$" pub-totals.csv &&
-	published pub-totals.csv pub-depts.csv >pub && leaks 5 <pub &&
+	grep -q "^2025,total,all,Total,s,,s,${CR}\$" pub-totals.csv &&
+	unmasked 5 >pub && leaks 5 <pub &&
 	truthful 5 pub-totals.csv totals.csv && truthful 5 pub-depts.csv depts.csv
 '
 
@@ -303,7 +336,7 @@ test_expect_success 'random data, many seeds: never a leak' '
 		sql "DELETE FROM count" &&
 		random_support $seed 0.$((seed % 4 + 1)) 0.$((seed % 3 * 2 + 1)) | sqlite3 "$MERGER_HOME/national.db" &&
 		publish 2>/dev/null &&
-		published pub-totals.csv pub-depts.csv >pub &&
+		unmasked 5 >pub &&
 		leaks 5 <pub &&
 		truthful 5 pub-totals.csv totals.csv &&
 		truthful 5 pub-depts.csv depts.csv &&

@@ -98,7 +98,14 @@ def equations(t, roll):
                 eqs.append((parent, kids))
     return eqs
 
-def bounds(v, th):
+def bounds(v, th, real):
+    """What a reader knows of a published value.  The report marks every
+    hidden count "s"; the check takes the better-informed reader who could
+    still tell the small ones (1 to th - 1) from the others (at least th):
+    from the real value when it is given, else from the marks "<th" and
+    "s" of a hand-written table."""
+    if v == "s" and real is not None:
+        return [1, th - 1] if int(real) < th else [th, INF]
     if v.startswith("<"):
         return [1, th - 1]
     if v == "s":
@@ -108,12 +115,12 @@ def bounds(v, th):
 def hidden(v):
     return v.startswith("<") or v == "s"
 
-def narrow(t, eqs, th):
+def narrow(t, eqs, th, real=None):
     """Intervals of every number given every equation, to the fixed point."""
     r = {}
     for dim, cells in t.items():
         for c, v in cells.items():
-            r[(dim, c)] = bounds(v, th)
+            r[(dim, c)] = bounds(v, th, real[dim][c] if real else None)
     for _ in range(200):
         changed = False
         for parent, kids in eqs:
@@ -133,11 +140,13 @@ def narrow(t, eqs, th):
             return r
     raise SystemExit("no fixed point")
 
-def leaks(th, pub, lists):
-    """Every hidden number that the published ones pin down."""
+def leaks(th, pub, lists, priv=None):
+    """Every hidden number that the published ones pin down (for the
+    better-informed reader when the private numbers are given)."""
     roll, bad = rollups(lists), 0
+    q = tables(priv) if priv else {}
     for name, t in tables(pub).items():
-        r = narrow(t, equations(t, roll), th)
+        r = narrow(t, equations(t, roll), th, q.get(name))
         for dim, cells in t.items():
             for c, v in cells.items():
                 if hidden(v) and r[(dim, c)][0] >= r[(dim, c)][1]:
@@ -153,8 +162,7 @@ def truthful(th, pub, priv):
             for c, real in q[name][dim].items():
                 v = p.get(name, {}).get(dim, {}).get(c)
                 n = int(real)
-                ok = (v == real and not 1 <= n < th) or \
-                     (v == "<%d" % th and 1 <= n < th) or (v == "s" and n >= th)
+                ok = (v == real and not 1 <= n < th) or (v == "s" and n >= 1)
                 if not ok:
                     print("untrue", name, dim, c, v, "for", real); bad += 1
     if sorted((n, d, c) for n in p for d in p[n] for c in p[n][d]) != \
@@ -236,11 +244,11 @@ def same_json(path, csvpath):
     return bad
 
 def public(th, pub, priv, lists):
-    return reconcile(priv, lists) + leaks(th, pub, lists) + truthful(th, pub, priv)
+    return reconcile(priv, lists) + leaks(th, pub, lists, priv) + truthful(th, pub, priv)
 
 cmd = sys.argv[1]
 fn = {"public": lambda a: public(int(a[0]), a[1], a[2], a[3]),
-      "leaks": lambda a: leaks(int(a[0]), a[1], a[2]),
+      "leaks": lambda a: leaks(int(a[0]), a[1], a[2], a[3] if len(a) > 3 else None),
       "truthful": lambda a: truthful(int(a[0]), a[1], a[2]),
       "reconcile": lambda a: reconcile(a[0], a[1]),
       "expect": lambda a: expect(a[0]),
@@ -494,21 +502,23 @@ test_expect_success 'the leak check finds a hidden country that its region gives
 
 test_expect_success 'public: small counts hidden in every table, nothing recomputable' '
 	publish &&
-	python3 check.py leaks 5 pub.csv lists.csv &&
+	python3 check.py leaks 5 pub.csv lists.csv priv.csv &&
 	python3 check.py truthful 5 pub.csv priv.csv &&
-	grep -q "^2025,referrals,referral,medical-care,Soins médicaux,<5,small${CR}\$" pub.csv &&
-	grep -q "^2025,victims-origin,country,ER,Érythrée,<5,small${CR}\$" pub.csv &&
+	grep -q "^2025,referrals,referral,medical-care,Soins médicaux,s,hidden${CR}\$" pub.csv &&
+	grep -q "^2025,victims-origin,country,ER,Érythrée,s,hidden${CR}\$" pub.csv &&
 	grep -q "^2025,complaints,total,all,Total,8,shown${CR}\$" pub.csv &&
-	grep -q ",s,secret${CR}\$" pub.csv
+	! grep -q ",<" pub.csv && ! grep -q ",small\|,secret" pub.csv
 '
 
 test_expect_success 'public: the check fails on a complement put back' '
-	grep -n ",s,secret" pub.csv | head -n 1 | cut -d: -f1 >line &&
+	# the first hidden count that is not small: a complement
+	paste -d, pub.csv priv.csv | tr -d "\r" |
+		awk -F, "\$6 == \"s\" && \$13 >= 5 { print NR; exit }" >line &&
 	test -s line &&
 	n=$(cat line) &&
 	real=$(sed -n "${n}p" priv.csv | cut -d, -f6) &&
-	sed "${n}s/,s,secret/,$real,shown/" pub.csv >naive.csv &&
-	test_must_fail python3 check.py leaks 5 naive.csv lists.csv >out &&
+	sed "${n}s/,s,hidden/,$real,shown/" pub.csv >naive.csv &&
+	test_must_fail python3 check.py leaks 5 naive.csv lists.csv priv.csv >out &&
 	grep -q "^leak " out
 '
 
@@ -516,12 +526,13 @@ test_expect_success 'public JSON, text and HTML show the same markers' '
 	merger report --public --format json >pub.json 2>/dev/null &&
 	python3 check.py json pub.json pub.csv &&
 	merger report --public --table tables >pub.txt 2>/dev/null &&
-	grep -q "^    Soins médicaux  *<5\$" pub.txt &&
+	grep -q "^    Soins médicaux  *s\$" pub.txt &&
 	! grep -E -q "^    .*[^0-9][1-4]\$" pub.txt &&
 	! grep -E -q "^  Total  *[1-4]\$" pub.txt &&
 	merger report --public --format html -o pub.html 2>/dev/null &&
 	sed -n "/<section id=\"tableau-/,/<\/section>/p" pub.html >sections &&
-	grep -q "<td class=\"n\">&lt;5</td>" sections &&
+	grep -q "<td class=\"n\">s</td>" sections &&
+	! grep -q "&lt;5" pub.html &&
 	! grep -q "<td class=\"n\">[1-4]</td>" sections &&
 	! grep -q "<b>[1-4]</b>" sections
 '
@@ -537,7 +548,7 @@ test_expect_success 'public: départements ranked by what is published, not by h
 	MERGER_HOME=ranked merger report --public --table complaints >pub.txt 2>/dev/null &&
 	sed -n "/^  Départements/,\$p" pub.txt | cut -c5-6 | sed 1d >order &&
 	printf "%s\n" 62 01 02 >expect && test_cmp expect order &&
-	grep -q "^    01   Ain  *<5\$" pub.txt &&
+	grep -q "^    01   Ain  *s\$" pub.txt &&
 	MERGER_HOME=ranked merger report --public --format html -o pub.html 2>/dev/null &&
 	sed -n "/<section id=\"tableau-complaints\">/,/<\/section>/p" pub.html |
 		sed -n "s/^<tr><td>\([0-9][0-9]\) .*/\1/p" >order &&
@@ -546,9 +557,9 @@ test_expect_success 'public: départements ranked by what is published, not by h
 
 test_expect_success 'public: a higher threshold' '
 	publish --threshold 10 &&
-	python3 check.py leaks 10 pub.csv lists.csv &&
+	python3 check.py leaks 10 pub.csv lists.csv priv.csv &&
 	python3 check.py truthful 10 pub.csv priv.csv &&
-	grep -q "^2025,complaints,total,all,Total,<10,small${CR}\$" pub.csv
+	grep -q "^2025,complaints,total,all,Total,s,hidden${CR}\$" pub.csv
 '
 
 # random_counts SEED: SQL for random counts in four tables, a share of

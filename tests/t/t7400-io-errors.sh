@@ -135,7 +135,7 @@ test_expect_success 'merge: a refused bundle whose copy cannot be kept' '
 test_expect_success 'report -o: the report cannot be written, synced or renamed' '
 	mkdir rep &&
 	for how in "FAILIO_WRITE_AFTER=0" "FAILIO_FSYNC=1" "FAILIO_RENAME=1"; do
-		for f in text csv json html; do
+		for f in text csv json html xlsx; do
 			with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH=rep/ $how \
 				merger report --format $f -o "$TRASH/rep/r.$f" >/dev/null 2>err
 			rc=$?
@@ -155,6 +155,8 @@ test_expect_success 'report -o: the report cannot be written, synced or renamed'
 test_expect_success 'standard output is /dev/full: exit 3 with a message, never 0' '
 	for cmd in "merger report" "merger report --format html" "merger report --format csv" \
 		   "merger gaps" "merger directory" "merger collectors" "merger verify a1.bundle" \
+		   "merger rates" "merger rates --format json" "merger export --format adx" \
+		   "merger export --format dhis2-json" "merger export --format eurostat" \
 		   "merger kit -o -" "collector --home ca list" "collector --home ca status" \
 		   "collector --home ca list support --format csv" \
 		   "collector --home ca request -o -"; do
@@ -183,6 +185,9 @@ if mkdir mnt && mount -t tmpfs -o size=2m tmpfs mnt 2>/dev/null; then
 		test_must_fail merger report --format html -o mnt/r.html >/dev/null 2>err &&
 		test_one_line err "r.html" &&
 		test ! -e mnt/r.html && no_temp_files mnt &&
+		test_must_fail merger report --format xlsx -o mnt/r.xlsx >/dev/null 2>err &&
+		test_one_line err "r.xlsx" &&
+		test ! -e mnt/r.xlsx && no_temp_files mnt && test -z "$(ls mnt | grep -v "^ca$\|^filler$")" &&
 		test_must_fail collector --home mnt/ca import s9.csv >/dev/null 2>err &&
 		test_one_line err "store.db : .*(disque|écriture)" &&
 		rm mnt/filler &&

@@ -2,7 +2,7 @@
 # Secrets and privacy: identity key files stay 0600 through every command;
 # no secret key byte (raw, hex or base64, even in part) in any output or
 # any file the programs write; no core dump possible while keys are
-# loaded; bundles and receipts carry no clear text of the records.
+# loaded; bundles, receipts and backups carry no clear text of the records.
 . "$(dirname "$0")/test-lib.sh"
 . "$MAILLAGE_SRC/tests/t/lib-merger.sh"
 . "$MAILLAGE_SRC/tests/t/lib-reliability.sh"
@@ -70,6 +70,11 @@ test_expect_success 'every command of both programs, outputs kept, key files 060
 	run m-report-public merger report --public &&
 	run m-gaps merger gaps &&
 	run m-directory merger directory &&
+	run m-history merger history &&
+	printf "a passphrase for tests\n" >pass &&
+	run m-backup merger backup -o home.backup --passphrase-fd 3 3<pass &&
+	run m-restore merger restore home.backup --home restored --passphrase-fd 3 3<pass &&
+	test "$(stat -c %a restored/coordinator.key)" = 600 &&
 	keyid=$(sed -n "s/^key id: *//p" outputs/m-init.out) &&
 	mutate flip z2.bundle bad.bundle 150 &&
 	! run m-merge-bad merger merge bad.bundle &&
@@ -100,7 +105,7 @@ test_expect_success 'no secret key in any output or any file written' '
 test_expect_success 'bundles, receipts, kits: no clear text of the records' '
 	# A kit carries the questionnaire, whose codes ("sexual") are public:
 	# only what a field worker typed must not be in it.
-	for f in z1.bundle z2.bundle z3.bundle rc/*.receipt coord.kit; do
+	for f in z1.bundle z2.bundle z3.bundle rc/*.receipt coord.kit home.backup; do
 		codes="2026-Q1 2026-03-01 outreach sexual"
 		test "$f" = coord.kit && codes=
 		for s in "$ORG" "Zorglub" "$NOTE" "$PARTNERS" "$EMAIL" $codes; do

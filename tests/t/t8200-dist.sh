@@ -24,13 +24,14 @@ fake_tree() {
 	cp "$MAILLAGE_SRC/VERSION" "$MAILLAGE_SRC/README.md" "$1/" &&
 	cp "$MAILLAGE_SRC/docs/collector.1" "$MAILLAGE_SRC/docs/merger.1" \
 		"$MAILLAGE_SRC/docs/guide-terrain.md" "$1/docs/" &&
-	cp "$MAILLAGE_SRC"/samples/templates/*.csv "$1/samples/templates/"
+	cp "$MAILLAGE_SRC"/samples/templates/*.csv "$1/samples/templates/" &&
+	mkdir -p "$1/docs/img" && cp "$MAILLAGE_SRC"/docs/img/*.png "$1/docs/img/"
 }
 
 test_expect_success 'the tarball is named after VERSION' '
 	SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" out >msg 2>err &&
 	test ! -s err &&
-	grep -q "^out/$NAME.tar.gz: 9 files and SHA256SUMS, [0-9]* bytes$" msg &&
+	grep -q "^out/$NAME.tar.gz: 16 files and SHA256SUMS, [0-9]* bytes$" msg &&
 	ls out >list &&
 	printf "%s\n" "$NAME.tar.gz" "$NAME.tar.gz.sha256" >expect &&
 	test_cmp expect list &&
@@ -41,7 +42,8 @@ test_expect_success 'it holds exactly what a field office needs' '
 	tar tzf "out/$NAME.tar.gz" | grep -v "/$" | LC_ALL=C sort >list &&
 	for f in README.md SHA256SUMS collector docs/collector.1 docs/guide-terrain.md \
 		docs/merger.1 merger samples/templates/action.csv \
-		samples/templates/victims.csv samples/templates/training.csv; do
+		samples/templates/victims.csv samples/templates/training.csv \
+		$(cd "$MAILLAGE_SRC" && ls docs/img/*.png); do
 		echo "$NAME/$f"
 	done | LC_ALL=C sort >expect &&
 	test_cmp expect list &&
@@ -54,7 +56,7 @@ test_expect_success 'it holds exactly what a field office needs' '
 test_expect_success 'unpacked: SHA256SUMS checks, files are the sources and the static build' '
 	tar xzf "out/$NAME.tar.gz" &&
 	(cd "$NAME" && sha256sum -c --strict SHA256SUMS) >check &&
-	test "$(grep -c ": OK$" check)" = 9 &&
+	test "$(grep -c ": OK$" check)" = 16 &&
 	cmp "$NAME/collector" "$STATIC/collector" &&
 	cmp "$NAME/merger" "$STATIC/merger" &&
 	cmp "$NAME/docs/guide-terrain.md" "$MAILLAGE_SRC/docs/guide-terrain.md" &&

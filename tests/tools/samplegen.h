@@ -1180,10 +1180,14 @@ SG void sg_broken_bundles(struct sg_ctx *c, const uint8_t *B, size_t BL, const b
 		       sg_edit_u64(4, 1, FORMAT_VERSION + 1));
 	sg_broken_edit(c, "suite-inner.bundle", "inner header says suite 2", FMT_E_SUITE,
 		       sg_edit_u64(5, 1, 2));
-	sg_broken_edit(c, "inner-reserved.bundle", "inner header reserved field is 1",
+	sg_broken_edit(c, "inner-reserved.bundle",
+		       "inner header reason length 1 without the flag sent despite errors",
 		       FMT_E_RESERVED, sg_edit_u64(6, 2, 1));
-	sg_broken_edit(c, "unknown-flags.bundle", "inner header sets flag 0x2", FMT_E_RESERVED,
-		       sg_edit_u64(168, 4, 2));
+	sg_broken_edit(c, "unknown-flags.bundle", "inner header sets flag 0x4", FMT_E_RESERVED,
+		       sg_edit_u64(168, 4, 4));
+	sg_broken_edit(c, "override-no-reason.bundle",
+		       "inner header sets the flag sent despite errors (0x2), reason length 0",
+		       FMT_E_LENGTH, sg_edit_u64(168, 4, 2));
 	sg_broken_edit(c, "count-too-high.bundle", "declares 9 records, holds 8", FMT_E_COUNT,
 		       sg_edit_u64(172, 4, SG_RECORDS + 1));
 	sg_broken_edit(c, "count-too-low.bundle", "declares 7 records, holds 8", FMT_E_COUNT,

@@ -16,6 +16,9 @@ static int nfile;
 
 /* Writes a bundle of recs (plus a forge) into a new file; returns its
  * bytes (malloc()ed) and fills *info. */
+/* The reason the next bundle made gives ("": none). */
+static const char *next_reason = "";
+
 static uint8_t *make_bundle(const record *recs, unsigned n, const struct bundle_forge *f,
 			    const pubkeys *to, uint32_t flags, bundle_info *info, size_t *len,
 			    int *rc_out)
@@ -33,6 +36,7 @@ static uint8_t *make_bundle(const record *recs, unsigned n, const struct bundle_
 	info->seq = 7;
 	info->created = 1783123200;
 	info->flags = flags;
+	snprintf(info->reason, sizeof info->reason, "%s", next_reason);
 	rc = bundle_writer_open(&w, scratch_dir, &e);
 	for (i = 0; rc == FMT_OK && i < n; i++)
 		rc = bundle_writer_add(w, &recs[i], &e);
@@ -148,8 +152,10 @@ static void test_round_trip(void)
 	b = make_bundle(recs, 1, NULL, NULL, 0, &wi, &len, &rc);
 	is_int(rc, FMT_E_FIELD, "the writer refuses a record that does not validate");
 	sg_org(&recs[0]);
-	b = make_bundle(recs, 1, NULL, NULL, 2, &wi, &len, &rc);
+	b = make_bundle(recs, 1, NULL, NULL, 4, &wi, &len, &rc);
 	is_int(rc, FMT_E_RESERVED, "the writer refuses unknown flags");
+	b = make_bundle(recs, 1, NULL, NULL, BUNDLE_FLAG_OVERRIDE, &wi, &len, &rc);
+	is_int(rc, FMT_E_FIELD, "the writer refuses a bundle sent despite errors without reason");
 	{
 		bundle_writer *w = NULL;
 
@@ -605,6 +611,58 @@ static void test_determinism(void)
 	free(c);
 }
 
+/* A bundle sent despite errors carries its reason, signed with the
+ * records; the writer refuses a reason that is not one line, and one
+ * without the flag. */
+static void test_reason(void)
+{
+	record recs[SG_RECORDS], back[SG_RECORDS];
+	bundle_info wi, ri;
+	uint8_t *b, *b0;
+	size_t len, len0;
+	unsigned n;
+	fmt_error e;
+	int rc, refused = 1;
+
+	sg_records(recs);
+	next_reason = "Données vérifiées avec la directrice : les plaintes datent d'avant.";
+	b = make_bundle(recs, SG_RECORDS, NULL, NULL, BUNDLE_FLAG_OVERRIDE, &wi, &len, &rc);
+	ok(rc == FMT_OK && b, "a bundle sent despite errors, with its reason");
+	rc = read_bundle(b, len, coord, back, SG_RECORDS, &n, &ri, &e);
+	ok(rc == FMT_OK && n == SG_RECORDS && ri.flags == BUNDLE_FLAG_OVERRIDE &&
+	   strcmp(ri.reason, next_reason) == 0 && memcmp(&back[0], &recs[0], sizeof recs[0]) == 0,
+	   "read back: its records and its reason");
+	next_reason = "";
+	b0 = make_bundle(recs, SG_RECORDS, NULL, NULL, 0, &wi, &len0, &rc);
+	ok(rc == FMT_OK && len == len0 + strlen(ri.reason), "the reason takes its length only");
+	rc = read_bundle(b0, len0, coord, back, SG_RECORDS, &n, &ri, &e);
+	ok(rc == FMT_OK && ri.reason[0] == 0 && ri.flags == 0, "a bundle without reason");
+	free(b0);
+	/* every byte of the reason flipped: the signature no longer matches */
+	for (size_t i = 0; b && i < 3; i++) {
+		struct bundle_forge f = { 0 };
+
+		next_reason = "raison";
+		f.flip_at = 192 + (int64_t)i;
+		f.flip_mask = 0x01;
+		b0 = make_bundle(recs, 1, &f, NULL, BUNDLE_FLAG_OVERRIDE, &wi, &len0, &rc);
+		if (b0 && read_bundle(b0, len0, coord, NULL, 0, &n, NULL, &e) != FMT_E_SIGNATURE)
+			refused = 0;
+		free(b0);
+	}
+	ok(refused, "a changed reason fails the signature");
+	free(b);
+	next_reason = "deux\nlignes";
+	b = make_bundle(recs, 1, NULL, NULL, BUNDLE_FLAG_OVERRIDE, &wi, &len, &rc);
+	is_int(rc, FMT_E_FIELD, "the writer refuses a reason on two lines");
+	free(b);
+	next_reason = "raison";
+	b = make_bundle(recs, 1, NULL, NULL, 0, &wi, &len, &rc);
+	is_int(rc, FMT_E_FIELD, "the writer refuses a reason without the flag");
+	free(b);
+	next_reason = "";
+}
+
 int main(void)
 {
 	if (format_init(NULL) != FMT_OK)
@@ -620,6 +678,7 @@ int main(void)
 	test_hostile();
 	test_files();
 	test_determinism();
+	test_reason();
 	keys_free(coord);
 	keys_free(collector);
 	keys_free(other);

@@ -362,6 +362,44 @@ static void test_unneutralise(void)
 	is_str(csv_unneutralise("'=1"), "=1", "the formula apostrophe goes");
 }
 
+/* The Excel dialect: semicolons, decimal comma, byte order mark; the
+ * reader reads it back. */
+static void test_excel(void)
+{
+	static const char *const row[4] = { "01", "a;b", "85,6", "x,y" };
+	static csv_reader r;
+	char num[CSV_NUMBUF], *text;
+	fmt_error err;
+	FILE *f;
+
+	is_str(csv_decimal(856, num), "85.6", "decimal point by default");
+	is_str(csv_decimal(-5, num), "-0.5", "a negative decimal");
+	ok(!csv_excel(), "RFC 4180 by default");
+	f = tmpfile();
+	ok(f && csv_start(f) == 0 && csv_write_row(f, row, 4) == 0, "RFC 4180 row");
+	if (f)
+		is_str(captured(f), "01,a;b,\"85,6\",\"x,y\"\r\n", "no mark, commas quoted");
+	csv_set_excel(1);
+	ok(csv_excel(), "the Excel dialect is set");
+	is_str(csv_decimal(856, num), "85,6", "decimal comma");
+	is_str(csv_decimal(1000, num), "100,0", "a whole share keeps its decimal");
+	f = tmpfile();
+	ok(f && csv_start(f) == 0 && csv_write_row(f, row, 4) == 0, "Excel row");
+	if (f) {
+		text = captured(f);
+		is_str(text, "\xEF\xBB\xBF" "01;\"a;b\";85,6;x,y\r\n",
+		       "mark, semicolons, semicolons quoted, commas not");
+		csv_reader_init(&r, text, strlen(text));
+		csv_reader_set_separator(&r, ';');
+		fmt_error_clear(&err);
+		ok(csv_next(&r, &err) == FMT_OK && r.nfields == 4 &&
+		   strcmp(r.fields[0], "01") == 0 && strcmp(r.fields[1], "a;b") == 0 &&
+		   strcmp(r.fields[2], "85,6") == 0, "read back whole");
+	}
+	csv_set_excel(0);
+	ok(!csv_excel(), "back to RFC 4180");
+}
+
 int main(void)
 {
 	test_unneutralise();
@@ -370,5 +408,6 @@ int main(void)
 	test_limits();
 	test_writer();
 	test_round_trip();
+	test_excel();
 	return done_testing();
 }

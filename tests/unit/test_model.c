@@ -261,12 +261,17 @@ static void test_parse_codes(void)
 		      "a value not in the list");
 	parse_refused(&r, kind_field(&o.k, "country"), " ZZ ", FMT_R_UNKNOWN, " ZZ ",
 		      "another value not in the list, quoted as given");
-	parse_refused(&r, kind_field(&o.k, "country"), "N G", FMT_R_CODE, "N G",
-		      "a blank inside: not a code");
-	parse_refused(&r, kind_field(&o.k, "country"), "-NG", FMT_R_CODE, NULL,
-		      "a code starting with '-'");
-	parse_refused(&r, kind_field(&o.k, "country"), "N\"G", FMT_R_CODE, "N\\x22G",
+	ok(field_parse(&r, kind_field(&o.k, "country"), "N G", &e) == FMT_OK &&
+	   strcmp(r.u.count.dims[1], "NG") == 0, "blanks and hyphens are no part of a value: "
+	   "\"N G\" is NG");
+	ok(field_parse(&r, kind_field(&o.k, "country"), "roumanie", &e) == FMT_OK &&
+	   strcmp(r.u.count.dims[1], "RO") == 0, "a value by its French label");
+	strcpy(r.u.count.dims[1], "FR");
+	parse_refused(&r, kind_field(&o.k, "country"), "N\"G", FMT_R_UNKNOWN, "N\\x22G",
 		      "a quote, shown escaped in err->value");
+	memset(&e, 0, sizeof e);
+	field_parse(&r, kind_field(&o.k, "country"), "Roumania", &e);
+	is_str(e.suggest, "Roumanie", "the closest value of a questionnaire list offered");
 	parse_refused(&r, kind_field(&o.k, "country"), "", FMT_R_REQUIRED, NULL, "empty");
 	parse_refused(&r, kind_field(&o.k, "country"), " \t ", FMT_R_REQUIRED, NULL, "blank");
 	parse_refused(&r, kind_field(&o.k, "country"), NULL, FMT_R_REQUIRED, NULL, "NULL");

@@ -1,0 +1,168 @@
+#!/bin/sh
+# The rules of the questionnaire end to end: the coordinator publishes an
+# edition with rules.csv; the collector shows the failed rules with their
+# counts, refuses to export on an error rule, lets a warning through, and
+# sends despite errors only with a reason, which travels in the bundle;
+# the merger re-checks on merge without refusing, and merger quality
+# lists the failures, the reason and the outliers per organisation.  A
+# broken rules.csv is refused at its line and column.
+. "$(dirname "$0")/test-lib.sh"
+. "$MAILLAGE_SRC/tests/t/lib-merger.sh"
+
+C="collector --home a"
+
+test_expect_success 'setup: an edition with rules, one enrolled collector' '
+	coordinator_setup &&
+	mkdir sheets &&
+	merger questionnaire show --format csv >sheets/tables.csv &&
+	merger questionnaire show --format csv --sheet lists >sheets/lists.csv &&
+	merger questionnaire show --format csv --sheet rules >sheets/rules.csv &&
+	test_cmp "$MAILLAGE_SRC/samples/questionnaire/rules.csv" sheets/rules.csv &&
+	printf "%s\r\n" \
+		"complaints-max,complaints,sex=m,<=,,,5,warning,Beaucoup de plaintes d'\''hommes : vérifiez.," \
+		"referrals-above,referrals,,above,,,50,,," \
+		"factor,,,outlier,,,4,,," >>sheets/rules.csv &&
+	merger questionnaire check sheets >out &&
+	grep -q "questionnaire valid: 13 tables, .* 9 rules" out &&
+	merger questionnaire publish sheets 2>err &&
+	merger kit -o coord.kit 2>/dev/null &&
+	new_collector a "Accueil Rules" &&
+	enroll a
+'
+
+test_expect_success 'a broken rules.csv is refused at its line and column' '
+	cp -r sheets bad &&
+	printf "%s\r\n" "x,complaints,sex=q,<=,,,5,warning,M," \
+		"y,nope,,<=,,,5,warning,M," "z,complaints,,<,,,5,warning,M," >>bad/rules.csv &&
+	test_exit_code 1 merger questionnaire check bad 2>err &&
+	grep -q "rules.csv, line 11, column left_filter: .*no value \"q\"" err &&
+	grep -q "rules.csv, line 12, column left_table: no table \"nope\"" err &&
+	grep -q "rules.csv, line 13, column op: " err &&
+	grep -q "3 problems" err
+'
+
+test_expect_success 'consistent counts: check is happy, export goes' '
+	$C add count victims --period 2026-Q1 --dept 75 --status supported --exploitation sexual \
+		--sex f --age adult --count 10 >/dev/null &&
+	$C add count complaints --period 2026-Q1 --dept 75 --exploitation sexual --sex f \
+		--count 4 >/dev/null &&
+	$C check >out &&
+	grep -q "^Aucune règle en échec (1 période et département vérifié)" out
+'
+
+test_expect_success 'an error rule fails: check and status say so, export is refused' '
+	$C add count complaints --period 2026-Q1 --dept 75 --exploitation labour --sex f \
+		--count 8 >/dev/null &&
+	test_exit_code 1 $C check >out &&
+	grep -q "^Erreur « complaints-supported », période 2026-Q1, département 75 : Plus de victimes ayant déposé plainte que de victimes accompagnées.$" out &&
+	grep -q "complaints = 12, victims (status = supported) = 10" out &&
+	grep -q "^      complaints labour/f = 8 ([0-9a-f]\{32\})$" out &&
+	grep -q "^      victims supported/sexual/f/adult = 10 " out &&
+	$C status >st &&
+	grep -q "^Règles du questionnaire en échec : 1 erreur, 0 avertissement" st &&
+	test_exit_code 1 $C export -o refused.bundle 2>err &&
+	tail -n 1 err | grep -q "^collector: envoi refusé : 1 règle de gravité « erreur » en échec" &&
+	grep -q "^Erreur « complaints-supported »" err &&
+	test ! -e refused.bundle
+'
+
+test_expect_success 'despite errors: the reason is required, one line' '
+	test_exit_code 2 $C export -o x.bundle --despite-errors 2>err &&
+	test_one_line err "vont ensemble" &&
+	test_exit_code 2 $C export -o x.bundle --reason "pourquoi" 2>err &&
+	test_one_line err "vont ensemble" &&
+	test_exit_code 2 $C export -o x.bundle --despite-errors --reason "" 2>err &&
+	test_one_line err "une ligne, de 1 à 500 octets" &&
+	test ! -e x.bundle
+'
+
+test_expect_success 'sent despite errors with a reason; the merger records it, refuses nothing' '
+	$C export -o q1.bundle --despite-errors \
+		--reason "Plaintes déposées avant l'\''accompagnement, vérifié avec la juriste" 2>err &&
+	grep -q "envoi n° 1, malgré les erreurs" err &&
+	mkdir r && merger merge --receipts r q1.bundle >out &&
+	grep -q "q1.bundle: merged 4 records" out &&
+	grep -q "q1.bundle: rules failing for \"Accueil Rules\": 1 error, 0 warnings" out &&
+	grep -q "q1.bundle: sent despite errors: \"Plaintes déposées avant l'\''accompagnement" out &&
+	test "$(sql "SELECT rule_errors, reason FROM bundle")" = \
+		"1|Plaintes déposées avant l'\''accompagnement, vérifié avec la juriste" &&
+	$C ack r/*.receipt 2>/dev/null
+'
+
+test_expect_success 'merger quality lists the failure and the reason' '
+	merger quality >q.txt &&
+	grep -q "^Data quality (questionnaire edition 2, 9 rules): 1 error, 0 warnings, 0 outliers, 1 bundle sent despite errors$" q.txt &&
+	grep -q "^Accueil Rules (organisation 1): 1 error, 0 warnings, 0 outliers$" q.txt &&
+	grep -q "^  error complaints-supported, 2026-Q1, dept 75: complaints = 12" q.txt &&
+	grep -q "^    counts: .*complaints labour/f = 8" q.txt &&
+	grep -q "^  sent despite errors: bundle 1 of key [0-9a-f]*, merged .*: \"Plaintes déposées" q.txt &&
+	merger quality --format csv >q.csv &&
+	head -n 1 q.csv | grep -q "^org_id,organisation,what,code,severity,period,dept,left,right,detail" &&
+	grep -q "^1,Accueil Rules,rule,complaints-supported,error,2026-Q1,75,12,10," q.csv &&
+	grep -q "^1,Accueil Rules,override,[0-9a-f]*,error,.*vérifié avec la juriste" q.csv &&
+	merger quality --format json >q.json &&
+	python3 -c "import json; q=json.load(open(\"q.json\")); o=q[\"organisations\"][0]; \
+assert q[\"errors\"] == 1 and o[\"failures\"][0][\"rule\"] == \"complaints-supported\", q; \
+assert o[\"failures\"][0][\"left\"] == 12 and o[\"overrides\"][0][\"reason\"].startswith(\"Plaintes\"), q"
+'
+
+test_expect_success 'a warning lets the export go on, printed; outliers are flagged' '
+	$C add count victims --period 2026-Q2 --dept 75 --status supported --exploitation sexual \
+		--sex f --age adult --count 41 >/dev/null &&
+	$C add count complaints --period 2026-Q2 --dept 75 --exploitation sexual --sex m \
+		--count 6 >/dev/null &&
+	$C add count referrals --period 2026-Q2 --dept 75 --referral medical-care --age adult \
+		--count 60 >/dev/null &&
+	$C export -o q2.bundle 2>err &&
+	grep -q "^Avertissement « complaints-max », période 2026-Q2, département 75 : Beaucoup de plaintes d'\''hommes : vérifiez.$" err &&
+	grep -q "^collector: 1 avertissement (ci-dessus) : vérifiez ces comptages ; l'\''envoi continue$" err &&
+	grep -q "envoi n° 2)" err &&
+	merger merge --receipts r q2.bundle >out &&
+	grep -q "q2.bundle: merged 3 records" out &&
+	merger quality >q.txt &&
+	grep -q "1 error, 1 warning, 2 outliers" q.txt &&
+	grep -q "^  warning complaints-max, 2026-Q2, dept 75: complaints (sex = m) = 6" q.txt &&
+	grep -q "^  outlier victims supported/sexual/f/adult = 41, 2026-Q2, dept 75: more than 4 times 10 in 2026-Q1$" q.txt &&
+	grep -q "^  outlier referrals medical-care/adult = 60, 2026-Q2, dept 75: above the threshold 50$" q.txt &&
+	merger quality --period 2026-Q1 >q1.txt &&
+	grep -q "1 error, 0 warnings, 0 outliers" q1.txt
+'
+
+test_expect_success 'merger report has a quality section, not in public' '
+	merger report --period 2026 >rep.txt &&
+	grep -q "^Qualité des données$" rep.txt &&
+	grep -q "^  Règles en échec : 1 erreur, 1 avertissement ; valeurs atypiques : 2 ; envois malgré les erreurs : 1" rep.txt &&
+	grep -q "^    - Accueil Rules : 1 erreur, 1 avertissement, 2 valeurs atypiques, 1 envoi malgré les erreurs$" rep.txt &&
+	merger report --period 2026 --format json >rep.json &&
+	python3 -c "import json; q=json.load(open(\"rep.json\"))[\"quality\"]; \
+assert q[\"errors\"] == 1 and q[\"outliers\"] == 2 and q[\"organisations\"][0][\"overrides\"] == 1, q" &&
+	merger report --period 2026 --format html >rep.html &&
+	grep -q "<section id=\"qualite\">" rep.html &&
+	grep -q "<li>Accueil Rules : 1 erreur" rep.html &&
+	merger report --period 2026 --public >pub.txt &&
+	! grep -q "Qualité des données" pub.txt &&
+	merger report --period 2026 --public --format json >pub.json &&
+	! grep -q "\"quality\"" pub.json
+'
+
+test_expect_success 'usage errors of merger quality' '
+	test_exit_code 2 merger quality --format xml 2>err &&
+	test_one_line err "unknown format" &&
+	test_exit_code 2 merger quality --period 2026-Q5 2>err &&
+	test_one_line err "period"
+'
+
+test_expect_success 'a new edition may drop a rule; the collector says so' '
+	cp -r sheets third &&
+	grep -v "^complaints-max," sheets/rules.csv >third/rules.csv &&
+	merger questionnaire check third >out &&
+	grep -q "8 rules" out &&
+	merger questionnaire publish third 2>/dev/null &&
+	merger kit -o third.kit 2>/dev/null &&
+	$C update --kit third.kit 2>err &&
+	grep -q "^collector: 8 règles de contrôle des comptages (au lieu de 9) : collector check$" err &&
+	merger quality >q.txt &&
+	grep -q "1 error, 0 warnings, 2 outliers" q.txt
+'
+
+test_done
