@@ -841,7 +841,7 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (!rc && o.path)
 		msg("%s: %s export for %s written%s%s%s", o.path, fname, r.period,
-		    public_mode ? " (public: small counts suppressed; note in " : "",
+		    public_mode ? _(" (public: small counts suppressed; note in ") : "",
 		    public_mode ? note_path : "", public_mode ? ")" : "");
 	report_free(&r);
 	return rc;

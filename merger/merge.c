@@ -345,7 +345,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	    path_join(where, R->quarantine, name, &qerr) == FMT_OK) {
 		/* The copy is named after the input: as hostile as its name. */
 		msg("%s: %s (refused, %s %s)", shown, reason,
-		    copied ? "copy in" : "not copied, reason in", esc(where));
+		    copied ? _("copy in") : _("not copied, reason in"), esc(where));
 	} else {
 		msg("%s: %s (refused; no copy in quarantine: %s)", shown, reason,
 		    fmt_error_message(&qerr));
@@ -394,21 +394,22 @@ static enum outcome fatal(run *R, job *j)
  * collector. */
 static enum outcome refuse_unknown(run *R, job *j, const char *keyid)
 {
-	char claimed[1024] = "; the bundle names no organisation", org[1024];
+	char claimed[1024], org[1024];
 	fmt_error e;
 	record rec;
 
+	snprintf(claimed, sizeof claimed, "%s", _("; the bundle names no organisation"));
 	fmt_error_clear(&e);
 	while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
 		if (rec.kind == REC_ORG) {
-			snprintf(claimed, sizeof claimed, ", from \"%s\" according to the "
-				 "bundle, unverified",
+			snprintf(claimed, sizeof claimed, _(", from \"%s\" according to the "
+				 "bundle, unverified"),
 				 term_text(rec.u.org.name, org, sizeof org));
 			break;
 		}
-	return refuse(R, j, "signed by a key that is not enrolled (key id %s%s); to "
+	return refuse(R, j, _("signed by a key that is not enrolled (key id %s%s); to "
 		      "enroll this collector, get its request (collector request -o "
-		      "demande.request) and run: merger enroll demande.request", keyid,
+		      "demande.request) and run: merger enroll demande.request"), keyid,
 		      claimed);
 }
 
