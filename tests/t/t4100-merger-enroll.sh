@@ -181,15 +181,15 @@ test_expect_success 'confirmation in French too: o and oui enroll, non does not,
 		new_collector t$n "Terminal $n" --kind association --dept 33 &&
 		collector --home t$n request -o t$n.request 2>/dev/null || exit 1
 	done &&
-	printf "o\n" | timeout 30 script -qec "merger enroll t3.request" /dev/null >out &&
+	printf "o\n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t3.request" /dev/null >out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 3'\''")" = 1 &&
-	printf "peut-etre\n Oui \n" | timeout 30 script -qec "merger enroll t4.request" /dev/null >out &&
-	test "$(grep -c "Enroll? \[y/N\]" out)" = 2 &&
-	grep -q "answer y (yes) or n (no)" out &&
+	printf "peut-etre\n Oui \n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t4.request" /dev/null >out &&
+	test "$(grep -c "Inscrire ? \[o/N\]" out)" = 2 &&
+	grep -q "répondez o (oui) ou n (non)" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 4'\''")" = 1 &&
-	printf "NON\n" | timeout 30 script -qec "merger enroll t5.request" /dev/null >out
+	printf "NON\n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t5.request" /dev/null >out
 	test $? = 1 &&
-	grep -q "not enrolled (not confirmed)" out &&
+	grep -q "pas inscrit (non confirmé)" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 5'\''")" = 0
 '
 
