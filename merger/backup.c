@@ -264,8 +264,8 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 			copied = 1;
 		}
 		if (!img)
-			rc = fmt_fail(&err, FMT_E_NOMEM, "out of memory for the copy of the "
-				      "database");
+			rc = fmt_fail(&err, FMT_E_NOMEM, _("out of memory for the copy of the "
+				      "database"));
 	}
 	if (rc == FMT_OK)
 		rc = atomic_open(&f, out, 0600, 1, &err);
@@ -341,7 +341,7 @@ static int restore_db(backup_reader *r, const char *path, fmt_error *err)
 
 		if (sqlite3_step(st) != SQLITE_ROW ||
 		    !(res = (const char *)sqlite3_column_text(st, 0)) || strcmp(res, "ok") != 0)
-			rc = fmt_fail(err, FMT_E_DB, "the database in the backup is damaged");
+			rc = fmt_fail(err, FMT_E_DB, _("the database in the backup is damaged"));
 		sqlite3_finalize(st);
 	}
 	db_close(db);

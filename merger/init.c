@@ -218,14 +218,14 @@ int home_scratch_make(const merger_ctx *ctx, const char *what, char scratch[PATH
 
 	*home_exists = stat(ctx->home, &st) == 0;
 	if (*home_exists && !S_ISDIR(st.st_mode))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: exists and is not a folder",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: exists and is not a folder"),
 				ctx->home);
 	rc = prepare_parent(ctx->home, parent, err);
 	if (rc == FMT_OK && snprintf(scratch, PATH_CAP, "%s.%s-XXXXXX", ctx->home, what) >=
 			    PATH_CAP)
-		rc = fmt_fail(err, FMT_E_LENGTH, "path too long: %s", ctx->home);
+		rc = fmt_fail(err, FMT_E_LENGTH, _("path too long: %s"), ctx->home);
 	if (rc == FMT_OK && !mkdtemp(scratch))
-		rc = fmt_fail(err, FMT_E_IO, "%s: cannot create a folder next to it: %s",
+		rc = fmt_fail(err, FMT_E_IO, _("%s: cannot create a folder next to it: %s"),
 			      ctx->home, strerror(errno));
 	return rc;
 }
@@ -239,11 +239,11 @@ int home_scratch_place(const merger_ctx *ctx, const char *scratch, int home_exis
 
 	if (!home_exists) {
 		if (rename(scratch, ctx->home) != 0)
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("%s: %s"), ctx->home, strerror(errno));
 	} else {
 		rc = move_entries(scratch, ctx->home, err);
 		if (rc == FMT_OK && chmod(ctx->home, 0700) != 0)
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("%s: %s"), ctx->home, strerror(errno));
 	}
 	if (rc || home_exists)
 		home_scratch_remove(scratch);

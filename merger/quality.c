@@ -57,7 +57,7 @@ static int load(sqlite3 *db, sqlite3_int64 org, struct row **rows, size_t *n, fm
 			cap = cap ? 2 * cap : 1024;
 			if (!(r = realloc(*rows, cap * sizeof *r))) {
 				sqlite3_finalize(st);
-				return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+				return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 			}
 			*rows = r;
 		}
@@ -157,7 +157,7 @@ static int check_groups(const questionnaire *q, const struct row *rows, size_t n
 	if (!n || !q->nrules)
 		return FMT_OK;
 	if (!(counts = malloc(n * sizeof *counts)))
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	for (i = 0; i < n; i++)
 		counts[i] = rows[i].c;
 	for (i = 0; i < n; i = j) {
@@ -170,7 +170,7 @@ static int check_groups(const questionnaire *q, const struct row *rows, size_t n
 		cl->rows = &rows[i];
 		if (qn_rules_check(q, &counts[i], j - i, on_failure, cl) < 0 || cl->nomem) {
 			free(counts);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 	}
 	free(counts);
@@ -203,7 +203,7 @@ static int find_outliers(quality *qa, const struct row *rows, size_t n, const ch
 	int rc = FMT_OK;
 
 	if (!by)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	for (size_t i = 0; i < n; i++)
 		by[i] = &rows[i];
 	qsort(by, n, sizeof *by, by_cell);
@@ -226,7 +226,7 @@ static int find_outliers(quality *qa, const struct row *rows, size_t n, const ch
 		if (!(flags = qn_outlier(qa->q, &r->c, prev, &factor, &thr)))
 			continue;
 		if (!(x = realloc(qa->outliers, (qa->noutliers + 1) * sizeof *x))) {
-			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 			break;
 		}
 		qa->outliers = x;
@@ -262,7 +262,7 @@ static int load_overrides(sqlite3 *db, quality *qa, sqlite3_int64 org, fmt_error
 
 		if (!x) {
 			sqlite3_finalize(st);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 		qa->overrides = x;
 		x = &qa->overrides[qa->noverrides++];
@@ -313,7 +313,7 @@ static int name_orgs(sqlite3 *db, quality *qa, fmt_error *err)
 		snprintf(o.name, sizeof o.name, "%s", sqlite3_column_text(st, 1));
 		if (!(x = realloc(qa->orgs, (qa->norgs + 1) * sizeof *x))) {
 			sqlite3_finalize(st);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 		qa->orgs = x;
 		qa->orgs[qa->norgs++] = o;
@@ -337,7 +337,7 @@ int quality_collect(sqlite3 *db, const questionnaire *q, sqlite3_int64 org, cons
 
 	*out = NULL;
 	if (!qa)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	qa->q = q;
 	if ((rc = load(db, org, &rows, &n, err)) ||
 	    (rc = check_groups(q, rows, n, period, &cl, err)) ||
