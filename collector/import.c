@@ -593,29 +593,31 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 	/* Rows about départements the organisation does not work in are
 	 * most often a template's examples or another sheet's rows: said,
 	 * and on a terminal asked about before anything is stored. */
-	if (t.outside) {
-		char where[256], q[512];
+	char where[256], q[512];
 
+	if (t.outside) {
 		outside_text(&t, where, sizeof where);
-		snprintf(q, sizeof q, "%s : %u ligne%s hors des départements de l'organisation "
-			 "(%s)", esc(name), t.outside, t.outside > 1 ? "s" : "", where);
+		snprintf(q, sizeof q, _("%s : %u ligne%s hors des départements de l'organisation "
+			 "(%s)"), esc(name), t.outside, t.outside > 1 ? "s" : "", where);
 		if (ctx->interactive && strcmp(path, "-") != 0) {
 			msg("%s", q);
-			if (prompt_yes_no("Importer quand même ?") != 1) {
+			if (prompt_yes_no(_("Importer quand même ?")) != 1) {
 				store_rollback(s);
 				msg("%s : rien n'a été importé", esc(name));
 				rc = EXIT_REFUSED;
 				goto out;
 			}
-		} else {
-			msg("%s ; importée%s quand même : vérifiez le fichier", q,
-			    t.outside > 1 ? "s" : "");
 		}
 	}
 	if ((rc = store_commit(s, &err))) {
 		rc = fail(&err, ctx->db_path);
 		goto out;
 	}
+	/* Without a terminal, said once the rows are stored: a failed
+	 * import stores nothing and says only why. */
+	if (t.outside && !(ctx->interactive && strcmp(path, "-") != 0))
+		msg("%s ; importée%s quand même : vérifiez le fichier", q,
+		    t.outside > 1 ? "s" : "");
 	if (t.rows == 0)
 		msg("%s : aucune ligne à importer (seulement l'en-tête)", esc(name));
 	else

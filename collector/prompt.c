@@ -187,7 +187,7 @@ int prompt_yes_no(const char *question)
 	char answer[64], key[64];
 
 	for (;;) {
-		fprintf(stderr, "%s (o/n) : ", question);
+		fprintf(stderr, _("%s (o/n) : "), question);
 		if (shell_read_line(answer, sizeof answer) != 0) {
 			fputc('\n', stderr);
 			return -1;

@@ -100,7 +100,7 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 			    "supprimez d'abord celui-ci (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
 		}
-		snprintf(q, sizeof q, "%s existe déjà : le remplacer ?", esc(out));
+		snprintf(q, sizeof q, _("%s existe déjà : le remplacer ?"), esc(out));
 		if (prompt_yes_no(q) != 1) {
 			msg("export : %s n'a pas été remplacé (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
