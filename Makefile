@@ -250,12 +250,12 @@ static:
 # Windows build (docs/PORTABLE.md): collector.exe and merger.exe for
 # x86_64 Windows, cross-compiled with Debian's mingw-w64 and linked
 # statically (only Windows system DLLs are imported).  tools/windows-deps
-# builds SQLite, libsodium and libmicrohttpd from Debian's source packages
+# builds SQLite, libsodium, libmicrohttpd and libxlsxwriter from Debian's source packages
 # into build/windows-deps once; zlib is libz-mingw-w64-dev.  Every file is
 # compiled with format/os_win.h first, which gives the POSIX calls their
 # Windows meaning (UTF-16 paths, MoveFileExW...); -municode makes
-# os_win.c's wmain() the entry point.  libmicrohttpd is on the link line
-# for the collector's web window: a static library adds only what is used.
+# os_win.c's wmain() the entry point.  libmicrohttpd (the collector's
+# window) and libxlsxwriter (the merger's workbooks) come in through WIN_PARTS.
 # -Wno-format: mingw's gcc checks format(printf) attributes against
 # Microsoft's printf, which lacks %zu and %jd; the programs print through
 # mingw's C99 printf (__USE_MINGW_ANSI_STDIO), and the Linux build checks
@@ -266,13 +266,16 @@ WIN_DEPS     := build/windows-deps
 WIN_CFLAGS   := -O2 -ffunction-sections -fdata-sections -include format/os_win.h \
                 -Iformat/win -I$(WIN_DEPS)/include -DSODIUM_STATIC -D__USE_MINGW_ANSI_STDIO=1 -Wno-format
 WIN_LDFLAGS  := -static -s -municode -Wl,--gc-sections
-WIN_LIBS     := -L$(WIN_DEPS)/lib -lsqlite3 -lsodium -lmicrohttpd -lz -lws2_32 -lm
+WIN_LIBS     := -L$(WIN_DEPS)/lib -lsqlite3 -lsodium -lz -lws2_32 -lm
+# The window's and the workbooks' libraries, in place of the build
+# machine's pkg-config answers (headers: $(WIN_DEPS)/include).
+WIN_PARTS    := MHD_CFLAGS= MHD_LIBS=-lmicrohttpd MERGER_CFLAGS= MERGER_LIBS=-lxlsxwriter
 
 windows:
 	@tools/windows-deps
 	@$(MAKE) --no-print-directory BUILD=$(WIN) CC=$(WIN_CC) AR=x86_64-w64-mingw32-ar EXE=.exe \
 		PKG_CFLAGS= CFLAGS="$(WIN_CFLAGS)" LDFLAGS="$(WIN_LDFLAGS)" LDLIBS="$(WIN_LIBS)" \
-		$(WIN)/collector.exe $(WIN)/merger.exe
+		$(WIN_PARTS) $(WIN)/collector.exe $(WIN)/merger.exe
 
 # Not part of make check: the libraries take longer to build than the
 # whole test suite takes to run (docs/PORTABLE.md).

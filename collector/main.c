@@ -15,6 +15,7 @@
 
 #include "fileio.h"
 #include "format.h"
+#include "os.h"
 #include "portable.h"
 
 static const char *const usage_text = N_(
@@ -112,6 +113,15 @@ int main(int argc, char **argv)
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	shell_init("collector", N_("voir collector --help"));
 	memset(&ctx, 0, sizeof ctx);
+	/* A double click on collector.exe gives no argument: the window,
+	 * rather than the usage in a console that closes at once. */
+	if (argc == 1 && os_bare_start_is_desktop()) {
+		static char *window[] = { NULL, "ui", NULL };
+
+		window[0] = argv[0];
+		argc = 2;
+		argv = window;
+	}
 	while (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		const char *a = argv[i];
 

@@ -18,7 +18,7 @@
  *   - bodies and uploads are capped; every answer forbids frames, inline
  *     scripts and anything not from this server (Content-Security-Policy).
  *
- * One window per home: home/ui.lock is held (flock) while the window is
+ * One window per home: home/ui.lock is held (flock, LockFileEx on Windows) while the window is
  * open and says its address, for a second `collector ui` to tell.
  */
 #include "ui.h"
@@ -29,10 +29,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +37,11 @@
 #include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "os.h"
 #include "textout.h"
-
-extern char **environ;
 
 /* A form is a few KiB; an upload (a CSV, a receipt) at most this. */
 #define UI_FORM_MAX   (64u << 10)
@@ -435,60 +430,18 @@ answer:
 	cs->q.conn = c;
 	ui_route(&sv->u, &cs->q, &r);
 	if (sv->u.quit)
-		/* The main thread waits for this signal, blocked everywhere. */
-		kill(getpid(), SIGTERM);
+		/* The main thread waits for it (os_stop_wait). */
+		os_stop();
 	return send_resp(c, &r, NULL);
 }
 
 /* ---- the browser ------------------------------------------------------------ */
 
-/* Opens url in the default browser of the session with xdg-open.  0,
- * or -1 when it could not be started or said it failed.  The one place
- * where the window meets the desktop: a Windows build would call
- * ShellExecute here.
- *
- * xdg-open may return at once or stay until the browser closes: it runs
- * in a process group of its own (Ctrl-C in this terminal stops the
- * window, not the browser), with no signal blocked, and is waited for a
- * few seconds at most. */
+/* Opens url in the default browser (os_open_url: xdg-open, or
+ * ShellExecuteW on Windows).  0, or -1 when it could not be started. */
 static int open_browser(const char *url)
 {
-	char *argv[] = { "xdg-open", (char *)url, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none;
-	pid_t pid;
-	int rc, st = 0;
-
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		return -1;
-	if (posix_spawnattr_init(&at) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -1;
-	}
-	/* The browser's chatter stays off the terminal. */
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawnp(&pid, "xdg-open", &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (rc != 0)
-		return -1;
-	for (int i = 0; i < 50; i++) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-		pid_t w = waitpid(pid, &st, WNOHANG);
-
-		if (w == pid)
-			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-		if (w < 0)
-			return -1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;       /* still running: it has the browser in hand */
+	return os_open_url(url);
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -547,8 +500,7 @@ int cmd_ui(cctx *ctx, int argc, char **argv)
 	const union MHD_DaemonInfo *info;
 	server *sv = NULL;
 	fmt_error err = { 0 };
-	sigset_t sigs;
-	int npos, rc, lock = -1, sig;
+	int npos, rc, lock = -1;
 
 	if ((rc = args_parse("ui", argc, argv, opts, 1, pos, 0, &npos)))
 		return rc;
@@ -589,13 +541,13 @@ int cmd_ui(cctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
-	/* SIGINT and SIGTERM are waited for by this thread: blocked before
-	 * the server's thread starts, so that it inherits the mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Ctrl-C is waited for by this thread: prepared before the
+	 * server's thread starts (POSIX signal masks are inherited). */
+	if (os_stop_prepare() != 0) {
+		msg("la fenêtre n'a pas pu démarrer (Ctrl-C ne pourrait pas l'arrêter)");
+		rc = EXIT_ENV;
+		goto out;
+	}
 
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
@@ -647,10 +599,7 @@ int cmd_ui(cctx *ctx, int argc, char **argv)
 	}
 	sodium_memzero(url, sizeof url);
 
-	do {
-		if (sigwait(&sigs, &sig) != 0)
-			break;
-	} while (sig != SIGINT && sig != SIGTERM);
+	os_stop_wait();
 	/* The goodbye page of Quitter has been queued: let it leave, and the
 	 * browser's own requests after it (its icon) find the window. */
 	if (sv->u.quit) {

@@ -33,4 +33,28 @@ int os_default_home(const char *prog, char out[PATH_CAP]);
  * where both separate folders. */
 void os_path_fix(char *path);
 
+/* The collector's window (collector ui) and the desktop. */
+
+/* Opens url in the user's default browser: xdg-open on POSIX (in a
+ * process group of its own, so that Ctrl-C stops the window and not the
+ * browser, waited for five seconds at most), ShellExecuteW on Windows.
+ * 0, or -1 when it could not be started or said it failed. */
+int os_open_url(const char *url);
+
+/* Makes a stop request of Ctrl-C, awaited by os_stop_wait(): SIGINT and
+ * SIGTERM blocked (SIGPIPE ignored) on POSIX, before any thread starts,
+ * so that every thread inherits the mask; on Windows, the console's
+ * Ctrl-C, Ctrl-Break and closing (SetConsoleCtrlHandler).  0, or -1. */
+int os_stop_prepare(void);
+/* Returns once a stop was asked, by Ctrl-C or by os_stop(). */
+void os_stop_wait(void);
+/* Asks for the stop, from any thread (the window's Quitter button). */
+void os_stop(void);
+
+/* 1 when a program started with no argument at all was most likely
+ * started from the desktop, not typed in a terminal: on Windows, where
+ * a double click on the .exe gives none (the collector then opens its
+ * window); 0 on POSIX, where the usage is printed. */
+int os_bare_start_is_desktop(void);
+
 #endif

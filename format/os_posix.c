@@ -6,10 +6,18 @@
 
 #include "os.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 /* See os.h.  The kernel's own answer first: a symbolic link on $PATH to
  * the program on a stick still gives the stick's folder. */
@@ -63,6 +71,78 @@ int os_default_home(const char *prog, char out[PATH_CAP])
 void os_path_fix(char *path)
 {
 	(void)path;
+}
+
+/* See os.h.  xdg-open may return at once or stay until the browser
+ * closes: it runs with no signal blocked, its chatter off the terminal. */
+int os_open_url(const char *url)
+{
+	char *argv[] = { "xdg-open", (char *)url, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none;
+	pid_t pid;
+	int rc, st = 0;
+
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return -1;
+	if (posix_spawnattr_init(&at) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+	rc = posix_spawnp(&pid, "xdg-open", &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0)
+		return -1;
+	for (int i = 0; i < 50; i++) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+		if (w < 0)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;       /* still running: it has the browser in hand */
+}
+
+static sigset_t stop_sigs;
+
+int os_stop_prepare(void)
+{
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+	return pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL) == 0 ? 0 : -1;
+}
+
+void os_stop_wait(void)
+{
+	int sig;
+
+	do {
+		if (sigwait(&stop_sigs, &sig) != 0)
+			return;
+	} while (sig != SIGINT && sig != SIGTERM);
+}
+
+void os_stop(void)
+{
+	kill(getpid(), SIGTERM);
+}
+
+int os_bare_start_is_desktop(void)
+{
+	return 0;
 }
 
 #endif

@@ -17,6 +17,7 @@
 #ifdef _WIN32
 
 #include "os.h"
+#include "termios.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <windows.h>
+#include <shellapi.h>
 
 /* The real C runtime functions, under the names os_win.h redefines. */
 #undef fflush
@@ -153,6 +155,9 @@ int os_win_open(const char *path, int flags, ...)
 		mode = va_arg(ap, int);
 		va_end(ap);
 	}
+	/* The POSIX name of the null device. */
+	if (strcmp(path, "/dev/null") == 0)
+		path = "NUL";
 	if (wide(path, w) < 0)
 		return -1;
 	if (flags & O_DIRECTORY) {
@@ -222,6 +227,139 @@ ssize_t os_win_pread(int fd, void *buf, size_t n, off_t off)
 		return -1;
 	errno = e;
 	return got;
+}
+
+ssize_t os_win_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	__int64 pos = _lseeki64(fd, 0, SEEK_CUR);
+	int put, e;
+
+	if (pos < 0 || _lseeki64(fd, (__int64)off, SEEK_SET) < 0)
+		return -1;
+	put = _write(fd, buf, n > 0x7fffffff ? 0x7fffffffu : (unsigned)n);
+	e = errno;
+	if (_lseeki64(fd, pos, SEEK_SET) < 0)
+		return -1;
+	errno = e;
+	return put;
+}
+
+/* Windows locks are mandatory: a locked byte cannot be read by anyone
+ * else.  The lock is taken on one byte far past any content (allowed
+ * beyond the end of a file), so the file itself stays readable: the
+ * window's lock file tells a second window where the first one is. */
+#define LOCK_BYTE_HIGH 0x40000000u
+
+int os_win_flock(int fd, int op)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov = { 0 };
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	ov.OffsetHigh = LOCK_BYTE_HIGH;
+	if (op & LOCK_UN)
+		return UnlockFileEx(h, 0, 1, 0, &ov) ? 0 : fail_win();
+	if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | ((op & LOCK_NB) ? LOCKFILE_FAIL_IMMEDIATELY : 0),
+		       0, 1, 0, &ov))
+		return 0;
+	if (GetLastError() == ERROR_LOCK_VIOLATION || GetLastError() == ERROR_IO_PENDING) {
+		errno = EWOULDBLOCK;
+		return -1;
+	}
+	return fail_win();
+}
+
+int os_win_fchdir(int fd)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	wchar_t w[WPATH];
+	DWORD n;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	n = GetFinalPathNameByHandleW(h, w, WPATH, FILE_NAME_NORMALIZED);
+	if (n == 0 || n >= WPATH)
+		return fail_win();
+	return SetCurrentDirectoryW(w) ? 0 : fail_win();
+}
+
+int os_win_fcntl(int fd, int cmd)
+{
+	if (cmd != F_GETFD) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((HANDLE)_get_osfhandle(fd) == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	return 0;
+}
+
+/* out holds PATH_MAX bytes (POSIX's contract); NULL: allocated. */
+char *os_win_realpath(const char *path, char *out)
+{
+	wchar_t w[WPATH], full[WPATH];
+	char *s;
+	size_t len;
+
+	if (wide(path, w) < 0)
+		return NULL;
+	if (!_wfullpath(full, w, WPATH)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (attributes(full) == INVALID_FILE_ATTRIBUTES) {
+		fail_win();
+		return NULL;
+	}
+	if (!(s = narrow(full)))
+		return NULL;
+	os_path_fix(s);
+	len = strlen(s);
+	if (!out)
+		return s;
+	if (len >= PATH_MAX) {
+		free(s);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	memcpy(out, s, len + 1);
+	free(s);
+	return out;
+}
+
+/* format/win/termios.h: the console's echo, nothing else. */
+int tcgetattr(int fd, struct termios *t)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD mode;
+
+	if (h == INVALID_HANDLE_VALUE || !GetConsoleMode(h, &mode)) {
+		errno = ENOTTY;
+		return -1;
+	}
+	t->c_lflag = (mode & ENABLE_ECHO_INPUT) ? ECHO : 0;
+	return 0;
+}
+
+int tcsetattr(int fd, int when, const struct termios *t)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	DWORD mode;
+
+	(void)when;
+	if (h == INVALID_HANDLE_VALUE || !GetConsoleMode(h, &mode)) {
+		errno = ENOTTY;
+		return -1;
+	}
+	mode = (t->c_lflag & ECHO) ? mode | ENABLE_ECHO_INPUT : mode & ~(DWORD)ENABLE_ECHO_INPUT;
+	return SetConsoleMode(h, mode) ? 0 : fail_win();
 }
 
 /* Replaces to, like POSIX rename: a file atomically (MoveFileExW), an
@@ -735,6 +873,58 @@ int os_default_home(const char *prog, char out[PATH_CAP])
 	}
 	os_path_fix(out);
 	return n;
+}
+
+/* --- the window ------------------------------------------------------------------ */
+
+/* The default browser, through the shell's association of http:. */
+int os_open_url(const char *url)
+{
+	wchar_t *w;
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, url, -1, NULL, 0);
+	INT_PTR rc;
+
+	if (n <= 0 || !(w = calloc((size_t)n, sizeof *w)))
+		return -1;
+	MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, url, -1, w, n);
+	rc = (INT_PTR)ShellExecuteW(NULL, L"open", w, NULL, NULL, SW_SHOWNORMAL);
+	free(w);
+	return rc > 32 ? 0 : -1;
+}
+
+/* Set by Ctrl-C, Ctrl-Break, the console's closing or os_stop(). */
+static HANDLE stop_event;
+
+static BOOL WINAPI on_console(DWORD what)
+{
+	SetEvent(stop_event);
+	/* Closing the console ends the process when this returns: the main
+	 * thread gets a moment to close the window and remove its files. */
+	if (what == CTRL_CLOSE_EVENT || what == CTRL_LOGOFF_EVENT || what == CTRL_SHUTDOWN_EVENT)
+		Sleep(3000);
+	return TRUE;
+}
+
+int os_stop_prepare(void)
+{
+	if (!stop_event && !(stop_event = CreateEventW(NULL, TRUE, FALSE, NULL)))
+		return -1;
+	return SetConsoleCtrlHandler(on_console, TRUE) ? 0 : -1;
+}
+
+void os_stop_wait(void)
+{
+	WaitForSingleObject(stop_event, INFINITE);
+}
+
+void os_stop(void)
+{
+	SetEvent(stop_event);
+}
+
+int os_bare_start_is_desktop(void)
+{
+	return 1;
 }
 
 /* --- start-up --------------------------------------------------------------------- */

@@ -25,6 +25,19 @@
  *   fmemopen, open_memstream
  *              a temporary file, copied to the caller's buffer by fflush
  *              and fclose (the C runtime has no memory streams)
+ *   flock      LockFileEx on one byte far past the end of the file, so
+ *              that the lock keeps others from locking, not from reading
+ *   pwrite     seek, write, seek back (as pread)
+ *   fchdir     the folder's path (GetFinalPathNameByHandleW), made current
+ *   fcntl      F_GETFD only: whether the descriptor is open
+ *   timegm     _mkgmtime
+ *   realpath   GetFullPathNameW (_wfullpath), at most PATH_MAX bytes; the
+ *              path must exist, as on POSIX
+ *   tcgetattr, tcsetattr (format/win/termios.h)
+ *              the console's echo (GetConsoleMode, ENABLE_ECHO_INPUT)
+ *   newlocale, uselocale
+ *              nothing: the programs never change the C runtime's
+ *              locale, whose numbers are always written the "C" way
  *   setrlimit  nothing (no core files on Windows); fstatfs says the file
  *              system keeps no POSIX modes (keys.c then skips the 0600
  *              check, as on a FAT stick)
@@ -40,6 +53,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +69,25 @@
 #define O_CLOEXEC 0
 #endif
 #define O_DIRECTORY 0x01000000
+#define O_NOFOLLOW 0            /* no symbolic links are made here */
+#define O_NONBLOCK 0            /* only regular files are opened */
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+/* A console has Ctrl-C and Ctrl-Break only: the hang-up and quit of a
+ * terminal are Ctrl-Break. */
+#define SIGHUP SIGBREAK
+#define SIGQUIT SIGBREAK
+#define O_NOCTTY 0
+#define F_GETFD 1
+typedef int locale_t;
+#define LC_ALL_MASK 0
+static inline locale_t os_win_newlocale(void) { return 0; }
+static inline locale_t os_win_uselocale(locale_t l) { return l; }
+#define newlocale(m, n, b) os_win_newlocale()
+#define uselocale(l) os_win_uselocale(l)
+#define freelocale(l) ((void)(l))
+#define timegm(t) _mkgmtime(t)
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP 130
 #endif
@@ -64,6 +98,11 @@
 int os_win_open(const char *path, int flags, ...);
 int os_win_fsync(int fd);
 ssize_t os_win_pread(int fd, void *buf, size_t n, off_t off);
+ssize_t os_win_pwrite(int fd, const void *buf, size_t n, off_t off);
+int os_win_flock(int fd, int op);
+int os_win_fchdir(int fd);
+int os_win_fcntl(int fd, int cmd);
+char *os_win_realpath(const char *path, char *out);
 int os_win_rename(const char *from, const char *to);
 int os_win_link(const char *from, const char *to);
 int os_win_unlink(const char *path);
@@ -84,6 +123,11 @@ int os_win_fclose(FILE *f);
 #define open os_win_open
 #define fsync(fd) os_win_fsync(fd)
 #define pread(fd, b, n, o) os_win_pread(fd, b, n, o)
+#define pwrite(fd, b, n, o) os_win_pwrite(fd, b, n, o)
+#define flock(fd, op) os_win_flock(fd, op)
+#define fchdir(fd) os_win_fchdir(fd)
+#define fcntl(fd, cmd) os_win_fcntl(fd, cmd)
+#define realpath(p, o) os_win_realpath(p, o)
 #define rename(a, b) os_win_rename(a, b)
 #define link(a, b) os_win_link(a, b)
 #define unlink(p) os_win_unlink(p)

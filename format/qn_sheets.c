@@ -617,7 +617,10 @@ static int rule_filter(struct draft *d, unsigned line, const char *field, const 
 		}
 		*eq = '\0';
 		val = eq + 1;
-		for (k = 0; k < t->ndims && strcmp(q->lists[t->dims[k]].t.name, part); k++)
+		/* A dimension whose list the tables sheet did not know is
+		 * negative here (already reported): it matches nothing. */
+		for (k = 0; k < t->ndims &&
+			    (t->dims[k] < 0 || strcmp(q->lists[t->dims[k]].t.name, part)); k++)
 			;
 		if (k == t->ndims) {
 			qn_problem(&d->s, line, FMT_E_FIELD, FMT_R_UNKNOWN, field,
@@ -1013,10 +1016,11 @@ static void filter_text(const questionnaire *q, const qn_side *sd, char *buf, si
 		return;
 	t = &q->tables[sd->table];
 	for (k = 0; k < t->ndims; k++) {
-		const qn_list *l = &q->lists[t->dims[k]];
+		const qn_list *l;
 
 		if (!sd->nvalues[k])
 			continue;
+		l = &q->lists[t->dims[k]];
 		used = strlen(buf);
 		snprintf(buf + used, cap - used, "%s%s=", first ? "" : ",", l->t.name);
 		first = 0;

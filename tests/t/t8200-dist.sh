@@ -116,7 +116,8 @@ if [ -f "$WIN/collector.exe" ] && [ -f "$WIN/merger.exe" ]; then
 	test_expect_success 'with the Windows programs: a zip beside the tarball' '
 		SOURCE_DATE_EPOCH=1773568800 "$MKDIST" "$STATIC" wout "$WIN" >msg 2>err &&
 		test ! -s err &&
-		grep -q "^wout/$WNAME.zip: 8 files and SHA256SUMS, [0-9]* bytes$" msg &&
+		n=$((9 + $(ls "$MAILLAGE_SRC"/docs/img/*.png | wc -l))) &&
+		grep -q "^wout/$WNAME.zip: $n files and SHA256SUMS, [0-9]* bytes$" msg &&
 		ls wout >list &&
 		printf "%s\n" "$NAME.tar.gz" "$NAME.tar.gz.sha256" "$WNAME.zip" \
 			"$WNAME.zip.sha256" >expect &&
@@ -130,15 +131,17 @@ for i in zipfile.ZipFile(sys.argv[1]).infolist():
     print(i.filename, \"%04d-%02d-%02d %02d:%02d\" % i.date_time[:5], oct(i.external_attr >> 16))" \
 			"wout/$WNAME.zip" >entries &&
 		for f in LICENCES/libmicrohttpd.txt LICENCES/libsodium.txt \
-			LICENCES/mingw-w64.txt LICENCES/sqlite3.txt LICENCES/zlib.txt \
-			SHA256SUMS collector.exe guide-terrain.md merger.exe; do
+			LICENCES/libxlsxwriter.txt LICENCES/mingw-w64.txt LICENCES/sqlite3.txt \
+			LICENCES/zlib.txt SHA256SUMS collector.exe guide-terrain.md merger.exe \
+			$(cd "$MAILLAGE_SRC/docs" && ls img/*.png); do
 			m=0o100644 && case $f in *.exe) m=0o100755 ;; esac &&
 			echo "$WNAME/$f 2026-03-15 10:00 $m"
-		done >expect &&
+		done | LC_ALL=C sort >expect &&
 		test_cmp expect entries &&
 		python3 -m zipfile -e "wout/$WNAME.zip" wx &&
 		(cd "wx/$WNAME" && sha256sum -c --strict SHA256SUMS) >check &&
-		test "$(grep -c ": OK$" check)" = 8 &&
+		test "$(grep -c ": OK$" check)" = $((9 + $(ls "$MAILLAGE_SRC"/docs/img/*.png | wc -l))) &&
+		cmp "wx/$WNAME/img/accueil.png" "$MAILLAGE_SRC/docs/img/accueil.png" &&
 		cmp "wx/$WNAME/collector.exe" "$WIN/collector.exe" &&
 		cmp "wx/$WNAME/guide-terrain.md" "$MAILLAGE_SRC/docs/guide-terrain.md" &&
 		grep -q "Copyright" "wx/$WNAME/LICENCES/libsodium.txt"
@@ -156,7 +159,7 @@ for i in zipfile.ZipFile(sys.argv[1]).infolist():
 		test_exit_code 1 "$MKDIST" "$STATIC" fwout oldwin 2>err &&
 		test_one_line err "^mkdist: oldwin/collector.exe: not version $VERSION \(rebuild: make windows\)$" &&
 		test ! -e fwout &&
-		for l in sqlite3 libsodium libmicrohttpd zlib; do
+		for l in sqlite3 libsodium libmicrohttpd libxlsxwriter zlib; do
 			echo "licence $l" >deps/copyright-$l || return 1
 		done &&
 		test_exit_code 1 env WINDOWS_DEPS="$TRASH/deps" "$MKDIST" "$STATIC" fwout "$WIN" 2>err &&

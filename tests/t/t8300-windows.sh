@@ -5,7 +5,8 @@
 # enroll, merge, report with merger.exe; a home whose path has accents
 # and spaces, given with backslashes; the default home under
 # %LOCALAPPDATA%; portable mode; bundles and receipts crossing between
-# the Windows and the Linux programs, both ways.
+# the Windows and the Linux programs, both ways; the window (collector.exe
+# ui) under Wine, and a start with no argument meaning ui.
 #
 # Builds nothing: run `make check-windows` (or `make windows` first).
 # Skipped, with the reason, when the .exe files, objdump or Wine are
@@ -120,7 +121,7 @@ test_expect_success 'request, enrolment by the Linux merger, add, import, list' 
 	wcollector add action --dept 75 --type outreach --start 2026-03-02 \
 		--note "Maraude rue d’Aubervilliers, « été »" >act.id &&
 	wcollector import "$MAILLAGE_SRC/tests/data/examples/action.csv" 2>err &&
-	test_one_line err "3 lignes importées \(actions\)" &&
+	grep -q "3 lignes importées (actions)" err &&
 	wcollector list action --format csv >list.csv &&
 	grep -q "$(cat act.id)" list.csv &&
 	grep -q "Maraude rue d’Aubervilliers, « été »" list.csv &&
@@ -153,7 +154,7 @@ test_expect_success 'export to standard output: the bundle bytes are not changed
 	test "$(sqlite3 "$MERGER_HOME/national.db" "SELECT count FROM support")" = 18
 '
 
-test_expect_success 'an existing file: replaced by export, kept by template (exit 3)' '
+test_expect_success 'an existing file: kept by template and export (exit 3)' '
 	export COLLECTOR_HOME="$LEA_W" &&
 	wcollector template action -o tpl.csv 2>err &&
 	echo "mine" >>tpl.csv && cp tpl.csv tpl.before &&
@@ -161,10 +162,12 @@ test_expect_success 'an existing file: replaced by export, kept by template (exi
 	test_one_line err "tpl.csv : le fichier existe déjà ; il n.a pas été remplacé$" &&
 	cmp tpl.before tpl.csv &&
 	cp mars.bundle mars.before &&
-	wcollector export --full -o mars.bundle 2>err &&
-	! cmp -s mars.before mars.bundle &&
+	test_exit_code 3 wcollector export --full -o mars.bundle 2>err &&
+	test_one_line err "mars.bundle existe déjà" &&
+	cmp mars.before mars.bundle &&
+	wcollector export --full -o mars2.bundle 2>err &&
 	ls >files && ! grep "\.tmp$" files &&
-	merger merge mars.bundle >out &&
+	merger merge mars2.bundle >out &&
 	grep -q "^bundles merged: *1$" out
 '
 
@@ -253,6 +256,54 @@ test_expect_success 'a damaged bundle is refused by merger.exe, nothing changed'
 		>out 2>err &&
 	sqlite3 "$WM/national.db" .dump >after.sql &&
 	test_cmp before.sql after.sql
+'
+
+# The window (collector.exe ui --no-browser) under Wine: the address it
+# prints, the page with its key and not without, a second window refused
+# while the lock is held (its address still readable in ui.lock), and
+# Quitter.  The body waits at most 30 s for the program at each step.
+if command -v curl >/dev/null 2>&1; then
+	test_expect_success 'collector.exe ui: its key only, one window per home, Quitter stops it' '
+		export COLLECTOR_HOME="$LEA_W" &&
+		{ wcollector ui --no-browser >ui.url 2>ui.err & pid=$!; } &&
+		i=0 &&
+		while [ $i -lt 300 ] && ! grep -q "^http://" ui.url 2>/dev/null; do
+			sleep 0.1; i=$((i + 1))
+		done &&
+		url=$(sed -n "1p" ui.url | tr -d "\r") &&
+		base=${url%%/ouvrir*} &&
+		printf "%s\n" "$url" | grep -Eq "^http://127\.0\.0\.1:[0-9]+/ouvrir\?cle=[0-9a-f]{64}$" &&
+		test "$(curl -sS -o body -w "%{http_code}" "$base/")" = 403 &&
+		grep -q "Accès refusé" body &&
+		curl -sS -o /dev/null -c jar "$url" &&
+		curl -sS -b jar "$base/" >home.html &&
+		grep -q "Hors la Rue" home.html &&
+		csrf=$(sed -n "s/.*<meta name=\"csrf\" content=\"\([0-9a-f]*\)\".*/\1/p" home.html) &&
+		test ${#csrf} -eq 64 &&
+		test_exit_code 4 timeout 60 "$WINE" "$WIN/collector.exe" ui --no-browser \
+			>/dev/null 2>err2 &&
+		grep -q "déjà ouverte à l.adresse $base/" err2 &&
+		test "$(curl -sS -o quit.html -w "%{http_code}" -b jar -d "csrf=$csrf" "$base/quitter")" = 200 &&
+		i=0 &&
+		while [ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
+			sleep 0.1; i=$((i + 1))
+		done &&
+		if kill -0 $pid 2>/dev/null; then kill $pid; false; fi &&
+		wait $pid &&
+		grep -q "fenêtre fermée" ui.err &&
+		! ls "$LEA" | grep -q "^ui-"
+	'
+else
+	test_skip 'collector.exe ui' "curl not found (apt-get install curl)"
+fi
+
+test_expect_success 'collector.exe with no argument (a double click) means ui, not the usage' '
+	test_exit_code 4 env COLLECTOR_HOME="$(winpath "$TRASH/nowhere")" \
+		"$WINE" "$WIN/collector.exe" >out 2>err &&
+	grep -q "nowhere n.existe pas" err &&
+	! grep -q "^Utilisation" err &&
+	test_exit_code 2 collector >/dev/null 2>err &&
+	grep -q "^Utilisation" err
 '
 
 # The prefix's server lingers a few seconds after the last program: stop
