@@ -150,7 +150,7 @@ static void refusal(const field_desc *f, const fmt_error *e, const char *value, 
 			 N, esc(value), (unsigned)f->max / 60);
 		return;
 	default:
-		french_error(e, msg, cap);
+		error_words(e, msg, cap);
 	}
 }
 
@@ -210,7 +210,7 @@ int record_check(const record *r, char *msg, size_t cap)
 		}
 		break;
 	}
-	french_error(&err, msg, cap);
+	error_words(&err, msg, cap);
 	return -1;
 }
 

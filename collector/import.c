@@ -36,7 +36,6 @@
 #include "csv.h"
 #include "fields.h"
 #include "fileio.h"
-#include "prompt.h"
 #include "records.h"
 #include "store.h"
 
@@ -535,7 +534,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			char fr[512];
 
 			store_rollback(s);
-			french_error(&err, fr, sizeof fr);
+			error_words(&err, fr, sizeof fr);
 			msg("%s : %s ; rien n'a été importé", esc(name), fr);
 			rc = shell_exit_status(err.code);
 			goto out;
@@ -601,7 +600,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			 "(%s)"), esc(name), t.outside, t.outside > 1 ? "s" : "", where);
 		if (ctx->interactive && strcmp(path, "-") != 0) {
 			msg("%s", q);
-			if (prompt_yes_no(_("Importer quand même ?")) != 1) {
+			if (!shell_confirm(_("Importer quand même ? (o/n) : "))) {
 				store_rollback(s);
 				msg("%s : rien n'a été importé", esc(name));
 				rc = EXIT_REFUSED;

@@ -181,23 +181,3 @@ int prompt_field(record *r, const field_desc *f)
 		msg("%s", m);
 	}
 }
-
-int prompt_yes_no(const char *question)
-{
-	char answer[64], key[64];
-
-	for (;;) {
-		fprintf(stderr, _("%s (o/n) : "), question);
-		if (shell_read_line(answer, sizeof answer) != 0) {
-			fputc('\n', stderr);
-			return -1;
-		}
-		text_fold(answer, strlen(answer), key, sizeof key);
-		if (!strcmp(key, "o") || !strcmp(key, "oui") || !strcmp(key, "y") ||
-		    !strcmp(key, "yes"))
-			return 1;
-		if (!strcmp(key, "n") || !strcmp(key, "non") || !strcmp(key, "no"))
-			return 0;
-		msg("répondez o (oui) ou n (non)");
-	}
-}

@@ -23,7 +23,6 @@
 #include "bundle.h"
 #include "fields.h"
 #include "fileio.h"
-#include "prompt.h"
 #include "quality.h"
 #include "store.h"
 
@@ -100,8 +99,8 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 			    "supprimez d'abord celui-ci (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
 		}
-		snprintf(q, sizeof q, _("%s existe déjà : le remplacer ?"), esc(out));
-		if (prompt_yes_no(q) != 1) {
+		snprintf(q, sizeof q, _("%s existe déjà : le remplacer ? (o/n) : "), esc(out));
+		if (!shell_confirm(q)) {
 			msg("export : %s n'a pas été remplacé (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
 		}

@@ -402,55 +402,62 @@ int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
 
 static const char *severity_name(int s)
 {
-	return s == QN_ERROR ? "error" : "warning";
+	/* A code in the files; tr() words it for the terminal. */
+	return s == QN_ERROR ? N_("error") : N_("warning");
 }
 
-/* What an outlier is, in words: "40, more than 3 times 10 in 2026-Q1". */
-static void outlier_text(const q_outlier *o, char *buf, size_t cap)
+/* What an outlier is, in words: "40, more than 3 times 10 in 2026-Q1";
+ * in the language of messages when local, in English for the files. */
+static void outlier_text(const q_outlier *o, int local, char *buf, size_t cap)
 {
 	size_t used = 0;
 
+	buf[0] = '\0';
 	if (o->flags & QN_OUTLIER_RATIO)
-		used = (size_t)snprintf(buf, cap, "more than %lu times %lld in %s",
+		used = (size_t)snprintf(buf, cap, local ? _("more than %lu times %lld in %s") :
+					"more than %lu times %lld in %s",
 					(unsigned long)o->factor, (long long)o->prev,
 					o->prev_period);
 	if ((o->flags & QN_OUTLIER_ABOVE) && used < cap)
-		snprintf(buf + used, cap - used, "%sabove the threshold %lu", used ? "; " : "",
+		snprintf(buf + used, cap - used, local ? _("%sabove the threshold %lu") :
+			 "%sabove the threshold %lu", used ? "; " : "",
 			 (unsigned long)o->threshold);
 }
 
 static void print_text(const quality *qa)
 {
 	const questionnaire *q = qa->q;
+	int en = shell_lang() == LANG_EN;
 	char text[1024], left[512], right[512], when[TIME_BUF];
 
-	printf("Data quality (questionnaire edition %u, %d rule%s): %u error%s, %u warning%s, "
-	       "%zu outlier%s, %zu bundle%s sent despite errors\n", (unsigned)q->edition,
+	printf(_("Data quality (questionnaire edition %u, %d rule%s): %u error%s, %u warning%s, "
+		 "%zu outlier%s, %zu bundle%s sent despite errors\n"), (unsigned)q->edition,
 	       q->nrules, q->nrules == 1 ? "" : "s", qa->errors, qa->errors == 1 ? "" : "s",
 	       qa->warnings, qa->warnings == 1 ? "" : "s", qa->noutliers,
 	       qa->noutliers == 1 ? "" : "s", qa->noverrides, qa->noverrides == 1 ? "" : "s");
 	for (size_t o = 0; o < qa->norgs; o++) {
 		const q_org *g = &qa->orgs[o];
 
-		printf("\n%s (organisation %lld): %u error%s, %u warning%s, %u outlier%s\n",
+		printf(_("\n%s (organisation %lld): %u error%s, %u warning%s, %u outlier%s\n"),
 		       term_text(g->name, text, sizeof text), (long long)g->id, g->errors,
 		       g->errors == 1 ? "" : "s", g->warnings, g->warnings == 1 ? "" : "s",
 		       g->outliers, g->outliers == 1 ? "" : "s");
 		for (size_t i = 0; i < qa->nfailures; i++) {
 			const q_failure *f = &qa->failures[i];
 			const qn_rule *r = &q->rules[f->rule];
+			const char *why = en && r->message_en[0] ? r->message_en :
+					  r->message_fr[0] ? r->message_fr : r->message_en;
 
 			if (f->org != g->id)
 				continue;
-			qn_side_describe(q, r, 0, 1, left, sizeof left);
-			qn_side_describe(q, r, 1, 1, right, sizeof right);
-			printf("  %s %s, %s, dept %s: %s = %llu, %s = %llu (expected %s %s %s)\n",
-			       severity_name(r->severity), r->code, f->period, f->dept, left,
+			qn_side_describe(q, r, 0, en, left, sizeof left);
+			qn_side_describe(q, r, 1, en, right, sizeof right);
+			printf(_("  %s %s, %s, dept %s: %s = %llu, %s = %llu (expected %s %s %s)\n"),
+			       tr(severity_name(r->severity)), r->code, f->period, f->dept, left,
 			       (unsigned long long)f->left, right, (unsigned long long)f->right,
 			       left, qn_rule_op(r->kind), right);
-			printf("    %s\n", term_text(r->message_en[0] ? r->message_en : r->message_fr,
-						 text, sizeof text));
-			printf("    counts: %s\n", term_text(f->cells, text, sizeof text));
+			printf("    %s\n", term_text(why, text, sizeof text));
+			printf(_("    counts: %s\n"), term_text(f->cells, text, sizeof text));
 		}
 		for (size_t i = 0; i < qa->noutliers; i++) {
 			const q_outlier *x = &qa->outliers[i];
@@ -458,8 +465,8 @@ static void print_text(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			cell_text(&x->c, left, sizeof left);
-			outlier_text(x, right, sizeof right);
-			printf("  outlier %s, %s, dept %s: %s\n", left, x->c.period, x->dept, right);
+			outlier_text(x, 1, right, sizeof right);
+			printf(_("  outlier %s, %s, dept %s: %s\n"), left, x->c.period, x->dept, right);
 		}
 		for (size_t i = 0; i < qa->noverrides; i++) {
 			const q_override *x = &qa->overrides[i];
@@ -467,7 +474,7 @@ static void print_text(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			time_format(x->merged_at, TIME_HUMAN, when);
-			printf("  sent despite errors: bundle %lld of key %s, merged %s: \"%s\"\n",
+			printf(_("  sent despite errors: bundle %lld of key %s, merged %s: \"%s\"\n"),
 			       x->seq, x->collector, when, term_text(x->reason, text, sizeof text));
 		}
 	}
@@ -514,7 +521,7 @@ static void print_csv(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			cell_text(&x->c, cell, sizeof cell);
-			outlier_text(x, why, sizeof why);
+			outlier_text(x, 0, why, sizeof why);
 			snprintf(detail, sizeof detail, "%s: %s", cell, why);
 			snprintf(l, sizeof l, "%lu", (unsigned long)x->c.count);
 			if (x->prev >= 0)

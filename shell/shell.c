@@ -32,6 +32,11 @@ void shell_init(const char *name, const char *hint)
 	shell_lang_init();
 }
 
+const char *shell_program(void)
+{
+	return program;
+}
+
 static void vline(const char *fmt, va_list ap, const char *tail)
 	__attribute__((format(printf, 1, 0)));
 static void vline(const char *fmt, va_list ap, const char *tail)

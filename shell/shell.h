@@ -27,6 +27,8 @@
 /* Sets the program's name ("collector"), which prefixes every message,
  * and the hint a usage error ends with ("voir collector --help"). */
 void shell_init(const char *program, const char *help_hint);
+/* That name. */
+const char *shell_program(void);
 
 /* The language of messages (lang.c): French, unless the first of LC_ALL,
  * LC_MESSAGES and LANG that is set starts with "en".  shell_init()
@@ -58,6 +60,13 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * collector's window shows the commands' messages on its pages.  NULL
  * gives them back to stderr. */
 void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx);
+
+/* A library failure as a sentence for the people who read the program
+ * (words.c): a fixed wording per code, in the language of messages, with
+ * the system's reason worded for input/output failures and the library's
+ * English detail in parentheses only where it carries facts (a database
+ * message, a refused value).  Into buf[0..cap); can't fail. */
+void error_words(const fmt_error *err, char *buf, size_t cap);
 
 /* The exit status of a failure with the library code `code`. */
 int shell_exit_status(int code);

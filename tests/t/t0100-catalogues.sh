@@ -120,7 +120,29 @@ test_expect_success 'a whole merge in French: summary and refusal' '
 	test_exit_code 1 "$M" merge c1.bundle >out 2>err &&
 	grep -q "^envois refusés : *1$" out &&
 	grep -q "signé par une clé qui n.est pas inscrite" err &&
+	"$M" history >out &&
+	grep -q "^Aucune modification d.effectif enregistrée.$" out &&
 	unset LC_ALL
+'
+
+# What only the format library finds wrong in a file comes in its
+# English detail in English, and in French in the merger's own words.
+test_expect_success 'damaged and foreign bundles are refused in French words' '
+	"$M" --home other init --name Autre >/dev/null &&
+	"$M" --home other kit -o other.kit 2>/dev/null &&
+	collector --home foreign init --kit other.kit --org Foreign --kind police \
+		--dept 59 >/dev/null 2>&1 &&
+	collector --home foreign add support --period 2026 --dept 59 --status spotted \
+		--exploitation labour --sex m --age adult --count 4 >/dev/null &&
+	collector --home foreign export -o foreign.bundle 2>/dev/null &&
+	test_exit_code 1 "$M" merge foreign.bundle >out 2>err &&
+	grep -q "^merger: foreign.bundle : ne s.ouvre pas avec la clé de cette coordination : envoyé à un autre coordinateur, ou endommagé (refusé, " err &&
+	head -c 40 c1.bundle >cut.bundle &&
+	test_exit_code 1 "$M" merge cut.bundle >out 2>err &&
+	grep -q "^merger: cut.bundle : fichier incomplet (tronqué) ; demandez-en une nouvelle copie (refusé, " err &&
+	grep -q "^fichier incomplet (tronqué)" "$MERGER_HOME"/quarantine/*-cut.bundle.reason &&
+	LANG=en_GB.UTF-8 test_exit_code 1 "$M" merge cut.bundle >out 2>err &&
+	grep -q "^merger: cut.bundle: truncated bundle: 40 bytes" err
 '
 
 test_done
