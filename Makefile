@@ -62,7 +62,10 @@ TOOL_SRC      := $(sort $(wildcard tests/tools/*.c))
 FUZZ_TARGETS  := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 
 FORMAT_OBJ    := $(FORMAT_SRC:%.c=$(BUILD)/obj/%.o)
-SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o)
+# The message catalogues (po/*.po, docs/TRANSLATION.md), compiled into
+# the programs by tools/po2c: nothing is looked up at run time.
+CATALOGUE_OBJ := $(patsubst po/%.po,$(BUILD)/obj/gen/catalogue_%.o,$(sort $(wildcard po/*.po)))
+SHELL_OBJ     := $(SHELL_SRC:%.c=$(BUILD)/obj/%.o) $(CATALOGUE_OBJ)
 COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(SHELL_OBJ) $(BUILD)/obj/gen/ui_assets.o
 # The window's style and script, carried inside the collector.
 UI_ASSETS     := collector/ui/style.css collector/ui/app.js
@@ -97,6 +100,19 @@ $(BUILD)/gen/default_qn.c: $(BUILD)/gen/embed $(DEFAULT_QN)
 	$(BUILD)/gen/embed $@ default_qn_tables samples/questionnaire/tables.csv \
 		default_qn_lists samples/questionnaire/lists.csv \
 		default_qn_rules samples/questionnaire/rules.csv
+
+# tools/po2c also refuses a translation whose printf conversions differ
+# from its source text's, which msg() would misuse.
+$(BUILD)/gen/po2c: tools/po2c.c
+	@mkdir -p $(dir $@)
+	cc -O2 -o $@ $<
+
+$(BUILD)/gen/catalogue_%.c: po/%.po $(BUILD)/gen/po2c
+	$(BUILD)/gen/po2c $< $@ catalogue_$*
+
+$(BUILD)/obj/gen/catalogue_%.o: $(BUILD)/gen/catalogue_%.c shell/tr.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/gen/default_qn.o: $(BUILD)/gen/default_qn.c
 	@mkdir -p $(dir $@)

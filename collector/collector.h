@@ -32,11 +32,9 @@ typedef struct cctx {
 	char portable[PATH_CAP];     /* <program's folder>/maillage-data, or "" */
 } cctx;
 
-/* Prints err in French, prefixed with what (a file or an operation) when
- * not NULL, and returns the exit status for its code. */
+/* Prints err in words (error_words()), prefixed with what (a file or an
+ * operation) when not NULL, and returns the exit status for its code. */
 int fail(const fmt_error *err, const char *what);
-/* French wording of err, without prefix, into buf (one line). */
-void french_error(const fmt_error *err, char *buf, size_t cap);
 
 /* Reads the kit pinned in the home.  Fails with a French message already
  * printed; returns the exit status. */

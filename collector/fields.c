@@ -33,7 +33,12 @@ const char *kind_french(int kind, int plural)
 {
 	const kind_desc *k = kind_desc_of(kind);
 
-	return !k ? "?" : plural ? k->fr_plural : k->fr;
+	if (!k)
+		return "?";
+	/* The model carries both languages' names of each kind. */
+	if (shell_lang() == LANG_EN)
+		return plural ? k->en_plural : k->en;
+	return plural ? k->fr_plural : k->fr;
 }
 
 const field_desc *fields_of(int kind, int *n)
@@ -65,9 +70,9 @@ static void refusal(const field_desc *f, const fmt_error *e, const char *value, 
 	const char *N = field_name(f, name, sizeof name);
 
 	if (e->reason == FMT_R_UNKNOWN && e->suggest[0]) {
-		snprintf(msg, cap, "%s : %s « %s » ; vouliez-vous dire « %s » ?", N,
-			 f->type == FT_DEPT || f->type == FT_DEPTS ? "département inconnu" :
-			 "valeur inconnue", esc(e->value), e->suggest);
+		snprintf(msg, cap, _("%s : %s « %s » ; vouliez-vous dire « %s » ?"), N,
+			 f->type == FT_DEPT || f->type == FT_DEPTS ? _("département inconnu") :
+			 _("valeur inconnue"), esc(e->value), e->suggest);
 		return;
 	}
 
@@ -75,77 +80,77 @@ static void refusal(const field_desc *f, const fmt_error *e, const char *value, 
 	case FMT_R_REQUIRED:
 		if (f->type == FT_SET && value && *value && e->value[0] == '\0') {
 			enum_describe(f->list, allowed, sizeof allowed);
-			snprintf(msg, cap, "%s : valeur vide dans la liste « %s » (valeurs "
-				 "séparées par des virgules : %s)", N, esc(value), allowed);
+			snprintf(msg, cap, _("%s : valeur vide dans la liste « %s » (valeurs "
+				 "séparées par des virgules : %s)"), N, esc(value), allowed);
 		} else if (f->type == FT_SET) {
-			snprintf(msg, cap, "%s : au moins une valeur est obligatoire", N);
+			snprintf(msg, cap, _("%s : au moins une valeur est obligatoire"), N);
 		} else if (f->type == FT_DEPTS) {
-			snprintf(msg, cap, "%s : au moins un département est obligatoire", N);
+			snprintf(msg, cap, _("%s : au moins un département est obligatoire"), N);
 		} else {
-			snprintf(msg, cap, "%s : valeur obligatoire", N);
+			snprintf(msg, cap, _("%s : valeur obligatoire"), N);
 		}
 		return;
 	case FMT_R_TOO_LONG:
-		snprintf(msg, cap, "%s : texte trop long (%zu octets, %u au plus)", N,
+		snprintf(msg, cap, _("%s : texte trop long (%zu octets, %u au plus)"), N,
 			 strlen(value), (unsigned)f->max);
 		return;
 	case FMT_R_TEXT:
-		snprintf(msg, cap, "%s : caractère de contrôle%s ou texte mal encodé "
-			 "(le texte doit être en UTF-8 ; enregistrez le tableur en « CSV UTF-8 »)",
-			 N, f->type == FT_NOTE ? "" : ", retour à la ligne");
+		snprintf(msg, cap, _("%s : caractère de contrôle%s ou texte mal encodé "
+			 "(le texte doit être en UTF-8 ; enregistrez le tableur en « CSV UTF-8 »)"),
+			 N, f->type == FT_NOTE ? "" : _(", retour à la ligne"));
 		return;
 	}
 	switch (f->type) {
 	case FT_DEPT:
 	case FT_DEPTS:
-		snprintf(msg, cap, "%s : département inconnu « %s » (un code INSEE : "
-			 "01…95, 2A, 2B, 971…974, 976%s, ou le nom du département)", N, esc(e->value),
-			 strcmp(e->value, "20") == 0 ? " ; la Corse est 2A ou 2B" : "");
+		snprintf(msg, cap, _("%s : département inconnu « %s » (un code INSEE : "
+			 "01…95, 2A, 2B, 971…974, 976%s, ou le nom du département)"), N, esc(e->value),
+			 strcmp(e->value, "20") == 0 ? _(" ; la Corse est 2A ou 2B") : "");
 		return;
 	case FT_ENUM:
 		enum_describe(f->list, allowed, sizeof allowed);
-		snprintf(msg, cap, "%s : valeur inconnue « %s » (valeurs possibles : %s)",
+		snprintf(msg, cap, _("%s : valeur inconnue « %s » (valeurs possibles : %s)"),
 			 N, esc(value), allowed);
 		return;
 	case FT_SET:
 		enum_describe(f->list, allowed, sizeof allowed);
-		snprintf(msg, cap, "%s : valeur inconnue « %s » (valeurs possibles, "
-			 "séparées par des virgules : %s)", N, esc(e->value), allowed);
+		snprintf(msg, cap, _("%s : valeur inconnue « %s » (valeurs possibles, "
+			 "séparées par des virgules : %s)"), N, esc(e->value), allowed);
 		return;
 	case FT_DATE:
-		snprintf(msg, cap, "%s : date invalide « %s » (%s)", N, esc(value),
-			 e->reason == FMT_R_DATE_YEAR ? "l'année doit être entre 2000 et 2099" :
-			 e->reason == FMT_R_DATE_CALENDAR ? "ce jour n'existe pas" :
-			 "par exemple 15/03/2026, 15 mars 2026 ou 2026-03-15");
+		snprintf(msg, cap, _("%s : date invalide « %s » (%s)"), N, esc(value),
+			 e->reason == FMT_R_DATE_YEAR ? _("l'année doit être entre 2000 et 2099") :
+			 e->reason == FMT_R_DATE_CALENDAR ? _("ce jour n'existe pas") :
+			 _("par exemple 15/03/2026, 15 mars 2026 ou 2026-03-15"));
 		return;
 	case FT_PERIOD:
-		snprintf(msg, cap, "%s : période invalide « %s » (une année : 2026, "
+		snprintf(msg, cap, _("%s : période invalide « %s » (une année : 2026, "
 			 "un trimestre : T3 2026 ou 2026-Q3, un mois : mars 2026, 03/2026 ou "
-			 "2026-03 ; années 2000 à 2099)",
+			 "2026-03 ; années 2000 à 2099)"),
 			 N, esc(value));
 		return;
 	case FT_NUMBER:
-		snprintf(msg, cap, "%s : nombre invalide « %s » (nombre entier de %u à %u)",
+		snprintf(msg, cap, _("%s : nombre invalide « %s » (nombre entier de %u à %u)"),
 			 N, esc(value), (unsigned)f->min, (unsigned)f->max);
 		return;
 	case FT_CODE:
 		if (f->list && f->list->count <= 20) {
 			enum_describe(f->list, allowed, sizeof allowed);
-			snprintf(msg, cap, "%s : valeur inconnue « %s » (valeurs possibles : "
-				 "%s)", N, esc(value), allowed);
+			snprintf(msg, cap, _("%s : valeur inconnue « %s » (valeurs possibles : "
+				 "%s)"), N, esc(value), allowed);
 		} else {
-			snprintf(msg, cap, "%s : valeur inconnue « %s » (%d valeurs possibles : "
-				 "voir collector tables)", N, esc(value),
+			snprintf(msg, cap, _("%s : valeur inconnue « %s » (%d valeurs possibles : "
+				 "voir collector tables)"), N, esc(value),
 				 f->list ? f->list->count : 0);
 		}
 		return;
 	case FT_HOURS:
-		snprintf(msg, cap, "%s : durée invalide « %s » (en heures, par exemple 3, "
-			 "3.5 ou 2h30 ; au moins une minute, au plus %u heures)",
+		snprintf(msg, cap, _("%s : durée invalide « %s » (en heures, par exemple 3, "
+			 "3.5 ou 2h30 ; au moins une minute, au plus %u heures)"),
 			 N, esc(value), (unsigned)f->max / 60);
 		return;
 	default:
-		french_error(e, msg, cap);
+		error_words(e, msg, cap);
 	}
 }
 
@@ -179,33 +184,33 @@ int record_check(const record *r, char *msg, size_t cap)
 			break;
 		field_show(r, f - 1, 0, start, sizeof start);
 		field_show(r, f, 0, value, sizeof value);
-		snprintf(msg, cap, "%s : la date de fin (%s) précède la date de début (%s)",
+		snprintf(msg, cap, _("%s : la date de fin (%s) précède la date de début (%s)"),
 			 N, value, start);
 		return -1;
 	case FMT_R_EMAIL:
-		snprintf(msg, cap, "%s : adresse e-mail invalide « %s » (une seule @ avec "
-			 "du texte de chaque côté, sans espace)", N, esc(value));
+		snprintf(msg, cap, _("%s : adresse e-mail invalide « %s » (une seule @ avec "
+			 "du texte de chaque côté, sans espace)"), N, esc(value));
 		return -1;
 	case FMT_R_PHONE:
-		snprintf(msg, cap, "%s : numéro invalide « %s » (chiffres, espaces et "
-			 "+ . - ( ), au moins 6 chiffres)", N, esc(value));
+		snprintf(msg, cap, _("%s : numéro invalide « %s » (chiffres, espaces et "
+			 "+ . - ( ), au moins 6 chiffres)"), N, esc(value));
 		return -1;
 	case FMT_R_WEBSITE:
-		snprintf(msg, cap, "%s : adresse invalide « %s » (sans espace)", N,
+		snprintf(msg, cap, _("%s : adresse invalide « %s » (sans espace)"), N,
 			 esc(value));
 		return -1;
 	case FMT_R_NATIONAL_ID:
-		snprintf(msg, cap, "%s : « %s » n'est ni un SIREN (9 chiffres) ni un "
-			 "numéro RNA (W suivi de 9 chiffres)", N, esc(value));
+		snprintf(msg, cap, _("%s : « %s » n'est ni un SIREN (9 chiffres) ni un "
+			 "numéro RNA (W suivi de 9 chiffres)"), N, esc(value));
 		return -1;
 	case FMT_R_REQUIRED:
 		if (f->type == FT_TEXT) {
-			snprintf(msg, cap, "%s : ne peut pas être vide", N);
+			snprintf(msg, cap, _("%s : ne peut pas être vide"), N);
 			return -1;
 		}
 		break;
 	}
-	french_error(&err, msg, cap);
+	error_words(&err, msg, cap);
 	return -1;
 }
 

@@ -36,7 +36,6 @@
 #include "csv.h"
 #include "fields.h"
 #include "fileio.h"
-#include "prompt.h"
 #include "records.h"
 #include "store.h"
 
@@ -217,7 +216,7 @@ static int read_header(const csv_reader *r, const kind_desc *const *cands, int n
 		names[i][n] = '\0';
 		for (j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0) {
-				snprintf(m, cap, "ligne %u : la colonne « %s » apparaît deux fois",
+				snprintf(m, cap, _("ligne %u : la colonne « %s » apparaît deux fois"),
 					 r->line, esc(names[i]));
 				return -1;
 			}
@@ -239,8 +238,8 @@ static int read_header(const csv_reader *r, const kind_desc *const *cands, int n
 		}
 	}
 	if (matches > 1) {
-		snprintf(m, cap, "ligne %u : ces colonnes sont celles de plusieurs tableaux du "
-			 "questionnaire ; précisez lequel avec --table (voir collector tables)",
+		snprintf(m, cap, _("ligne %u : ces colonnes sont celles de plusieurs tableaux du "
+			 "questionnaire ; précisez lequel avec --table (voir collector tables)"),
 			 r->line);
 		return -1;
 	}
@@ -253,15 +252,15 @@ static int read_header(const csv_reader *r, const kind_desc *const *cands, int n
 	/* Explain against the kind the header resembles most. */
 	for (i = 0; i < r->nfields; i++)
 		if (i != cols->id_col && !kind_field(best, names[i])) {
-			snprintf(m, cap, "ligne %u : colonne « %s » inconnue pour un fichier "
-				 "de type %s (voir collector template %s)", r->line,
+			snprintf(m, cap, _("ligne %u : colonne « %s » inconnue pour un fichier "
+				 "de type %s (voir collector template %s)"), r->line,
 				 esc(names[i]), best->code, best->code);
 			return -1;
 		}
 	header_fit(best, names, r->nfields, cols->id_col, &known, &nmissing, missing,
 		   sizeof missing);
-	snprintf(m, cap, "ligne %u : colonnes obligatoires manquantes pour un fichier de "
-		 "type %s : %s", r->line, best->code, missing);
+	snprintf(m, cap, _("ligne %u : colonnes obligatoires manquantes pour un fichier de "
+		 "type %s : %s"), r->line, best->code, missing);
 	return -1;
 }
 
@@ -362,14 +361,14 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 	int i, rc, have_id = 0;
 
 	if (cr->nfields != cols->ncols) {
-		snprintf(m, cap, "%d cellule%s au lieu de %d (une par colonne de l'en-tête)",
+		snprintf(m, cap, _("%d cellule%s au lieu de %d (une par colonne de l'en-tête)"),
 			 cr->nfields, cr->nfields > 1 ? "s" : "", cols->ncols);
 		return -1;
 	}
 	if (cols->id_col >= 0 && cr->fields[cols->id_col][0]) {
 		if (id_parse(cr->fields[cols->id_col], id) != 0) {
-			snprintf(m, cap, "identifiant invalide « %s » (32 caractères de 0 à 9 et a "
-				 "à f, ou cellule vide pour un nouvel enregistrement)",
+			snprintf(m, cap, _("identifiant invalide « %s » (32 caractères de 0 à 9 et a "
+				 "à f, ou cellule vide pour un nouvel enregistrement)"),
 				 esc(cr->fields[cols->id_col]));
 			return -1;
 		}
@@ -377,7 +376,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 		if (rc == FMT_DONE || (rc == FMT_OK && (old->rec.kind != cols->kind->kind ||
 		    (old->rec.kind == REC_COUNT &&
 		     strcmp(old->rec.u.count.table, cols->kind->code) != 0)))) {
-			snprintf(m, cap, "aucun%s %s n'a l'identifiant %s",
+			snprintf(m, cap, _("aucun%s %s n'a l'identifiant %s"),
 				 cols->kind->kind == REC_COUNT ? "" : "e",
 				 kind_french(cols->kind->kind, 0), esc(cr->fields[cols->id_col]));
 			return -1;
@@ -385,7 +384,7 @@ static int import_row(store *s, const csv_reader *cr, const columns *cols, int64
 		if (rc)
 			return 1;
 		if (old->rec.deleted) {
-			snprintf(m, cap, "l'enregistrement %s a été supprimé",
+			snprintf(m, cap, _("l'enregistrement %s a été supprimé"),
 				 esc(cr->fields[cols->id_col]));
 			return -1;
 		}
@@ -535,7 +534,7 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 			char fr[512];
 
 			store_rollback(s);
-			french_error(&err, fr, sizeof fr);
+			error_words(&err, fr, sizeof fr);
 			msg("%s : %s ; rien n'a été importé", esc(name), fr);
 			rc = shell_exit_status(err.code);
 			goto out;
@@ -597,11 +596,11 @@ int cmd_import(cctx *ctx, int argc, char **argv)
 
 	if (t.outside) {
 		outside_text(&t, where, sizeof where);
-		snprintf(q, sizeof q, "%s : %u ligne%s hors des départements de l'organisation "
-			 "(%s)", esc(name), t.outside, t.outside > 1 ? "s" : "", where);
+		snprintf(q, sizeof q, _("%s : %u ligne%s hors des départements de l'organisation "
+			 "(%s)"), esc(name), t.outside, t.outside > 1 ? "s" : "", where);
 		if (ctx->interactive && strcmp(path, "-") != 0) {
 			msg("%s", q);
-			if (prompt_yes_no("Importer quand même ?") != 1) {
+			if (!shell_confirm(_("Importer quand même ? (o/n) : "))) {
 				store_rollback(s);
 				msg("%s : rien n'a été importé", esc(name));
 				rc = EXIT_REFUSED;

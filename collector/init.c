@@ -294,18 +294,18 @@ int cmd_init(cctx *ctx, int argc, char **argv)
 		}
 	}
 
-	printf("Poste initialisé : %s\n", esc(ctx->home));
-	printf("Organisation : %s\n", esc(org->u.org.name));
+	printf(_("Poste initialisé : %s\n"), esc(ctx->home));
+	printf(_("Organisation : %s\n"), esc(org->u.org.name));
 	if (opt_value(opts, nopts, "portable"))
-		printf("Poste portable : le programme, les données et l'identité de ce poste "
-		       "voyagent ensemble ; gardez ce support en lieu sûr.\n");
+		printf(_("Poste portable : le programme, les données et l'identité de ce poste "
+		       "voyagent ensemble ; gardez ce support en lieu sûr.\n"));
 	keys_fingerprint(&id->pub, fp);
-	printf("Empreinte de ce poste : %s\n", fp);
+	printf(_("Empreinte de ce poste : %s\n"), fp);
 	keys_fingerprint(&k.coord, fp);
-	printf("Empreinte du coordinateur (%s) : %s\n", esc(k.name), fp);
-	printf("Vérifiez par téléphone avec le coordinateur que son empreinte est bien "
+	printf(_("Empreinte du coordinateur (%s) : %s\n"), esc(k.name), fp);
+	printf(_("Vérifiez par téléphone avec le coordinateur que son empreinte est bien "
 	       "celle-ci, puis envoyez-lui votre demande d'inscription "
-	       "(collector request -o demande.request).\n");
+	       "(collector request -o demande.request).\n"));
 	rc = 0;
 out:
 	keys_free(id);

@@ -123,13 +123,13 @@ static void text_org(listing *l, const record *r)
 	int i;
 
 	id_format(r->id, id);
-	printf("Organisation\n");
+	printf(_("Organisation\n"));
 	for (i = 0; i < l->n; i++) {
 		field_show(r, &l->fs[i], 0, l->value, VALUE_CAP);
 		term_text(l->value, l->cell, VALUE_CAP);
 		printf("  %s : %s\n", l->fs[i].fr, l->cell[0] ? l->cell : "—");
 	}
-	printf("  Identifiant : %s\n", id);
+	printf(_("  Identifiant : %s\n"), id);
 }
 
 static void json_record(listing *l, const stored *sr)
@@ -269,9 +269,9 @@ static int list_kind(store *s, listing *l, const kind_desc *k, fmt_error *err)
 		return rc;
 	if (l->count == 0) {
 		if (k->kind == REC_COUNT)
-			printf("%s : aucun comptage enregistré\n", k->fr);
+			printf(_("%s : aucun comptage enregistré\n"), k->fr);
 		else
-			printf("%s : aucune enregistrée\n", k->fr_plural);
+			printf(_("%s : aucune enregistrée\n"), k->fr_plural);
 		return FMT_OK;
 	}
 	if (k->kind == REC_COUNT)

@@ -18,7 +18,7 @@
 #include "os.h"
 #include "portable.h"
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 "Utilisation : collector [--home DOSSIER] COMMANDE [OPTIONS]\n"
 "\n"
 "Commandes :\n"
@@ -65,7 +65,8 @@ static const char usage_text[] =
 "Codes de sortie : 0 réussi, 1 donnée refusée, 2 mauvaise utilisation,\n"
 "3 erreur de lecture/écriture, 4 environnement (dossier de travail absent,\n"
 "non initialisé ou déjà initialisé, base occupée), 5 erreur interne.\n"
-"Documentation complète : man collector\n";
+"Langue : français, ou anglais si LC_ALL, LC_MESSAGES ou LANG commence par « en ».\n"
+"Documentation complète : man collector\n");
 
 static const struct {
 	const char *name;
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
 	/* Secret keys live in this process's memory: no core dump may ever
 	 * write them to disk (the hard limit too, so nothing raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-	shell_init("collector", "voir collector --help");
+	shell_init("collector", N_("voir collector --help"));
 	memset(&ctx, 0, sizeof ctx);
 	/* A double click on collector.exe gives no argument: the window,
 	 * rather than the usage in a console that closes at once. */
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage_text, stdout);
+			fputs(tr(usage_text), stdout);
 			return 0;
 		}
 		if (strcmp(a, "--version") == 0) {
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
 		return usage_error("option inconnue « %s »", esc(a));
 	}
 	if (i >= argc) {
-		fputs(usage_text, stderr);
+		fputs(tr(usage_text), stderr);
 		return EXIT_USAGE;
 	}
 	for (c = 0; c < sizeof commands / sizeof commands[0]; c++)
@@ -156,7 +157,7 @@ int main(int argc, char **argv)
 	if (c == sizeof commands / sizeof commands[0])
 		return usage_error("commande inconnue « %s »", esc(argv[i]));
 	if (wants_help(argc - i, argv + i)) {
-		fputs(usage_text, stdout);
+		fputs(tr(usage_text), stdout);
 		return 0;
 	}
 

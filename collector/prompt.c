@@ -116,35 +116,35 @@ static int numbers_to_codes(const enum_table *t, const char *answer, char *out, 
 
 static const char *question(const field_desc *f, char *buf, size_t cap)
 {
-	const char *skip = f->flags & FF_REQUIRED ? "" : ", Entrée pour passer";
+	const char *skip = f->flags & FF_REQUIRED ? "" : _(", Entrée pour passer");
 
 	switch (f->type) {
 	case FT_DEPT:
 	case FT_DEPTS:
-		snprintf(buf, cap, "%s (numéro ou nom, par exemple 75, 2A, Seine-Saint-Denis%s) : ",
+		snprintf(buf, cap, _("%s (numéro ou nom, par exemple 75, 2A, Seine-Saint-Denis%s) : "),
 			 f->fr, skip);
 		break;
 	case FT_DATE:
-		snprintf(buf, cap, "%s (par exemple 15/03/2026%s) : ", f->fr, skip);
+		snprintf(buf, cap, _("%s (par exemple 15/03/2026%s) : "), f->fr, skip);
 		break;
 	case FT_PERIOD:
-		snprintf(buf, cap, "%s (année 2026, trimestre T3 2026 ou mois mars 2026%s) : ",
+		snprintf(buf, cap, _("%s (année 2026, trimestre T3 2026 ou mois mars 2026%s) : "),
 			 f->fr, skip);
 		break;
 	case FT_HOURS:
-		snprintf(buf, cap, "%s en heures (par exemple 3 ou 3,5%s) : ", f->fr, skip);
+		snprintf(buf, cap, _("%s en heures (par exemple 3 ou 3,5%s) : "), f->fr, skip);
 		break;
 	case FT_SET:
-		snprintf(buf, cap, "Votre choix (un ou plusieurs numéros séparés par des "
-			 "virgules%s) : ", skip);
+		snprintf(buf, cap, _("Votre choix (un ou plusieurs numéros séparés par des "
+			 "virgules%s) : "), skip);
 		break;
 	case FT_ENUM:
 	case FT_CODE:
-		snprintf(buf, cap, "Votre choix%s%s%s : ", *skip ? " (" : "", skip + (*skip ? 2 : 0),
+		snprintf(buf, cap, _("Votre choix%s%s%s : "), *skip ? " (" : "", skip + (*skip ? 2 : 0),
 			 *skip ? ")" : "");
 		break;
 	default:
-		snprintf(buf, cap, "%s%s%s%s : ", f->fr, *skip ? " (" : "", skip + (*skip ? 2 : 0),
+		snprintf(buf, cap, _("%s%s%s%s : "), f->fr, *skip ? " (" : "", skip + (*skip ? 2 : 0),
 			 *skip ? ")" : "");
 	}
 	return buf;
@@ -179,25 +179,5 @@ int prompt_field(record *r, const field_desc *f)
 		if (field_set(r, f, value, m, sizeof m) == 0)
 			return 0;
 		msg("%s", m);
-	}
-}
-
-int prompt_yes_no(const char *question)
-{
-	char answer[64], key[64];
-
-	for (;;) {
-		fprintf(stderr, "%s (o/n) : ", question);
-		if (shell_read_line(answer, sizeof answer) != 0) {
-			fputc('\n', stderr);
-			return -1;
-		}
-		text_fold(answer, strlen(answer), key, sizeof key);
-		if (!strcmp(key, "o") || !strcmp(key, "oui") || !strcmp(key, "y") ||
-		    !strcmp(key, "yes"))
-			return 1;
-		if (!strcmp(key, "n") || !strcmp(key, "non") || !strcmp(key, "no"))
-			return 0;
-		msg("répondez o (oui) ou n (non)");
 	}
 }

@@ -17,9 +17,4 @@
  * ends or on Ctrl-C. */
 int prompt_field(record *r, const field_desc *f);
 
-/* Asks question, adding " (o/n) : ", until the answer is o, oui, y, yes
- * (1) or n, non, no (0), in any case; -1 when the input ends or on
- * Ctrl-C. */
-int prompt_yes_no(const char *question);
-
 #endif

@@ -103,9 +103,9 @@ int records_update(store *s, const stored *old, record *r, int64_t now,
 		if (rc == FMT_OK && !other->rec.deleted &&
 		    memcmp(other->rec.id, r->id, sizeof r->id) != 0) {
 			id_format(other->rec.id, id);
-			snprintf(msg, cap, "un autre comptage a déjà cette période, ce "
+			snprintf(msg, cap, _("un autre comptage a déjà cette période, ce "
 				 "département, ce statut, cette forme d'exploitation, ce sexe et "
-				 "cet âge (%s) : modifiez plutôt celui-ci", id);
+				 "cet âge (%s) : modifiez plutôt celui-ci"), id);
 			free(other);
 			return fmt_fail(err, FMT_E_FIELD, "natural key taken");
 		}

@@ -23,7 +23,6 @@
 #include "bundle.h"
 #include "fields.h"
 #include "fileio.h"
-#include "prompt.h"
 #include "quality.h"
 #include "store.h"
 
@@ -100,8 +99,8 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 			    "supprimez d'abord celui-ci (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
 		}
-		snprintf(q, sizeof q, "%s existe déjà : le remplacer ?", esc(out));
-		if (prompt_yes_no(q) != 1) {
+		snprintf(q, sizeof q, _("%s existe déjà : le remplacer ? (o/n) : "), esc(out));
+		if (!shell_confirm(q)) {
 			msg("export : %s n'a pas été remplacé (rien n'a été écrit)", esc(out));
 			return EXIT_IO;
 		}
@@ -194,7 +193,7 @@ int cmd_export(cctx *ctx, int argc, char **argv)
 		msg("%s : %u enregistrement%s (envoi n° %llu%s%s) ; joignez ce fichier à un e-mail "
 		    "pour le coordinateur", esc(out), info.record_count,
 		    info.record_count > 1 ? "s" : "", (unsigned long long)e->seq,
-		    full ? ", complet" : "", qt.errors ? ", malgré les erreurs" : "");
+		    full ? _(", complet") : "", qt.errors ? _(", malgré les erreurs") : "");
 	else if (reason && !qt.errors)
 		msg("aucune règle de gravité « erreur » en échec : la raison n'a pas été jointe");
 	rc = 0;
@@ -374,14 +373,14 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 	    (rc = store_org(s, org, &err)) || (rc = store_pending_counts(s, counts, &err)))
 		goto fail;
 
-	printf("Organisation : %s\n", esc(org->rec.u.org.name));
+	printf(_("Organisation : %s\n"), esc(org->rec.u.org.name));
 	keys_id(&id->pub, keyid);
 	keys_fingerprint(&id->pub, fp);
-	printf("Ce poste : clé %s (empreinte %s)\n", keyid, fp);
+	printf(_("Ce poste : clé %s (empreinte %s)\n"), keyid, fp);
 	keys_fingerprint(&kt.coord, fp);
-	printf("Coordinateur : %s (empreinte %s)\n", esc(kt.name), fp);
+	printf(_("Coordinateur : %s (empreinte %s)\n"), esc(kt.name), fp);
 	time_format(kt.qn->published, TIME_FR_DATE, when);
-	printf("Questionnaire : édition %u du %s (%d tableau%s)\n", (unsigned)kt.qn->edition,
+	printf(_("Questionnaire : édition %u du %s (%d tableau%s)\n"), (unsigned)kt.qn->edition,
 	       when, kt.qn->ntables, kt.qn->ntables > 1 ? "x" : "");
 	if (kt.qn->nrules) {
 		quality_totals qt;
@@ -391,42 +390,42 @@ int cmd_status(cctx *ctx, int argc, char **argv)
 		if ((rc = quality_check(kt.qn, s, 1, NULL, &qt, &err)))
 			goto fail;
 		if (qt.errors || qt.warnings)
-			printf("Règles du questionnaire en échec dans ce qui reste à envoyer : "
-			       "%u erreur%s, %u avertissement%s "
-			       "(détail : collector check)\n", qt.errors, qt.errors > 1 ? "s" : "",
+			printf(_("Règles du questionnaire en échec dans ce qui reste à envoyer : "
+				 "%u erreur%s, %u avertissement%s (détail : collector check)\n"),
+			       qt.errors, qt.errors > 1 ? "s" : "",
 			       qt.warnings, qt.warnings > 1 ? "s" : "");
 	}
-	printf("Dossier de travail : %s\n", esc(ctx->home));
+	printf(_("Dossier de travail : %s\n"), esc(ctx->home));
 
 	rc = store_last_export(s, e, &err);
 	if (rc == FMT_OK) {
 		time_format(e->created, TIME_FR, when);
-		printf("Dernier envoi : %s (n° %llu, %u enregistrement%s%s)\n", when,
+		printf(_("Dernier envoi : %s (n° %llu, %u enregistrement%s%s)\n"), when,
 		       (unsigned long long)e->seq, e->records, e->records > 1 ? "s" : "",
-		       e->full ? ", complet" : "");
+		       e->full ? _(", complet") : "");
 	} else if (rc == FMT_DONE) {
-		printf("Dernier envoi : aucun\n");
+		printf(_("Dernier envoi : aucun\n"));
 	} else {
 		goto fail;
 	}
 	rc = store_last_receipt(s, r, &err);
 	if (rc == FMT_OK) {
 		time_format(r->applied_at, TIME_FR, when);
-		printf("Dernier accusé de réception : appliqué le %s (envoi n° %llu)\n", when,
+		printf(_("Dernier accusé de réception : appliqué le %s (envoi n° %llu)\n"), when,
 		       (unsigned long long)r->seq);
 	} else if (rc == FMT_DONE) {
-		printf("Dernier accusé de réception : aucun\n");
+		printf(_("Dernier accusé de réception : aucun\n"));
 	} else {
 		goto fail;
 	}
 	n = total(counts);
 	if (n == 0) {
-		printf("Le coordinateur a tout reçu.\n");
+		printf(_("Le coordinateur a tout reçu.\n"));
 	} else {
-		printf("En attente d'accusé de réception :\n");
+		printf(_("En attente d'accusé de réception :\n"));
 		for (k = REC_ORG; k <= REC_TRAINING; k++)
-			printf("  %s : %u\n", kind_french(k, k != REC_ORG), counts[k]);
-		printf("%u modification%s en attente d'accusé de réception.\n", n,
+			printf(_("  %s : %u\n"), kind_french(k, k != REC_ORG), counts[k]);
+		printf(_("%u modification%s en attente d'accusé de réception.\n"), n,
 		       n > 1 ? "s" : "");
 	}
 	store_rollback(s);

@@ -34,19 +34,19 @@ int cmd_tables(cctx *ctx, int argc, char **argv)
 		return rc;
 	q = catalogue_questionnaire(cat);
 	time_format(q->published, TIME_FR_DATE, when);
-	printf("Questionnaire : édition %u du %s\n", (unsigned)q->edition, when);
+	printf(_("Questionnaire : édition %u du %s\n"), (unsigned)q->edition, when);
 	for (int i = 0; (k = catalogue_nth(cat, i, &t)); i++) {
 		if (t->retired)
 			continue;
 		printf("\n%s — %s\n", esc(t->code), esc(t->title_fr));
 		if (t->help_fr[0])
 			printf("  %s\n", esc(t->help_fr));
-		printf("  Colonnes : période, département");
+		printf(_("  Colonnes : période, département"));
 		for (int f = 0; f < k->nfields; f++)
 			if (k->fields[f].type == FT_CODE)
 				printf(", %s (--%s)", esc(k->fields[f].fr), esc(k->fields[f].code));
-		printf(", nombre\n  Saisie : collector add count %s, ou un tableur "
-		       "(collector template %s)\n", esc(t->code), esc(t->code));
+		printf(_(", nombre\n  Saisie : collector add count %s, ou un tableur "
+		       "(collector template %s)\n"), esc(t->code), esc(t->code));
 	}
 	catalogue_free(cat);
 	return 0;
@@ -116,7 +116,7 @@ static void describe_changes(const questionnaire *old, const questionnaire *nq)
 			retired++;
 	}
 	if (added) {
-		fprintf(stderr, "collector: %d tableau%s ajouté%s :", added, added > 1 ? "x" : "",
+		fprintf(stderr, _("collector: %d tableau%s ajouté%s :"), added, added > 1 ? "x" : "",
 			added > 1 ? "s" : "");
 		for (int i = 0, n = 0; i < nq->ntables; i++)
 			if (!qn_table_find(old, nq->tables[i].code))

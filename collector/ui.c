@@ -468,7 +468,7 @@ static int take_lock(const cctx *ctx, char *path, size_t cap, int *fd)
 	*fd = -1;
 	msg("la fenêtre de ce dossier de travail est déjà ouverte%s%s (retrouvez-la dans le "
 	    "navigateur, ou fermez-la avec son bouton Quitter ou Ctrl-C)",
-	    other[0] ? " à l'adresse " : "", esc(other));
+	    other[0] ? _(" à l'adresse ") : "", esc(other));
 	return EXIT_ENV;
 }
 

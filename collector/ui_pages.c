@@ -59,7 +59,7 @@ static int read_org(ui *u, stored *org)
 	}
 	store_close(s);
 	if (rc != FMT_OK) {
-		french_error(&err, u->flash, sizeof u->flash);
+		error_words(&err, u->flash, sizeof u->flash);
 		u->flash_bad = 1;
 		return -1;
 	}
@@ -161,7 +161,7 @@ static int begin_write(ui *u, store **s, fmt_error *err)
 {
 	if (store_open(s, u->ctx->db_path, err) == FMT_OK && store_begin(*s, err) == FMT_OK)
 		return 0;
-	french_error(err, u->flash, sizeof u->flash);
+	error_words(err, u->flash, sizeof u->flash);
 	u->flash_bad = 1;
 	store_close(*s);
 	*s = NULL;
@@ -198,7 +198,7 @@ static void page_home(ui *u, ui_resp *r)
 		goto out;
 	if (store_open(&s, u->ctx->db_path, &err) || store_begin_read(s, &err) ||
 	    store_org(s, org, &err) || store_pending_counts(s, counts, &err)) {
-		french_error(&err, u->flash, sizeof u->flash);
+		error_words(&err, u->flash, sizeof u->flash);
 		u->flash_bad = 1;
 		store_rollback(s);
 		if ((f = page_start(u, r, "Accueil", "/")))
@@ -649,7 +649,7 @@ refused:
 	goto out;
 fail:
 	store_rollback(s);
-	french_error(&err, m, sizeof m);
+	error_words(&err, m, sizeof m);
 	snprintf(u->flash, sizeof u->flash, "Non enregistré : %s", m);
 	u->flash_bad = 1;
 	page_kind(u, q, r, kp, rec);
@@ -695,7 +695,7 @@ static void do_delete(ui *u, ui_req *q, ui_resp *r)
 		goto out;
 	}
 	store_rollback(s);
-	french_error(&err, u->flash, sizeof u->flash);
+	error_words(&err, u->flash, sizeof u->flash);
 	u->flash_bad = 1;
 out:
 	store_close(s);
@@ -866,7 +866,7 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 	if (store_open(&s, u->ctx->db_path, &err) == FMT_OK &&
 	    store_begin_read(s, &err) == FMT_OK) {
 		if (store_each(s, REC_COUNT, STORE_LIVE, grid_cell, &g, &err) != FMT_OK) {
-			french_error(&err, u->flash, sizeof u->flash);
+			error_words(&err, u->flash, sizeof u->flash);
 			u->flash_bad = 1;
 		}
 		store_rollback(s);
@@ -1083,7 +1083,7 @@ refused:
 	goto out;
 fail:
 	store_rollback(s);
-	french_error(&err, m, sizeof m);
+	error_words(&err, m, sizeof m);
 	snprintf(said_buf, sizeof said_buf, "Non enregistré : %s", m);
 	json_answer(r, 0, said_buf);
 out:

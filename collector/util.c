@@ -3,12 +3,8 @@
  * every command makes on its home.
  *
  * The format library explains failures in English for the people who
- * maintain it; field workers read French.  french_error() turns a library
- * error into a French sentence: a fixed wording per error code, with the
- * system's reason translated for the common input/output failures.  The
- * English detail is kept, in parentheses, only where it carries facts
- * the French wording does not (a database message, an unusual system
- * error), so that support can still tell what happened.
+ * maintain it; field workers read French (or English), in the words of
+ * error_words() (shell.h).
  */
 #include "collector.h"
 
@@ -23,133 +19,11 @@
 #include "fileio.h"
 #include "textout.h"
 
-/* The system's reasons for a failed open, read or write, in French. */
-static const char *errno_french(int e)
-{
-	switch (e) {
-	case ENOENT:       return "fichier ou dossier introuvable";
-	case EACCES:
-	case EPERM:        return "accès refusé (droits insuffisants)";
-	case EISDIR:       return "c'est un dossier, pas un fichier";
-	case ENOTDIR:      return "une partie du chemin n'est pas un dossier";
-	case ENOSPC:       return "le disque est plein";
-	case EROFS:        return "le support est en lecture seule";
-	case EEXIST:       return "le fichier existe déjà";
-	case EDQUOT:       return "quota du disque dépassé";
-	case EIO:          return "erreur matérielle de lecture ou d'écriture";
-	case ENAMETOOLONG: return "chemin trop long";
-	case EPIPE:        return "la sortie a été fermée";
-	}
-	return NULL;
-}
-
-/* French wording of each library code.  NULL: handled case by case. */
-static const char *code_french(int code)
-{
-	switch (code) {
-	case FMT_E_NOMEM:         return "mémoire insuffisante";
-	case FMT_E_EXISTS:        return "le fichier existe déjà ; il n'a pas été remplacé";
-	case FMT_E_CRYPTO_INIT:   return "la bibliothèque de chiffrement n'a pas pu démarrer";
-	case FMT_E_BUSY:          return "la base est occupée par une autre commande collector ; "
-				         "réessayez dans un instant";
-	case FMT_E_SCHEMA:        return "la base a été écrite par une version plus récente de "
-				         "collector ; mettez collector à jour";
-	case FMT_E_TOO_BIG:       return "fichier trop gros pour un fichier de ce type";
-	case FMT_E_TRUNCATED:     return "fichier incomplet (tronqué) ; demandez-en une "
-				         "nouvelle copie";
-	case FMT_E_MAGIC:         return "ce n'est pas un fichier Maillage du type attendu";
-	case FMT_E_VERSION:
-	case FMT_E_SUITE:         return "fichier d'une version inconnue ; mettez collector à jour";
-	case FMT_E_RESERVED:
-	case FMT_E_TRAILING:
-	case FMT_E_LENGTH:
-	case FMT_E_RECORD:
-	case FMT_E_NONCANONICAL:
-	case FMT_E_COUNT:
-	case FMT_E_DECOMPRESS:
-	case FMT_E_DECLARED_SIZE:
-	case FMT_E_RATIO:         return "fichier endommagé ou modifié ; demandez-en une "
-				         "nouvelle copie";
-	case FMT_E_NOT_FOR_US:
-	case FMT_E_DECRYPT:
-	case FMT_E_NO_FINAL:      return "données chiffrées endommagées ou modifiées";
-	case FMT_E_SIGNATURE:     return "la signature ne correspond pas : fichier modifié ou "
-				         "endommagé, refusé";
-	case FMT_E_WRONG_SIGNER:  return "signé par un autre coordinateur que le vôtre, refusé";
-	case FMT_E_KEYFILE:       return "fichier de clé secrète endommagé ou mal protégé";
-	}
-	return NULL;
-}
-
-/* "ligne 7 : guillemet jamais refermé" */
-static void csv_french(const fmt_error *err, char *buf, size_t cap)
-{
-	const char *why = NULL;
-
-	switch (err->reason) {
-	case FMT_R_CSV_COLUMNS:      why = "plus de 32 colonnes"; break;
-	case FMT_R_CSV_UNTERMINATED: why = "guillemet ouvert jamais refermé"; break;
-	case FMT_R_CSV_NUL:          why = "octet nul dans les données (ce n'est pas un "
-					   "fichier texte)"; break;
-	case FMT_R_CSV_AFTER_QUOTE:  why = "texte après un guillemet fermant"; break;
-	case FMT_R_CSV_QUOTE:        why = "guillemet au milieu d'une cellule (une cellule "
-					   "qui contient des guillemets doit être entre "
-					   "guillemets)"; break;
-	case FMT_R_CSV_ROW_LONG:     why = "ligne de plus de 16384 octets"; break;
-	}
-	if (why && err->line)
-		snprintf(buf, cap, "ligne %u : %s", err->line, why);
-	else
-		snprintf(buf, cap, "fichier CSV mal formé (%s)", fmt_error_message(err));
-}
-
-void french_error(const fmt_error *err, char *buf, size_t cap)
-{
-	const char *detail = fmt_error_message(err);
-	const char *fr;
-
-	if (err->reason == FMT_R_PATH_LONG) {
-		snprintf(buf, cap, "chemin trop long");
-		return;
-	}
-	switch (err->code) {
-	case FMT_E_IO:
-		fr = err->reason == FMT_R_DISK_FULL ? "le disque est plein" :
-		     errno_french(err->sys_errno);
-		if (fr)
-			snprintf(buf, cap, "%s", fr);
-		else
-			snprintf(buf, cap, "erreur de lecture ou d'écriture (%s)", detail);
-		return;
-	case FMT_E_DB:
-		snprintf(buf, cap, "base de données illisible ou endommagée (%s)", detail);
-		return;
-	case FMT_E_FIELD:
-		if (err->field[0])
-			snprintf(buf, cap, "champ %s : valeur refusée (%s)", err->field,
-				 fmt_error_bare(err));
-		else    /* not a field typed by someone: the content of a file */
-			snprintf(buf, cap, "contenu invalide, fichier refusé (%s)", detail);
-		return;
-	case FMT_E_CSV:
-		csv_french(err, buf, cap);
-		return;
-	case FMT_E_TOO_BIG:
-		snprintf(buf, cap, "%s (%s)", code_french(err->code), detail);
-		return;
-	}
-	fr = code_french(err->code);
-	if (fr)
-		snprintf(buf, cap, "%s", fr);
-	else
-		snprintf(buf, cap, "erreur interne (%s)", detail);
-}
-
 int fail(const fmt_error *err, const char *what)
 {
 	char fr[512];
 
-	french_error(err, fr, sizeof fr);
+	error_words(err, fr, sizeof fr);
 	if (what)
 		msg("%s : %s", esc(what), fr);
 	else

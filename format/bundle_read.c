@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -271,8 +272,11 @@ static int check_inner(bundle_reader *r, const struct pass1 *p, const identity *
 		memcpy(named.sign_pk, in->recipient_sign_pk, KEY_SIGN_PK);
 		memcpy(named.box_pk, in->recipient_box_pk, KEY_BOX_PK);
 		keys_id(&named, id);
-		return fmt_fail(err, FMT_E_NOT_FOR_US,
-				"bundle is addressed to another coordinator (key id %s)", id);
+		fmt_fail(err, FMT_E_NOT_FOR_US,
+			 "bundle is addressed to another coordinator (key id %s)", id);
+		if (err)        /* the programs name that coordinator in their words */
+			snprintf(err->value, sizeof err->value, "%s", id);
+		return FMT_E_NOT_FOR_US;
 	}
 	if (p->total < PLAIN_MIN + rlen || in->comp_len != p->total - PLAIN_MIN - rlen)
 		return fmt_fail(err, FMT_E_LENGTH,

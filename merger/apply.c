@@ -138,7 +138,7 @@ static int prepare_live(applier *a, const kind_desc *k, fmt_error *err)
 		fail |= db_sql_add(q, sizeof q, &used, ", ?%d", i + 3);
 	fail |= db_sql_add(q, sizeof q, &used, ")");
 	if (fail)
-		return fmt_fail(err, FMT_E_DB, "the statements of %s do not fit", k->code);
+		return fmt_fail(err, FMT_E_DB, _("the statements of %s do not fit"), k->code);
 	if ((rc = db_prepare(a->db, &a->live[k->kind][L_INSERT], q, err)))
 		return rc;
 	snprintf(q, sizeof q, "SELECT * FROM %s WHERE id = ?1", k->sql);
@@ -159,7 +159,7 @@ static int prepare_live(applier *a, const kind_desc *k, fmt_error *err)
 		}
 	fail |= db_sql_add(q, sizeof q, &used, " LIMIT 1");
 	if (fail)
-		return fmt_fail(err, FMT_E_DB, "the statements of %s do not fit", k->code);
+		return fmt_fail(err, FMT_E_DB, _("the statements of %s do not fit"), k->code);
 	if (key && (rc = db_prepare(a->db, &a->live[k->kind][L_OVERLAP], q, err)))
 		return rc;
 	return FMT_OK;
@@ -172,18 +172,18 @@ int applier_open(applier **out, sqlite3 *db, fmt_error *err)
 
 	*out = NULL;
 	if (!a)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	a->db = db;
 	for (int i = 0; rc == FMT_OK && i < S_COUNT; i++)
 		rc = db_prepare(db, &a->st[i], sql[i], err);
 	for (int kind = REC_ORG; rc == FMT_OK && kind < KINDS; kind++)
 		rc = prepare_live(a, kind_desc_of(kind), err);
 	if (rc == FMT_OK && (rc = edition_latest(db, &a->qn, err)) == FMT_DONE)
-		rc = fmt_fail(err, FMT_E_NOT_SETUP, "no questionnaire was published");
+		rc = fmt_fail(err, FMT_E_NOT_SETUP, _("no questionnaire was published"));
 	for (int i = 0; rc == FMT_OK && i < 2; i++) {
 		a->jf[i] = fmemopen(a->json[i], JSON_CAP, "w");
 		if (!a->jf[i])
-			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	}
 	if (rc) {
 		applier_free(a);
@@ -414,7 +414,7 @@ static int insert_live(applier *a, const record *r, fmt_error *err)
 	int param = 3, rc;
 
 	if (!k)
-		return fmt_fail(err, FMT_E_RECORD, "record of unknown kind %d", r->kind);
+		return fmt_fail(err, FMT_E_RECORD, _("record of unknown kind %d"), r->kind);
 	st = use_live(a, r->kind, L_INSERT);
 	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, a->from->org_id);
@@ -489,7 +489,7 @@ static int live_json(applier *a, int which, int kind, const uint8_t id[16],
 	fflush(f);
 	n = ftell(f);
 	if (ferror(f) || n < 0 || n >= JSON_CAP - 1)
-		return fmt_fail(err, FMT_E_LENGTH, "a record is too large for the audit trail");
+		return fmt_fail(err, FMT_E_LENGTH, _("a record is too large for the audit trail"));
 	a->json[which][n] = '\0';
 	return FMT_OK;
 }
@@ -570,8 +570,8 @@ static int update_org(applier *a, const record *r, problems *pb, fmt_error *err)
 		if (found) {
 			long long other = sqlite3_column_int64(st, 0);
 			sqlite3_reset(st);
-			add_problem(pb, r, 0, "gives national id %.20s, which belongs to "
-				    "organisation %lld", o->national_id, other);
+			add_problem(pb, r, 0, _("gives national id %.20s, which belongs to "
+				    "organisation %lld"), o->national_id, other);
 			return FMT_OK;
 		}
 	}
@@ -712,7 +712,7 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 		if (rc)
 			return rc;
 		if (!found)
-			return fmt_fail(err, FMT_E_DB, "record neither inserted nor found");
+			return fmt_fail(err, FMT_E_DB, _("record neither inserted nor found"));
 	}
 	if (!found) {
 		if (!r->deleted && (rc = touch(a, r, err)))
@@ -728,11 +728,11 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 		return rc;
 	}
 	if (strcmp(k.collector, a->from->key_id) != 0) {
-		add_problem(pb, r, 0, "belongs to another collector (key %s)", k.collector);
+		add_problem(pb, r, 0, _("belongs to another collector (key %s)"), k.collector);
 		return FMT_OK;
 	}
 	if (strcmp(k.kind, record_kind_name(r->kind)) != 0) {
-		add_problem(pb, r, 0, "was merged before as a record of kind %s", k.kind);
+		add_problem(pb, r, 0, _("was merged before as a record of kind %s"), k.kind);
 		return FMT_OK;
 	}
 	if (r->version < k.version) {
@@ -744,8 +744,8 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 			stats->unchanged++;
 			return FMT_OK;
 		}
-		add_problem(pb, r, 1, "was already merged at this version with "
-			    "different content");
+		add_problem(pb, r, 1, _("was already merged at this version with "
+			    "different content"));
 		return FMT_OK;
 	}
 

@@ -149,7 +149,7 @@ static int passphrase_get(const char *fd_arg, int new, char **out, size_t *len)
 			    "--passphrase-fd N");
 			return EXIT_USAGE;
 		}
-		if (ask_tty(tty, "Passphrase: ", pass, len) != 0) {
+		if (ask_tty(tty, _("Passphrase: "), pass, len) != 0) {
 			msg("the passphrase is longer than %d bytes, or the terminal "
 			    "could not be read", BACKUP_PASS_MAX);
 			status = EXIT_USAGE;
@@ -158,7 +158,7 @@ static int passphrase_get(const char *fd_arg, int new, char **out, size_t *len)
 			if (!again) {
 				msg("out of memory");
 				status = EXIT_INTERNAL;
-			} else if (ask_tty(tty, "Passphrase again: ", again, &len2) != 0 ||
+			} else if (ask_tty(tty, _("Passphrase again: "), again, &len2) != 0 ||
 				   len2 != *len || sodium_memcmp(again, pass, *len) != 0) {
 				msg("the two passphrases differ; nothing written");
 				status = EXIT_USAGE;
@@ -264,8 +264,8 @@ int cmd_backup(merger_ctx *ctx, int argc, char **argv)
 			copied = 1;
 		}
 		if (!img)
-			rc = fmt_fail(&err, FMT_E_NOMEM, "out of memory for the copy of the "
-				      "database");
+			rc = fmt_fail(&err, FMT_E_NOMEM, _("out of memory for the copy of the "
+				      "database"));
 	}
 	if (rc == FMT_OK)
 		rc = atomic_open(&f, out, 0600, 1, &err);
@@ -341,7 +341,7 @@ static int restore_db(backup_reader *r, const char *path, fmt_error *err)
 
 		if (sqlite3_step(st) != SQLITE_ROW ||
 		    !(res = (const char *)sqlite3_column_text(st, 0)) || strcmp(res, "ok") != 0)
-			rc = fmt_fail(err, FMT_E_DB, "the database in the backup is damaged");
+			rc = fmt_fail(err, FMT_E_DB, _("the database in the backup is damaged"));
 		sqlite3_finalize(st);
 	}
 	db_close(db);
@@ -454,10 +454,10 @@ int cmd_restore(merger_ctx *ctx, int argc, char **argv)
 		meta_get(db, "name", name, sizeof name, &err);
 	db_close(db);
 	time_format(info.created, TIME_HUMAN, when);
-	printf("home:        %s\n", ctx->home);
-	printf("coordinator: %s\n", esc(name));
-	printf("key id:      %s\n", keyid);
-	printf("fingerprint: %s\n", fpr);
-	printf("backup of:   %s\n", when);
+	printf(_("home:        %s\n"), ctx->home);
+	printf(_("coordinator: %s\n"), esc(name));
+	printf(_("key id:      %s\n"), keyid);
+	printf(_("fingerprint: %s\n"), fpr);
+	printf(_("backup of:   %s\n"), when);
 	return 0;
 }

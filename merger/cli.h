@@ -19,7 +19,10 @@
 #define MERGER_DEFAULT_NAME "Coordination nationale"
 
 /* err's message without a leading "<path>: " (library details often name
- * their file; messages name it once, in front).  Never NULL. */
+ * their file; messages name it once, in front); in French, a failure only
+ * the format library raises (a damaged, forged or foreign file) in
+ * error_words()' sentence instead of the library's English.  Never NULL;
+ * the text lasts until the next call but one. */
 const char *err_detail(const fmt_error *err, const char *path);
 
 /* Reads the meta value of key into buf[0..cap) ("" when absent). */

@@ -56,8 +56,8 @@ int edition_latest(sqlite3 *db, questionnaire **q, fmt_error *err)
 		rc = qn_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), q,
 			       err);
 		if (rc)
-			fmt_fail(err, rc, "the latest questionnaire edition in the database is "
-				 "damaged (%s)", fmt_error_message(err));
+			fmt_fail(err, rc, _("the latest questionnaire edition in the database is "
+				 "damaged (%s)"), fmt_error_message(err));
 	} else if (rc == SQLITE_DONE) {
 		rc = FMT_DONE;
 	} else {
@@ -90,8 +90,8 @@ int edition_publish(sqlite3 *db, questionnaire *q, int64_t now, qn_problem_fn fn
 	/* Every edition must travel in a kit: refused here rather than by
 	 * `merger kit` once published. */
 	if (len > KIT_MAX_BYTES - KIT_ROOM) {
-		rc = fmt_fail(err, FMT_E_TOO_BIG, "the questionnaire encodes in %zu bytes; a kit "
-			      "holds at most %u", len, KIT_MAX_BYTES - KIT_ROOM);
+		rc = fmt_fail(err, FMT_E_TOO_BIG, _("the questionnaire encodes in %zu bytes; a kit "
+			      "holds at most %u"), len, KIT_MAX_BYTES - KIT_ROOM);
 		goto out;
 	}
 	if ((rc = db_prepare(db, &st, sql, err)))
@@ -147,10 +147,10 @@ static void print_problem(void *ctx, const fmt_error *p)
 	if (p->where[0])
 		n += (size_t)snprintf(where + n, sizeof where - n, "%s", p->where);
 	if (p->line && n < sizeof where)
-		n += (size_t)snprintf(where + n, sizeof where - n, "%sline %u", n ? ", " : "",
+		n += (size_t)snprintf(where + n, sizeof where - n, _("%sline %u"), n ? ", " : "",
 				      p->line);
 	if (p->field[0] && n < sizeof where)
-		n += (size_t)snprintf(where + n, sizeof where - n, "%scolumn %s", n ? ", " : "",
+		n += (size_t)snprintf(where + n, sizeof where - n, _("%scolumn %s"), n ? ", " : "",
 				      p->field);
 	term_text(fmt_error_bare(p), text, sizeof text);
 	if (where[0])
@@ -172,7 +172,7 @@ static int read_sheets(const char *dir, questionnaire **q)
 	if (rc == FMT_E_NOMEM)
 		return fail(&err, NULL);
 	msg("%s: %d problem%s: the questionnaire was not %s", dir, problems,
-	    problems > 1 ? "s" : "", "accepted");
+	    problems > 1 ? "s" : "", _("accepted"));
 	return shell_exit_status(rc);
 }
 
@@ -181,17 +181,17 @@ static void print_text(const questionnaire *q)
 	char when[TIME_BUF], text[512];
 
 	time_format(q->published, TIME_DATE, when);
-	printf("Questionnaire, edition %u (published %s): %d table%s\n", (unsigned)q->edition,
+	printf(_("Questionnaire, edition %u (published %s): %d table%s\n"), (unsigned)q->edition,
 	       q->published ? when : "-", q->ntables, q->ntables > 1 ? "s" : "");
 	for (int i = 0; i < q->ntables; i++) {
 		const qn_table *t = &q->tables[i];
 
 		term_text(t->title_fr, text, sizeof text);
-		printf("\n%s%s: %s\n  dimensions:", t->code, t->retired ? " (retired)" : "", text);
+		printf(_("\n%s%s: %s\n  dimensions:"), t->code, t->retired ? _(" (retired)") : "", text);
 		for (int d = 0; d < t->ndims; d++) {
 			const qn_list *l = &q->lists[t->dims[d]];
 
-			printf("%s %s (%d value%s)", d ? "," : "", l->t.name, l->t.count,
+			printf(_("%s %s (%d value%s)"), d ? "," : "", l->t.name, l->t.count,
 			       l->t.count > 1 ? "s" : "");
 		}
 		putchar('\n');
@@ -320,10 +320,10 @@ static int qn_check(merger_ctx *ctx, int argc, char **argv, int publish)
 			rc = fail(&err, ctx->db_path);
 			goto out;
 		}
-		printf("%s: questionnaire valid: %d table%s, %d list%s", argv[1], q->ntables,
+		printf(_("%s: questionnaire valid: %d table%s, %d list%s"), argv[1], q->ntables,
 		       q->ntables > 1 ? "s" : "", q->nlists, q->nlists > 1 ? "s" : "");
 		if (q->nrules)
-			printf(", %d rule%s", q->nrules, q->nrules > 1 ? "s" : "");
+			printf(_(", %d rule%s"), q->nrules, q->nrules > 1 ? "s" : "");
 		putchar('\n');
 		rc = 0;
 		goto out;
@@ -374,8 +374,8 @@ static int qn_show(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("questionnaire show", argc, argv, opts, 5, pos, 0, &npos)))
 		return rc;
 	if (opts[2].value || opts[3].value) {
-		printf("usage: merger questionnaire show [--format text|csv|json] [--csv-excel] "
-		       "[--sheet tables|lists|rules]\n");
+		printf(_("usage: merger questionnaire show [--format text|csv|json] [--csv-excel] "
+		       "[--sheet tables|lists|rules]\n"));
 		return 0;
 	}
 	if (out_format_parse("questionnaire show", opts[0].value, opts[4].value != NULL, NULL,

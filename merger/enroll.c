@@ -94,13 +94,13 @@ static int find_key(sqlite3 *db, const request *q, const char *keyid, plan *p,
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
 			time_format(sqlite3_column_int64(st, 2), TIME_HUMAN, when);
 			p->kind = PLAN_REFUSE;
-			snprintf(p->how, sizeof p->how, "key %s of \"%s\" was revoked on %s; "
-				 "a revoked key cannot be enrolled again", keyid, name, when);
+			snprintf(p->how, sizeof p->how, _("key %s of \"%s\" was revoked on %s; "
+				 "a revoked key cannot be enrolled again"), keyid, name, when);
 		} else {
 			time_format(sqlite3_column_int64(st, 1), TIME_HUMAN, when);
 			p->kind = PLAN_ALREADY;
-			snprintf(p->how, sizeof p->how, "key %s already enrolled on %s for "
-				 "organisation %lld \"%s\"; nothing changed", keyid, when,
+			snprintf(p->how, sizeof p->how, _("key %s already enrolled on %s for "
+				 "organisation %lld \"%s\"; nothing changed"), keyid, when,
 				 (long long)p->org_id, name);
 		}
 		rc = FMT_OK;
@@ -189,17 +189,17 @@ static int decide(sqlite3 *db, const request *q, const char *keyid,
 		p->org_id = o->org;
 		if (!found) {
 			p->kind = PLAN_REFUSE;
-			snprintf(p->how, sizeof p->how, "there is no organisation %lld "
-				 "(merger collectors lists them)", (long long)o->org);
+			snprintf(p->how, sizeof p->how, _("there is no organisation %lld "
+				 "(merger collectors lists them)"), (long long)o->org);
 		} else if (by_nid && by_nid != o->org) {
 			p->kind = PLAN_REFUSE;
-			snprintf(p->how, sizeof p->how, "national id %s belongs to "
-				 "organisation %lld, not to %lld \"%s\"", nid,
+			snprintf(p->how, sizeof p->how, _("national id %s belongs to "
+				 "organisation %lld, not to %lld \"%s\""), nid,
 				 (long long)by_nid, (long long)o->org, name);
 		} else {
 			p->kind = PLAN_ATTACH;
-			snprintf(p->how, sizeof p->how, "attach to organisation %lld \"%s\" "
-				 "(--org)", (long long)o->org, name);
+			snprintf(p->how, sizeof p->how, _("attach to organisation %lld \"%s\" "
+				 "(--org)"), (long long)o->org, name);
 		}
 		return FMT_OK;
 	}
@@ -210,19 +210,19 @@ static int decide(sqlite3 *db, const request *q, const char *keyid,
 		p->org_id = by_nid;
 		if (o->new_org) {
 			p->kind = PLAN_REFUSE;
-			snprintf(p->how, sizeof p->how, "national id %s already belongs to "
-				 "organisation %lld \"%s\": use --org %lld, not --new-org", nid,
+			snprintf(p->how, sizeof p->how, _("national id %s already belongs to "
+				 "organisation %lld \"%s\": use --org %lld, not --new-org"), nid,
 				 (long long)by_nid, name, (long long)by_nid);
 		} else {
 			p->kind = PLAN_ATTACH;
-			snprintf(p->how, sizeof p->how, "attach to organisation %lld \"%s\" "
-				 "(same national id %s)", (long long)by_nid, name, nid);
+			snprintf(p->how, sizeof p->how, _("attach to organisation %lld \"%s\" "
+				 "(same national id %s)"), (long long)by_nid, name, nid);
 		}
 		return FMT_OK;
 	}
 	if (o->new_org) {
 		p->kind = PLAN_CREATE;
-		snprintf(p->how, sizeof p->how, "new organisation (--new-org)");
+		snprintf(p->how, sizeof p->how, _("new organisation (--new-org)"));
 		return FMT_OK;
 	}
 	rc = find_similar_name(db, org->name, &by_name, err);
@@ -233,14 +233,14 @@ static int decide(sqlite3 *db, const request *q, const char *keyid,
 	if (by_name) {
 		p->kind = PLAN_REFUSE;
 		p->org_id = by_name;
-		snprintf(p->how, sizeof p->how, "an organisation named \"%s\" already exists "
+		snprintf(p->how, sizeof p->how, _("an organisation named \"%s\" already exists "
 			 "(organisation %lld): use --org %lld to attach this collector to it, "
-			 "or --new-org to create a separate organisation", name,
+			 "or --new-org to create a separate organisation"), name,
 			 (long long)by_name, (long long)by_name);
 		return FMT_OK;
 	}
 	p->kind = PLAN_CREATE;
-	snprintf(p->how, sizeof p->how, "new organisation");
+	snprintf(p->how, sizeof p->how, _("new organisation"));
 	return FMT_OK;
 }
 
@@ -256,18 +256,18 @@ static void show_request(const char *path, const request *q, const plan *p)
 	keys_id(&q->collector, keyid);
 	keys_fingerprint(&q->collector, fpr);
 	time_format(q->created, TIME_HUMAN, when);
-	printf("request:      ");
+	printf(_("request:      "));
 	out_term(stdout, path, 0);
-	printf("\norganisation: ");
+	printf(_("\norganisation: "));
 	out_term(stdout, org->name, 0);
-	printf("\nkind:         %s (%s)\n", ENUM_ORG_KIND.items[org->kind].code,
+	printf(_("\nkind:         %s (%s)\n"), ENUM_ORG_KIND.items[org->kind].code,
 	       ENUM_ORG_KIND.items[org->kind].en);
-	printf("départements:");
+	printf(_("départements:"));
 	for (int i = 0; i < org->ndepts; i++)
 		printf(" %s", DEPTS[org->depts[i]].code);
-	printf("\nnational id:  ");
-	out_term(stdout, org->national_id[0] ? org->national_id : "(none)", 0);
-	printf("\ncontact:      ");
+	printf(_("\nnational id:  "));
+	out_term(stdout, org->national_id[0] ? org->national_id : _("(none)"), 0);
+	printf(_("\ncontact:      "));
 	for (int i = 0; i < 3; i++) {
 		if (!contact[i][0])
 			continue;
@@ -277,12 +277,12 @@ static void show_request(const char *path, const request *q, const plan *p)
 		first = 0;
 	}
 	if (first)
-		printf("(none)");
-	printf("\nrequested:    %s\n", when);
-	printf("key id:       %s\n", keyid);
-	printf("fingerprint:  %s\n", fpr);
+		printf(_("(none)"));
+	printf(_("\nrequested:    %s\n"), when);
+	printf(_("key id:       %s\n"), keyid);
+	printf(_("fingerprint:  %s\n"), fpr);
 	if (p->kind == PLAN_CREATE || p->kind == PLAN_ATTACH) {
-		printf("enrollment:   ");
+		printf(_("enrollment:   "));
 		out_term(stdout, p->how, 0);
 		putchar('\n');
 	}
@@ -424,7 +424,7 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 			return usage_error("enroll: %s: confirmation needed but there is no "
 					   "terminal to ask on: check the fingerprint, then "
 					   "run again with --yes", path);
-		if (!shell_confirm("Enroll? [y/N] ")) {
+		if (!shell_confirm(_("Enroll? [y/N] "))) {
 			msg("%s: not enrolled (not confirmed)", path);
 			return EXIT_REFUSED;
 		}
@@ -438,8 +438,8 @@ static int enroll_one(merger_ctx *ctx, sqlite3 *db, const identity *coord,
 		return EXIT_REFUSED;
 	}
 	org_name(db, done.org_id, name, sizeof name, &found, &err);
-	printf("enrolled: key %s of \"%s\" (organisation %lld, %s)\n", keyid, name,
-	       (long long)done.org_id, p.kind == PLAN_CREATE ? "new" : "existing");
+	printf(_("enrolled: key %s of \"%s\" (organisation %lld, %s)\n"), keyid, name,
+	       (long long)done.org_id, p.kind == PLAN_CREATE ? _("new") : _("existing"));
 	fflush(stdout);
 	return 0;
 }
@@ -463,7 +463,7 @@ int cmd_enroll(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("enroll", argc, argv, opts, 6, pos, argc, &npos)))
 		goto out;
 	if (opts[3].value || opts[4].value) {
-		printf("usage: merger enroll [--yes] [--org ID | --new-org] REQUEST...\n");
+		printf(_("usage: merger enroll [--yes] [--org ID | --new-org] REQUEST...\n"));
 		goto out;
 	}
 	o.yes = opts[0].value || opts[5].value;
@@ -530,7 +530,7 @@ int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
 
 	fmt_error_clear(&err);
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: merger revoke KEY-ID\n");
+		printf(_("usage: merger revoke KEY-ID\n"));
 		return 0;
 	}
 	if (argc != 2)
@@ -578,7 +578,7 @@ int cmd_revoke(merger_ctx *ctx, int argc, char **argv)
 		if (rc == FMT_OK)
 			rc = db_commit(db, &err);
 		if (rc == FMT_OK) {
-			printf("revoked: key %s of \"%s\"; its bundles are refused from now on\n",
+			printf(_("revoked: key %s of \"%s\"; its bundles are refused from now on\n"),
 			       keyid, name);
 			db_close(db);
 			return 0;
@@ -688,7 +688,7 @@ static void list_text_row(FILE *f, sqlite3_stmt *st, int width)
 		"", (long long)sqlite3_column_int64(st, 1),
 		(const char *)sqlite3_column_text(st, 2),
 		col_time(st, 3, TIME_DATE, "-", t1), col_time(st, 4, TIME_HUMAN, "-", t2),
-		seq, sqlite3_column_type(st, 6) == SQLITE_NULL ? "active" : "revoked ",
+		seq, sqlite3_column_type(st, 6) == SQLITE_NULL ? _("active") : _("revoked "),
 		col_time(st, 6, TIME_DATE, "", t3));
 }
 
@@ -710,8 +710,8 @@ int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("collectors", argc, argv, opts, 6, pos, 0, &npos)))
 		return rc;
 	if (opts[1].value || opts[2].value) {
-		printf("usage: merger collectors [--format text|csv|json|xlsx] [--csv-excel] "
-		       "[-o FILE]\n");
+		printf(_("usage: merger collectors [--format text|csv|json|xlsx] [--csv-excel] "
+		       "[-o FILE]\n"));
 		return 0;
 	}
 	out = opts[3].value ? opts[3].value : opts[4].value;
@@ -748,8 +748,9 @@ int cmd_collectors(merger_ctx *ctx, int argc, char **argv)
 				width = w;
 		}
 		sqlite3_reset(st);
-		fprintf(o.f, "%-*s  %5s  %-16s  %-10s  %-20s  %6s  %s\n", width, "ORGANISATION",
-			"ORG", "KEY ID", "ENROLLED", "LAST BUNDLE", "SEQ", "STATUS");
+		fprintf(o.f, "%-*s  %5s  %-16s  %-10s  %-20s  %6s  %s\n", width,
+			_("ORGANISATION"), _("ORG"), _("KEY ID"), _("ENROLLED"), _("LAST BUNDLE"),
+			_("SEQ"), _("STATUS"));
 	} else if (sh) {
 		sheet_table(sh, "Collecteurs", list_head, 8);
 	} else {

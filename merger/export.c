@@ -464,19 +464,19 @@ static int eurostat_tally(const report *r, struct eurostat *e, fmt_error *err)
 	/* victims: status, exploitation, sex, age (the built-in lists) */
 	if (!vt || vt->ndims != 4 || vt->dims[0] != 0 || vt->dims[1] != 1 ||
 	    vt->dims[2] != 2 || vt->dims[3] != 3)
-		return fmt_fail(err, FMT_E_FIELD, "the questionnaire has no table victims "
-				"(status, exploitation, sex, age)");
+		return fmt_fail(err, FMT_E_FIELD, _("the questionnaire has no table victims "
+				"(status, exploitation, sex, age)"));
 	for (k = 0; ot && k < ot->ndims; k++)
 		if (strcmp(r->qn->lists[ot->dims[k]].t.name, "country") == 0)
 			ck = k;
 	if (ck < 0)
-		return fmt_fail(err, FMT_E_FIELD, "the questionnaire has no table "
-				"victims-origin with a dimension country");
+		return fmt_fail(err, FMT_E_FIELD, _("the questionnaire has no table "
+				"victims-origin with a dimension country"));
 	for (v = 0; v < r->qn->lists[ot->dims[ck]].t.count; v++)
 		if (citizenship(r->qn, &r->qn->lists[ot->dims[ck]], v) < 0)
-			return fmt_fail(err, FMT_E_FIELD, "the list country does not roll up "
+			return fmt_fail(err, FMT_E_FIELD, _("the list country does not roll up "
 					"into a list with the value european-union: "
-					"citizenship cannot be told");
+					"citizenship cannot be told"));
 	for (i = 0; i < r->ncells; i++) {
 		const rcell *c = &r->cells[i];
 
@@ -824,7 +824,7 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 			atomic_abort(&o.af);
 		}
 		report_free(&r);
-		fmt_fail(&err, FMT_E_NOMEM, "out of memory adding up the départements");
+		fmt_fail(&err, FMT_E_NOMEM, _("out of memory adding up the départements"));
 		return fail(&err, "export");
 	}
 	rc = output_close(&o, w || ferror(o.f) ? EOF : 0);
@@ -841,7 +841,7 @@ int cmd_export(merger_ctx *ctx, int argc, char **argv)
 	}
 	if (!rc && o.path)
 		msg("%s: %s export for %s written%s%s%s", o.path, fname, r.period,
-		    public_mode ? " (public: small counts suppressed; note in " : "",
+		    public_mode ? _(" (public: small counts suppressed; note in ") : "",
 		    public_mode ? note_path : "", public_mode ? ")" : "");
 	report_free(&r);
 	return rc;

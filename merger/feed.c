@@ -14,6 +14,7 @@
  * counters.
  */
 #include "feed.h"
+#include "shell.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ int feed_open(feed **out, fmt_error *err)
 		if (f)
 			free(f->ring);
 		free(f);
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	}
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->more, NULL);
@@ -151,7 +152,7 @@ int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, fmt_error *err)
 	f->reader = r;
 	f->rw = rw;
 	if (pthread_create(&f->thread, NULL, feed_main, f) != 0)
-		return fmt_fail(err, FMT_E_NOMEM, "cannot start a thread to read the bundle");
+		return fmt_fail(err, FMT_E_NOMEM, _("cannot start a thread to read the bundle"));
 	f->running = 1;
 	return FMT_OK;
 }
@@ -176,7 +177,7 @@ int feed_next(feed *f, const record **rec, const uint8_t **digest, int *in_recei
 
 	*in_receipt = 0;
 	if (!f->running)
-		return fmt_fail(err, FMT_E_IO, "no bundle is being read");
+		return fmt_fail(err, FMT_E_IO, _("no bundle is being read"));
 	if (f->taken == f->visible || f->taken - f->released >= FEED_SLOTS / 2)
 		refill(f);
 	if (f->taken == f->visible) {

@@ -88,7 +88,7 @@ static void dims_of(sqlite3_stmt *st, char *buf, size_t cap)
 static const char *value_of(sqlite3_stmt *st, int i, int deleted, char buf[32])
 {
 	if (deleted)
-		return "deleted";
+		return N_("deleted");
 	snprintf(buf, 32, "%lld", (long long)sqlite3_column_int64(st, i));
 	return buf;
 }
@@ -106,11 +106,12 @@ static void text_row(sqlite3_stmt *st)
 
 	time_format(sqlite3_column_int64(st, C_AT), TIME_HUMAN, when);
 	dims_of(st, dims, sizeof dims);
+	/* tr(): "deleted" in words; a number is no catalogue's text. */
 	printf("%s  %s %s %s %s: %s -> %s\n", when, esc(col(st, C_TABLE)),
 	       esc(col(st, C_PERIOD)), esc(col(st, C_DEPT)), esc(dims),
-	       value_of(st, C_FROM, sqlite3_column_int(st, C_WAS_DELETED), from),
-	       value_of(st, C_TO, sqlite3_column_int(st, C_IS_DELETED), to));
-	printf("    by \"%s\" (organisation %lld, key %s), bundle %s (no %lld)\n",
+	       tr(value_of(st, C_FROM, sqlite3_column_int(st, C_WAS_DELETED), from)),
+	       tr(value_of(st, C_TO, sqlite3_column_int(st, C_IS_DELETED), to)));
+	printf(_("    by \"%s\" (organisation %lld, key %s), bundle %s (no %lld)\n"),
 	       esc(col(st, C_ORG)), (long long)sqlite3_column_int64(st, C_ORG_ID),
 	       col(st, C_KEY), col(st, C_BUNDLE), (long long)sqlite3_column_int64(st, C_SEQ));
 }
@@ -284,8 +285,8 @@ int cmd_history(merger_ctx *ctx, int argc, char **argv)
 	if (f == OUT_JSON)
 		printf(rows ? "\n]\n" : "]\n");
 	else if (f == OUT_TEXT && rows == 0)
-		printf("No change of a count recorded%s.\n",
-		       org || dept >= 0 || period[0] ? " for this choice" : "");
+		printf(_("No change of a count recorded%s.\n"),
+		       org || dept >= 0 || period[0] ? _(" for this choice") : "");
 	if (s != SQLITE_DONE)
 		rc = db_fail(db, s, "reading the audit trail", &err);
 	sqlite3_finalize(st);

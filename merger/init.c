@@ -137,7 +137,7 @@ static int build_home(const char *dir, const char *name, identity **idp,
 	for (int i = 0; rc == FMT_OK && i < 2; i++) {
 		rc = path_join(p, dir, home_entries[i], err);
 		if (rc == FMT_OK && mkdir(p, 0700) != 0)
-			rc = fmt_fail(err, FMT_E_IO, "%s: cannot create folder: %s", p,
+			rc = fmt_fail(err, FMT_E_IO, _("%s: cannot create folder: %s"), p,
 				      strerror(errno));
 	}
 	return rc;
@@ -164,7 +164,7 @@ static int move_entries(const char *scratch, const char *home, fmt_error *err)
 			continue;
 		}
 		if (rename(from, to) != 0) {
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", to, strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("%s: %s"), to, strerror(errno));
 			break;
 		}
 	}
@@ -191,7 +191,7 @@ static int prepare_parent(const char *home, char parent[PATH_CAP], fmt_error *er
 	}
 	n = slash == home ? 1 : (size_t)(slash - home);
 	if (n >= PATH_CAP)
-		return fmt_fail(err, FMT_E_LENGTH, "path too long: %s", home);
+		return fmt_fail(err, FMT_E_LENGTH, _("path too long: %s"), home);
 	memcpy(parent, home, n);
 	parent[n] = '\0';
 	return mkdir_p(parent, 0700, err);
@@ -218,14 +218,14 @@ int home_scratch_make(const merger_ctx *ctx, const char *what, char scratch[PATH
 
 	*home_exists = stat(ctx->home, &st) == 0;
 	if (*home_exists && !S_ISDIR(st.st_mode))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: exists and is not a folder",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: exists and is not a folder"),
 				ctx->home);
 	rc = prepare_parent(ctx->home, parent, err);
 	if (rc == FMT_OK && snprintf(scratch, PATH_CAP, "%s.%s-XXXXXX", ctx->home, what) >=
 			    PATH_CAP)
-		rc = fmt_fail(err, FMT_E_LENGTH, "path too long: %s", ctx->home);
+		rc = fmt_fail(err, FMT_E_LENGTH, _("path too long: %s"), ctx->home);
 	if (rc == FMT_OK && !mkdtemp(scratch))
-		rc = fmt_fail(err, FMT_E_IO, "%s: cannot create a folder next to it: %s",
+		rc = fmt_fail(err, FMT_E_IO, _("%s: cannot create a folder next to it: %s"),
 			      ctx->home, strerror(errno));
 	return rc;
 }
@@ -239,11 +239,11 @@ int home_scratch_place(const merger_ctx *ctx, const char *scratch, int home_exis
 
 	if (!home_exists) {
 		if (rename(scratch, ctx->home) != 0)
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("%s: %s"), ctx->home, strerror(errno));
 	} else {
 		rc = move_entries(scratch, ctx->home, err);
 		if (rc == FMT_OK && chmod(ctx->home, 0700) != 0)
-			rc = fmt_fail(err, FMT_E_IO, "%s: %s", ctx->home, strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("%s: %s"), ctx->home, strerror(errno));
 	}
 	if (rc || home_exists)
 		home_scratch_remove(scratch);
@@ -271,7 +271,7 @@ int cmd_init(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("init", argc, argv, opts, 3, pos, 0, &npos)))
 		return rc;
 	if (opts[1].value || opts[2].value) {
-		printf("usage: merger init [--name TEXT]\n");
+		printf(_("usage: merger init [--name TEXT]\n"));
 		return 0;
 	}
 	if (opts[0].value)
@@ -306,10 +306,10 @@ int cmd_init(merger_ctx *ctx, int argc, char **argv)
 	keys_id(&id->pub, keyid);
 	keys_fingerprint(&id->pub, fpr);
 	keys_free(id);
-	printf("home:        %s\n", ctx->home);
-	printf("coordinator: %s\n", name);
-	printf("key id:      %s\n", keyid);
-	printf("fingerprint: %s\n", fpr);
+	printf(_("home:        %s\n"), ctx->home);
+	printf(_("coordinator: %s\n"), name);
+	printf(_("key id:      %s\n"), keyid);
+	printf(_("fingerprint: %s\n"), fpr);
 	return 0;
 }
 
@@ -332,7 +332,7 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("kit", argc, argv, opts, 4, pos, 0, &npos)))
 		return rc;
 	if (opts[2].value || opts[3].value) {
-		printf("usage: merger kit -o FILE\n");
+		printf(_("usage: merger kit -o FILE\n"));
 		return 0;
 	}
 	out = opts[0].value ? opts[0].value : opts[1].value;
@@ -344,7 +344,7 @@ int cmd_kit(merger_ctx *ctx, int argc, char **argv)
 	if (rc == FMT_OK)
 		rc = meta_get(db, "name", k.name, sizeof k.name, &err);
 	if (rc == FMT_OK && (rc = edition_latest(db, &k.qn, &err)) == FMT_DONE)
-		rc = fmt_fail(&err, FMT_E_NOT_SETUP, "no questionnaire was published");
+		rc = fmt_fail(&err, FMT_E_NOT_SETUP, _("no questionnaire was published"));
 	db_close(db);
 	if (rc == FMT_OK)
 		rc = merger_load_identity(ctx, &id, &err);

@@ -14,7 +14,7 @@
 #include "fileio.h"
 #include "format.h"
 
-static const char usage_text[] =
+static const char *const usage_text = N_(
 	"usage: merger [--home DIR] COMMAND [ARGS...]\n"
 	"\n"
 	"The coordinator's program: validates the bundles sent by field collectors\n"
@@ -61,7 +61,8 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 ok, 1 input refused, 2 usage, 3 input/output,\n"
 	"4 environment (home not or already initialised, database busy or newer), 5 internal.\n"
-	"See merger(1).\n";
+	"Language: French, or English when LC_ALL, LC_MESSAGES or LANG starts with \"en\".\n"
+	"See merger(1).\n");
 
 static const struct command {
 	const char *name;
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 	 * core dump may ever write it to disk (the hard limit too, so nothing
 	 * raises it). */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-	shell_init("merger", "see merger --help");
+	shell_init("merger", N_("see merger --help"));
 	fmt_error_clear(&err);
 	/* Global options come before the command; the command's own options
 	 * after it belong to the command. */
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage_text, stdout);
+			fputs(tr(usage_text), stdout);
 			return 0;
 		} else if (strcmp(a, "--version") == 0) {
 			printf("merger %s\n", MAILLAGE_VERSION);
@@ -125,13 +126,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		fputs(usage_text, stderr);
+		fputs(tr(usage_text), stderr);
 		return EXIT_USAGE;
 	}
 	if (home_flag && !*home_flag)
 		return usage_error("option --home needs a folder");
 	if (strcmp(argv[i], "help") == 0) {
-		fputs(usage_text, stdout);
+		fputs(tr(usage_text), stdout);
 		return 0;
 	}
 

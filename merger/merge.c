@@ -106,8 +106,9 @@ static void progress_show(run *R, size_t i, size_t n, const char *path)
 
 	if (!R->progress)
 		return;
-	fprintf(stderr, "\r\033[Kmerger: %s %zu/%zu: %s", R->verify ? "verifying" :
-		"merging", i + 1, n, term_text(path_base(path), shown, sizeof shown));
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, _("merger: %s %zu/%zu: %s"), R->verify ? _("verifying") :
+		_("merging"), i + 1, n, term_text(path_base(path), shown, sizeof shown));
 	fflush(stderr);
 }
 
@@ -178,14 +179,14 @@ static int copy_input(int fd, const char *path, fmt_error *err)
 	int rc;
 
 	if (lseek(fd, 0, SEEK_SET) < 0)
-		return fmt_fail(err, FMT_E_IO, "input: %s", strerror(errno));
+		return fmt_fail(err, FMT_E_IO, _("input: %s"), strerror(errno));
 	rc = atomic_open(&f, path, 0600, 1, err);
 	while (rc == FMT_OK) {
 		n = read(fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			rc = fmt_fail(err, FMT_E_IO, "input: %s", strerror(errno));
+			rc = fmt_fail(err, FMT_E_IO, _("input: %s"), strerror(errno));
 		else if (n == 0)
 			break;
 		else
@@ -215,16 +216,16 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 		if (fd >= 0)
 			close(fd);
 		atomic_abort(&f);
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	}
 	fprintf(out, "%s\n", reason);
-	fputs("file: ", out);
+	fputs(_("file: "), out);
 	out_term(out, j->path, 0);
 	time_format(shell_now(), TIME_ISO, t);
-	fprintf(out, "\nrefused at: %s\n", t);
+	fprintf(out, _("\nrefused at: %s\n"), t);
 	if (copied) {
 		/* The copy is named after the input: as hostile as its name. */
-		fputs("copy: ", out);
+		fputs(_("copy: "), out);
 		out_term(out, copied, 0);
 		fputc('\n', out);
 	}
@@ -234,13 +235,13 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 		sender_key_id(&j->info, keyid);
 		id_format(j->info.bundle_id, hex);
 		time_format(j->info.created, TIME_ISO, t);
-		fprintf(out, "sender key: %s", keyid);
+		fprintf(out, _("sender key: %s"), keyid);
 		if (j->from.found) {
 			fputs(" (\"", out);
 			out_term(out, j->from.org_name, 0);
 			fputs("\")", out);
 		}
-		fprintf(out, "\nbundle: id %s, sequence %llu, created %s, %lu records\n",
+		fprintf(out, _("\nbundle: id %s, sequence %llu, created %s, %lu records\n"),
 			hex, (unsigned long long)j->info.seq, t,
 			(unsigned long)j->info.record_count);
 	}
@@ -248,14 +249,14 @@ static int write_reason(run *R, job *j, const char *path, const char *reason,
 		const problem *p = &R->pb.list[i];
 
 		id_format(p->id, hex);
-		fprintf(out, "%srecord %s (%s, version %lu) %s\n", p->conflict ? "conflict: " : "",
+		fprintf(out, _("%srecord %s (%s, version %lu) %s\n"), p->conflict ? _("conflict: ") : "",
 			hex, record_kind_name(p->kind), (unsigned long)p->version, p->text);
 	}
 	if (R->pb.count > PROBLEMS_MAX)
-		fprintf(out, "... and %ld more records\n", R->pb.count - PROBLEMS_MAX);
+		fprintf(out, _("... and %ld more records\n"), R->pb.count - PROBLEMS_MAX);
 	if (fclose(out) != 0) {
 		atomic_abort(&f);
-		return fmt_fail(err, FMT_E_IO, "%s: %s", path, strerror(errno));
+		return fmt_fail(err, FMT_E_IO, _("%s: %s"), path, strerror(errno));
 	}
 	return atomic_commit(&f, err);
 }
@@ -284,13 +285,13 @@ static int quarantine(run *R, job *j, const char *reason, char name[PATH_CAP],
 		rc = path_join(copy, R->quarantine, name, err);
 		if (rc == FMT_OK && snprintf(rpath, sizeof rpath, "%s.reason", copy) >=
 				    (int)sizeof rpath)
-			rc = fmt_fail(err, FMT_E_LENGTH, "path too long: %s", copy);
+			rc = fmt_fail(err, FMT_E_LENGTH, _("path too long: %s"), copy);
 		if (rc)
 			return rc;
 		if (!path_exists(copy) && !path_exists(rpath))
 			break;
 		if (n == 1000)
-			return fmt_fail(err, FMT_E_EXISTS, "%s: too many files of that name",
+			return fmt_fail(err, FMT_E_EXISTS, _("%s: too many files of that name"),
 					R->quarantine);
 	}
 	/* A file over the size cap is not copied: quarantine must not be a
@@ -344,7 +345,7 @@ static enum outcome refuse(run *R, job *j, const char *fmt, ...)
 	    path_join(where, R->quarantine, name, &qerr) == FMT_OK) {
 		/* The copy is named after the input: as hostile as its name. */
 		msg("%s: %s (refused, %s %s)", shown, reason,
-		    copied ? "copy in" : "not copied, reason in", esc(where));
+		    copied ? _("copy in") : _("not copied, reason in"), esc(where));
 	} else {
 		msg("%s: %s (refused; no copy in quarantine: %s)", shown, reason,
 		    fmt_error_message(&qerr));
@@ -393,21 +394,22 @@ static enum outcome fatal(run *R, job *j)
  * collector. */
 static enum outcome refuse_unknown(run *R, job *j, const char *keyid)
 {
-	char claimed[1024] = "; the bundle names no organisation", org[1024];
+	char claimed[1024], org[1024];
 	fmt_error e;
 	record rec;
 
+	snprintf(claimed, sizeof claimed, "%s", _("; the bundle names no organisation"));
 	fmt_error_clear(&e);
 	while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
 		if (rec.kind == REC_ORG) {
-			snprintf(claimed, sizeof claimed, ", from \"%s\" according to the "
-				 "bundle, unverified",
+			snprintf(claimed, sizeof claimed, _(", from \"%s\" according to the "
+				 "bundle, unverified"),
 				 term_text(rec.u.org.name, org, sizeof org));
 			break;
 		}
-	return refuse(R, j, "signed by a key that is not enrolled (key id %s%s); to "
+	return refuse(R, j, _("signed by a key that is not enrolled (key id %s%s); to "
 		      "enroll this collector, get its request (collector request -o "
-		      "demande.request) and run: merger enroll demande.request", keyid,
+		      "demande.request) and run: merger enroll demande.request"), keyid,
 		      claimed);
 }
 
@@ -421,11 +423,11 @@ static enum outcome refuse_problems(run *R, job *j)
 
 	id_format(p->id, hex);
 	if (pb->count > 1)
-		snprintf(more, sizeof more, " (and %ld other record%s%s)", pb->count - 1,
+		snprintf(more, sizeof more, _(" (and %ld other record%s%s)"), pb->count - 1,
 			 pb->count > 2 ? "s" : "",
-			 R->verify ? "" : ", listed in the reason file");
-	return refuse(R, j, "%srecord %s (%s, version %lu) %s%s",
-		      p->conflict ? "conflict: " : "", hex, record_kind_name(p->kind),
+			 R->verify ? "" : _(", listed in the reason file"));
+	return refuse(R, j, _("%srecord %s (%s, version %lu) %s%s"),
+		      p->conflict ? _("conflict: ") : "", hex, record_kind_name(p->kind),
 		      (unsigned long)p->version, p->text, more);
 }
 
@@ -442,7 +444,7 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 	R->already++;
 	if (R->verify) {
 		progress_clear(R);
-		printf("%s: ok (already merged on %s)\n", shown, when);
+		printf(_("%s: ok (already merged on %s)\n"), shown, when);
 		return OUT_ALREADY;
 	}
 	rc = receipt_start(R, j, m->merged_at, &j->err);
@@ -459,7 +461,7 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 		worse(R, shell_exit_status(j->err.code));
 		return OUT_ALREADY;
 	}
-	printf("%s: already merged on %s; receipt %s written again\n", shown, when,
+	printf(_("%s: already merged on %s; receipt %s written again\n"), shown, when,
 	       j->receipt_name);
 	return OUT_ALREADY;
 }
@@ -490,28 +492,28 @@ static enum outcome merge_steps(run *R, job *j)
 	if (!j->from.found)
 		return refuse_unknown(R, j, keyid);
 	if (memcmp(j->from.box_pk, j->info.sender_box_pk, KEY_BOX_PK) != 0)
-		return refuse(R, j, "signed by the enrolled key %s of \"%s\" but naming "
-			      "another encryption key", j->from.key_id, org);
+		return refuse(R, j, _("signed by the enrolled key %s of \"%s\" but naming "
+			      "another encryption key"), j->from.key_id, org);
 	if (j->from.revoked) {
 		time_format(j->from.revoked_at, TIME_HUMAN, when);
-		return refuse(R, j, "signed by key %s of \"%s\", revoked on %s",
+		return refuse(R, j, _("signed by key %s of \"%s\", revoked on %s"),
 			      j->from.key_id, org, when);
 	}
 	if (applier_bundle_get(R->ap, j->info.bundle_id, &m, err))
 		return fatal(R, j);
 	if (m.found && strcmp(m.collector, j->from.key_id) != 0)
-		return refuse(R, j, "its bundle id was already used by another collector "
-			      "(key %s)", m.collector);
+		return refuse(R, j, _("its bundle id was already used by another collector "
+			      "(key %s)"), m.collector);
 	if (m.found && memcmp(m.file_hash, j->info.file_hash, 32) != 0) {
 		time_format(m.merged_at, TIME_HUMAN, when);
-		return refuse(R, j, "its bundle id was already merged on %s from a "
-			      "different file", when);
+		return refuse(R, j, _("its bundle id was already merged on %s from a "
+			      "different file"), when);
 	}
 	if (m.found)
 		return already_merged(R, j, &m);
 	/* Sequence numbers are stored as SQLite's signed 64-bit integers. */
 	if (j->info.seq > (uint64_t)INT64_MAX)
-		return refuse(R, j, "sequence number %llu is out of range",
+		return refuse(R, j, _("sequence number %llu is out of range"),
 			      (unsigned long long)j->info.seq);
 
 	if (!R->verify && receipt_start(R, j, now, err))
@@ -546,7 +548,7 @@ static enum outcome merge_steps(run *R, job *j)
 	if (R->verify) {
 		db_rollback(R->db);
 		progress_clear(R);
-		printf("%s: ok (%lu records, from \"%s\")\n", shown,
+		printf(_("%s: ok (%lu records, from \"%s\")\n"), shown,
 		       (unsigned long)j->info.record_count, org);
 		R->merged++;
 		return OUT_MERGED;
@@ -560,20 +562,20 @@ static enum outcome merge_steps(run *R, job *j)
 	R->total.deleted += j->stats.deleted;
 	R->total.overlaps += j->stats.overlaps;
 	progress_clear(R);
-	printf("%s: merged %lu record%s from \"%s\" (%ld inserted, %ld updated, "
-	       "%ld unchanged, %ld deleted", shown, (unsigned long)j->info.record_count,
+	printf(_("%s: merged %lu record%s from \"%s\" (%ld inserted, %ld updated, "
+	       "%ld unchanged, %ld deleted"), shown, (unsigned long)j->info.record_count,
 	       j->info.record_count == 1 ? "" : "s", org, j->stats.inserted,
 	       j->stats.updated, j->stats.unchanged, j->stats.deleted);
 	if (j->stats.overlaps)
-		printf("; %ld support count%s also recorded by another collector of the "
-		       "organisation", j->stats.overlaps, j->stats.overlaps > 1 ? "s" : "");
+		printf(_("; %ld support count%s also recorded by another collector of the "
+		       "organisation"), j->stats.overlaps, j->stats.overlaps > 1 ? "s" : "");
 	printf(")\n");
 	if (rule_errors || rule_warnings)
-		printf("%s: rules failing for \"%s\": %u error%s, %u warning%s (merger quality)\n",
+		printf(_("%s: rules failing for \"%s\": %u error%s, %u warning%s (merger quality)\n"),
 		       shown, org, rule_errors, rule_errors == 1 ? "" : "s", rule_warnings,
 		       rule_warnings == 1 ? "" : "s");
 	if (j->info.reason[0])
-		printf("%s: sent despite errors: \"%s\"\n", shown,
+		printf(_("%s: sent despite errors: \"%s\"\n"), shown,
 		       term_text(j->info.reason, org, sizeof org));
 	/* The merge is committed: a receipt that cannot be put in place is
 	 * written again by the next merge of the same file. */
@@ -582,7 +584,7 @@ static enum outcome merge_steps(run *R, job *j)
 		    "same file again to write it)", shown, fmt_error_message(err));
 		worse(R, shell_exit_status(err->code));
 	} else {
-		printf("%s: receipt %s\n", shown, j->receipt_name);
+		printf(_("%s: receipt %s\n"), shown, j->receipt_name);
 	}
 	return OUT_MERGED;
 }
@@ -775,18 +777,18 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 	}
 	progress_clear(R);
 	if (!verify) {
-		printf("bundles merged:         %ld\n", R->merged);
-		printf("bundles already merged: %ld\n", R->already);
-		printf("bundles refused:        %ld\n", R->refused);
+		printf(_("bundles merged:         %ld\n"), R->merged);
+		printf(_("bundles already merged: %ld\n"), R->already);
+		printf(_("bundles refused:        %ld\n"), R->refused);
 		if (R->refused)
-			printf("quarantine:             %s\n", esc(R->quarantine));
+			printf(_("quarantine:             %s\n"), esc(R->quarantine));
 		if (R->unreadable)
-			printf("bundles unreadable:     %ld\n", R->unreadable);
-		printf("records inserted:       %ld\n", R->total.inserted);
-		printf("records updated:        %ld\n", R->total.updated);
-		printf("records unchanged:      %ld\n", R->total.unchanged);
-		printf("records deleted:        %ld\n", R->total.deleted);
-		printf("support overlaps:       %ld\n", R->total.overlaps);
+			printf(_("bundles unreadable:     %ld\n"), R->unreadable);
+		printf(_("records inserted:       %ld\n"), R->total.inserted);
+		printf(_("records updated:        %ld\n"), R->total.updated);
+		printf(_("records unchanged:      %ld\n"), R->total.unchanged);
+		printf(_("records deleted:        %ld\n"), R->total.deleted);
+		printf(_("support overlaps:       %ld\n"), R->total.overlaps);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg("standard output: write error");
@@ -817,8 +819,8 @@ static int merge_or_verify(merger_ctx *ctx, int argc, char **argv, int verify)
 	}
 	rc = args_parse(cmd, argc, argv, opts, verify ? 2 : 3, pos, argc, &npos);
 	if (rc == 0 && (opts[0].value || opts[1].value)) {
-		printf(verify ? "usage: merger verify BUNDLE...\n" :
-			        "usage: merger merge [--receipts DIR] BUNDLE...|DIR\n");
+		printf(verify ? _("usage: merger verify BUNDLE...\n") :
+			        _("usage: merger merge [--receipts DIR] BUNDLE...|DIR\n"));
 	} else if (rc == 0 && opts[2].value && !*opts[2].value) {
 		rc = usage_error("merge: --receipts needs a folder");
 	} else if (rc == 0 && npos == 0) {

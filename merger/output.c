@@ -71,7 +71,7 @@ int output_open(output *o, const char *path, int mode)
 		if (fd >= 0)
 			close(fd);
 		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: cannot write: out of file descriptors or memory",
+		fmt_fail(&err, FMT_E_IO, _("%s: cannot write: out of file descriptors or memory"),
 			 o->path);
 		return fail(&err, NULL);
 	}
@@ -86,7 +86,7 @@ int output_close(output *o, int wrote)
 	fmt_error_clear(&err);
 	if (!o->path) {
 		if (wrote || fflush(stdout) == EOF || ferror(stdout)) {
-			fmt_fail(&err, FMT_E_IO, "standard output: write error");
+			fmt_fail(&err, FMT_E_IO, _("standard output: write error"));
 			return fail(&err, NULL);
 		}
 		return 0;
@@ -97,7 +97,7 @@ int output_close(output *o, int wrote)
 	o->f = NULL;
 	if (bad) {
 		atomic_abort(&o->af);
-		fmt_fail(&err, FMT_E_IO, "%s: write error (disk full?); nothing was written",
+		fmt_fail(&err, FMT_E_IO, _("%s: write error (disk full?); nothing was written"),
 			 o->path);
 		return fail(&err, NULL);
 	}
@@ -128,8 +128,8 @@ int output_sheet(output *o, enum out_format format, const char *title, sheet_out
 	else if (o->path)
 		rc = sheet_open_xlsx(s, o->af.tmp, title, shell_now(), &err);
 	else
-		rc = fmt_fail(&err, FMT_E_IO, "a workbook is written into a file (-o FILE), "
-			      "never to standard output");
+		rc = fmt_fail(&err, FMT_E_IO, _("a workbook is written into a file (-o FILE), "
+			      "never to standard output"));
 	if (rc) {
 		output_abort(o);
 		return fail(&err, NULL);

@@ -57,7 +57,7 @@ static int load(sqlite3 *db, sqlite3_int64 org, struct row **rows, size_t *n, fm
 			cap = cap ? 2 * cap : 1024;
 			if (!(r = realloc(*rows, cap * sizeof *r))) {
 				sqlite3_finalize(st);
-				return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+				return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 			}
 			*rows = r;
 		}
@@ -157,7 +157,7 @@ static int check_groups(const questionnaire *q, const struct row *rows, size_t n
 	if (!n || !q->nrules)
 		return FMT_OK;
 	if (!(counts = malloc(n * sizeof *counts)))
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	for (i = 0; i < n; i++)
 		counts[i] = rows[i].c;
 	for (i = 0; i < n; i = j) {
@@ -170,7 +170,7 @@ static int check_groups(const questionnaire *q, const struct row *rows, size_t n
 		cl->rows = &rows[i];
 		if (qn_rules_check(q, &counts[i], j - i, on_failure, cl) < 0 || cl->nomem) {
 			free(counts);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 	}
 	free(counts);
@@ -203,7 +203,7 @@ static int find_outliers(quality *qa, const struct row *rows, size_t n, const ch
 	int rc = FMT_OK;
 
 	if (!by)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	for (size_t i = 0; i < n; i++)
 		by[i] = &rows[i];
 	qsort(by, n, sizeof *by, by_cell);
@@ -226,7 +226,7 @@ static int find_outliers(quality *qa, const struct row *rows, size_t n, const ch
 		if (!(flags = qn_outlier(qa->q, &r->c, prev, &factor, &thr)))
 			continue;
 		if (!(x = realloc(qa->outliers, (qa->noutliers + 1) * sizeof *x))) {
-			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 			break;
 		}
 		qa->outliers = x;
@@ -262,7 +262,7 @@ static int load_overrides(sqlite3 *db, quality *qa, sqlite3_int64 org, fmt_error
 
 		if (!x) {
 			sqlite3_finalize(st);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 		qa->overrides = x;
 		x = &qa->overrides[qa->noverrides++];
@@ -313,7 +313,7 @@ static int name_orgs(sqlite3 *db, quality *qa, fmt_error *err)
 		snprintf(o.name, sizeof o.name, "%s", sqlite3_column_text(st, 1));
 		if (!(x = realloc(qa->orgs, (qa->norgs + 1) * sizeof *x))) {
 			sqlite3_finalize(st);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 		}
 		qa->orgs = x;
 		qa->orgs[qa->norgs++] = o;
@@ -337,7 +337,7 @@ int quality_collect(sqlite3 *db, const questionnaire *q, sqlite3_int64 org, cons
 
 	*out = NULL;
 	if (!qa)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	qa->q = q;
 	if ((rc = load(db, org, &rows, &n, err)) ||
 	    (rc = check_groups(q, rows, n, period, &cl, err)) ||
@@ -468,55 +468,62 @@ out:
 
 static const char *severity_name(int s)
 {
-	return s == QN_ERROR ? "error" : "warning";
+	/* A code in the files; tr() words it for the terminal. */
+	return s == QN_ERROR ? N_("error") : N_("warning");
 }
 
-/* What an outlier is, in words: "40, more than 3 times 10 in 2026-Q1". */
-static void outlier_text(const q_outlier *o, char *buf, size_t cap)
+/* What an outlier is, in words: "40, more than 3 times 10 in 2026-Q1";
+ * in the language of messages when local, in English for the files. */
+static void outlier_text(const q_outlier *o, int local, char *buf, size_t cap)
 {
 	size_t used = 0;
 
+	buf[0] = '\0';
 	if (o->flags & QN_OUTLIER_RATIO)
-		used = (size_t)snprintf(buf, cap, "more than %lu times %lld in %s",
+		used = (size_t)snprintf(buf, cap, local ? _("more than %lu times %lld in %s") :
+					"more than %lu times %lld in %s",
 					(unsigned long)o->factor, (long long)o->prev,
 					o->prev_period);
 	if ((o->flags & QN_OUTLIER_ABOVE) && used < cap)
-		snprintf(buf + used, cap - used, "%sabove the threshold %lu", used ? "; " : "",
+		snprintf(buf + used, cap - used, local ? _("%sabove the threshold %lu") :
+			 "%sabove the threshold %lu", used ? "; " : "",
 			 (unsigned long)o->threshold);
 }
 
 static void print_text(const quality *qa)
 {
 	const questionnaire *q = qa->q;
+	int en = shell_lang() == LANG_EN;
 	char text[1024], left[512], right[512], when[TIME_BUF];
 
-	printf("Data quality (questionnaire edition %u, %d rule%s): %u error%s, %u warning%s, "
-	       "%zu outlier%s, %zu bundle%s sent despite errors\n", (unsigned)q->edition,
+	printf(_("Data quality (questionnaire edition %u, %d rule%s): %u error%s, %u warning%s, "
+		 "%zu outlier%s, %zu bundle%s sent despite errors\n"), (unsigned)q->edition,
 	       q->nrules, q->nrules == 1 ? "" : "s", qa->errors, qa->errors == 1 ? "" : "s",
 	       qa->warnings, qa->warnings == 1 ? "" : "s", qa->noutliers,
 	       qa->noutliers == 1 ? "" : "s", qa->noverrides, qa->noverrides == 1 ? "" : "s");
 	for (size_t o = 0; o < qa->norgs; o++) {
 		const q_org *g = &qa->orgs[o];
 
-		printf("\n%s (organisation %lld): %u error%s, %u warning%s, %u outlier%s\n",
+		printf(_("\n%s (organisation %lld): %u error%s, %u warning%s, %u outlier%s\n"),
 		       term_text(g->name, text, sizeof text), (long long)g->id, g->errors,
 		       g->errors == 1 ? "" : "s", g->warnings, g->warnings == 1 ? "" : "s",
 		       g->outliers, g->outliers == 1 ? "" : "s");
 		for (size_t i = 0; i < qa->nfailures; i++) {
 			const q_failure *f = &qa->failures[i];
 			const qn_rule *r = &q->rules[f->rule];
+			const char *why = en && r->message_en[0] ? r->message_en :
+					  r->message_fr[0] ? r->message_fr : r->message_en;
 
 			if (f->org != g->id)
 				continue;
-			qn_side_describe(q, r, 0, 1, left, sizeof left);
-			qn_side_describe(q, r, 1, 1, right, sizeof right);
-			printf("  %s %s, %s, dept %s: %s = %llu, %s = %llu (expected %s %s %s)\n",
-			       severity_name(r->severity), r->code, f->period, f->dept, left,
+			qn_side_describe(q, r, 0, en, left, sizeof left);
+			qn_side_describe(q, r, 1, en, right, sizeof right);
+			printf(_("  %s %s, %s, dept %s: %s = %llu, %s = %llu (expected %s %s %s)\n"),
+			       tr(severity_name(r->severity)), r->code, f->period, f->dept, left,
 			       (unsigned long long)f->left, right, (unsigned long long)f->right,
 			       left, qn_rule_op(r->kind), right);
-			printf("    %s\n", term_text(r->message_en[0] ? r->message_en : r->message_fr,
-						 text, sizeof text));
-			printf("    counts: %s\n", term_text(f->cells, text, sizeof text));
+			printf("    %s\n", term_text(why, text, sizeof text));
+			printf(_("    counts: %s\n"), term_text(f->cells, text, sizeof text));
 		}
 		for (size_t i = 0; i < qa->noutliers; i++) {
 			const q_outlier *x = &qa->outliers[i];
@@ -524,8 +531,8 @@ static void print_text(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			cell_text(&x->c, left, sizeof left);
-			outlier_text(x, right, sizeof right);
-			printf("  outlier %s, %s, dept %s: %s\n", left, x->c.period, x->dept, right);
+			outlier_text(x, 1, right, sizeof right);
+			printf(_("  outlier %s, %s, dept %s: %s\n"), left, x->c.period, x->dept, right);
 		}
 		for (size_t i = 0; i < qa->noverrides; i++) {
 			const q_override *x = &qa->overrides[i];
@@ -533,7 +540,7 @@ static void print_text(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			time_format(x->merged_at, TIME_HUMAN, when);
-			printf("  sent despite errors: bundle %lld of key %s, merged %s: \"%s\"\n",
+			printf(_("  sent despite errors: bundle %lld of key %s, merged %s: \"%s\"\n"),
 			       x->seq, x->collector, when, term_text(x->reason, text, sizeof text));
 		}
 	}
@@ -580,7 +587,7 @@ static void print_csv(const quality *qa)
 			if (x->org != g->id)
 				continue;
 			cell_text(&x->c, cell, sizeof cell);
-			outlier_text(x, why, sizeof why);
+			outlier_text(x, 0, why, sizeof why);
 			snprintf(detail, sizeof detail, "%s: %s", cell, why);
 			snprintf(l, sizeof l, "%lu", (unsigned long)x->c.count);
 			if (x->prev >= 0)

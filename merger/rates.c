@@ -160,7 +160,7 @@ int report_load_rates(sqlite3 *db, report *r, fmt_error *err)
 		return rc;
 	rt->cutoff = day_start(rt->due[0] ? rt->due : r->last_day) + 86399;
 	if (r->norgs && !(asked = calloc((size_t)r->norgs, 1)))
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory reading the returns");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory reading the returns"));
 	rc = read_collectors(db, r, start, asked, err);
 	if (!rc)
 		rc = read_submissions(db, r, err);

@@ -107,8 +107,8 @@ int report_default_period(sqlite3 *db, int64_t now, char out[REC_PERIOD_MAX + 1]
 	/* No data at all: the current year, so that an empty database still
 	 * gives a report (every département a gap). */
 	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 2000 || tm.tm_year + 1900 > 2099)
-		return fmt_fail(err, FMT_E_FIELD, "no data and no usable current year: "
-				"give --period");
+		return fmt_fail(err, FMT_E_FIELD, _("no data and no usable current year: "
+				"give --period"));
 	snprintf(out, REC_PERIOD_MAX + 1, "%04d", (tm.tm_year + 1900) % 10000);
 	return FMT_OK;
 }
@@ -205,7 +205,7 @@ static int load_orgs(sqlite3 *db, report *r, fmt_error *err)
 			if (!n) {
 				sqlite3_finalize(st);
 				return fmt_fail(err, FMT_E_NOMEM,
-						"out of memory reading organisations");
+						_("out of memory reading organisations"));
 			}
 			r->orgs = n;
 			cap = ncap;
@@ -219,7 +219,7 @@ static int load_orgs(sqlite3 *db, report *r, fmt_error *err)
 		    dup_or_null(sqlite3_column_text(st, 4), &o->phone) ||
 		    dup_or_null(sqlite3_column_text(st, 5), &o->website)) {
 			sqlite3_finalize(st);
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory reading organisations");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory reading organisations"));
 		}
 		o->collectors = sqlite3_column_int(st, 6);
 		o->revoked = sqlite3_column_int(st, 7);
@@ -351,7 +351,7 @@ int report_build(sqlite3 *db, const char *period, int64_t generated, report *r,
 	r->threshold = RPT_THRESHOLD_DEFAULT;
 	r->generated = generated;
 	if (!period_valid(period))
-		return fmt_fail(err, FMT_E_FIELD, "\"%s\" is not a period", period);
+		return fmt_fail(err, FMT_E_FIELD, _("\"%s\" is not a period"), period);
 	snprintf(r->period, sizeof r->period, "%s", period);
 	period_bounds(r->period, r->first_day, r->last_day);
 
@@ -414,7 +414,7 @@ int report_build_previous(sqlite3 *db, report *r, fmt_error *err)
 		return FMT_OK;
 	prev = calloc(1, sizeof *prev);
 	if (!prev)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	rc = report_build(db, p, r->generated, prev, 0, err);
 	if (!rc && has_data(prev)) {
 		r->prev = prev;

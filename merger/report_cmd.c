@@ -163,12 +163,12 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("report", argc, argv, opts, 10, pos, 0, &npos)))
 		return rc;
 	if (opts[7].value || opts[8].value) {
-		printf("usage: merger report [--period P] [--format text|csv|json|html|xlsx]\n"
+		printf(_("usage: merger report [--period P] [--format text|csv|json|html|xlsx]\n"
 		       "                     [--csv-excel]\n"
 		       "                     [--table totals|departements|gaps|"
 		       "completeness|directory|rates|\n"
 		       "                      rates-departements|reminders|tables|TABLE]\n"
-		       "                     [-o FILE] [--public [--threshold N]]\n");
+		       "                     [-o FILE] [--public [--threshold N]]\n"));
 		return 0;
 	}
 	out = opts[3].value ? opts[3].value : opts[4].value;
@@ -220,7 +220,7 @@ int cmd_report(merger_ctx *ctx, int argc, char **argv)
 		}
 		if (!rc && o.path)
 			msg("%s: report for %s written%s", o.path, r.period,
-			    public_mode ? " (public: small counts suppressed)" : "");
+			    public_mode ? _(" (public: small counts suppressed)") : "");
 	}
 	report_free(&r);
 	return rc;
@@ -264,7 +264,7 @@ int cmd_gaps(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("gaps", argc, argv, opts, 3, pos, 0, &npos)))
 		return rc;
 	if (opts[1].value || opts[2].value) {
-		printf("usage: merger gaps [--period P]\n");
+		printf(_("usage: merger gaps [--period P]\n"));
 		return 0;
 	}
 	if (opts[0].value && report_parse_period("gaps", opts[0].value, period))
@@ -303,9 +303,9 @@ int cmd_directory(merger_ctx *ctx, int argc, char **argv)
 	if ((rc = args_parse("directory", argc, argv, opts, 8, pos, 0, &npos)))
 		return rc;
 	if (opts[3].value || opts[4].value) {
-		printf("usage: merger directory [--dept CODE] [--format text|csv|json|xlsx] "
+		printf(_("usage: merger directory [--dept CODE] [--format text|csv|json|xlsx] "
 		       "[--csv-excel]\n"
-		       "                        [--period P] [-o FILE]\n");
+		       "                        [--period P] [-o FILE]\n"));
 		return 0;
 	}
 	dept_arg = opts[0].value;

@@ -20,6 +20,7 @@
  * writes it) are counted in r->ignored and left out.
  */
 #include "report.h"
+#include "shell.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +275,7 @@ static int read_table(struct reader *rd, sqlite3_stmt *st, rtable *t, fmt_error 
 
 	for (k = 0; k < t->ndims; k++) {
 		if (!code_index(rd, t->t->dims[k]))
-			return fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory reading the counts"));
 		rd->prev[k][0] = '\0';
 		rd->prev_v[k] = -1;     /* "" is no value, of this table or another */
 	}
@@ -501,7 +502,7 @@ int report_load_counts(sqlite3 *db, report *r, fmt_error *err)
 	r->tables = calloc((size_t)r->qn->ntables, sizeof *r->tables);
 	rd.ix = calloc((size_t)r->qn->nlists, sizeof *rd.ix);
 	if (!r->tables || !rd.ix) {
-		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
+		rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory reading the counts"));
 		goto out;
 	}
 	rc = tables_present(db, r, year, present, err);
@@ -513,7 +514,7 @@ int report_load_counts(sqlite3 *db, report *r, fmt_error *err)
 		if (qt->retired && !present[i])
 			continue;
 		if (table_init(r->qn, qt, &r->tables[r->ntables])) {
-			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
+			rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory reading the counts"));
 			goto out;
 		}
 		if (strcmp(qt->code, "victims") == 0 && qt->ndims == 4 && qt->dims[0] == 0 &&
@@ -531,7 +532,7 @@ int report_load_counts(sqlite3 *db, report *r, fmt_error *err)
 		if (present[r->tables[i].t - r->qn->tables])
 			rc = read_table(&rd, st, &r->tables[i], err);
 	if (!rc && r->cells_nomem)
-		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory reading the counts");
+		rc = fmt_fail(err, FMT_E_NOMEM, _("out of memory reading the counts"));
 	if (rc)
 		goto out;
 	cells_merge(r);

@@ -13,6 +13,7 @@
  * line of its own, so those go to /dev/null while the file is written.
  */
 #include "sheet.h"
+#include "shell.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,7 +80,7 @@ int sheet_open_csv(sheet_out **o, FILE *f, fmt_error *err)
 {
 	*o = calloc(1, sizeof **o);
 	if (!*o)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	(*o)->csv = f;
 	return FMT_OK;
 }
@@ -106,14 +107,14 @@ int sheet_open_xlsx(sheet_out **out, const char *path, const char *title, int64_
 
 	*out = NULL;
 	if (!o)
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	folder_of(path, o->tmpdir, sizeof o->tmpdir);
 	snprintf(o->title, sizeof o->title, "%s", title);
 	opts.tmpdir = o->tmpdir;
 	o->wb = workbook_new_opt(path, &opts);
 	if (!o->wb) {
 		free(o);
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	}
 	props.title = o->title;
 	props.created = (time_t)created;
@@ -357,14 +358,14 @@ int sheet_close(sheet_out *o, fmt_error *err)
 	e = o->lerr;
 	free(o);
 	if (e == LXW_ERROR_MEMORY_MALLOC_FAILED || (e != LXW_NO_ERROR && sys == ENOMEM))
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	/* Creating or writing the file or a temporary one: the system's
 	 * reason (a full disk) says more than the library's. */
 	if (e >= LXW_ERROR_CREATING_XLSX_FILE && e <= LXW_ERROR_ZIP_CLOSE && sys)
-		return fmt_fail(err, FMT_E_IO, "cannot write the workbook: %s; nothing "
-				"was written", strerror(sys));
+		return fmt_fail(err, FMT_E_IO, _("cannot write the workbook: %s; nothing "
+				"was written"), strerror(sys));
 	if (e != LXW_NO_ERROR)
-		return fmt_fail(err, FMT_E_IO, "cannot write the workbook: %s; nothing "
-				"was written", lxw_strerror(e));
+		return fmt_fail(err, FMT_E_IO, _("cannot write the workbook: %s; nothing "
+				"was written"), lxw_strerror(e));
 	return FMT_OK;
 }

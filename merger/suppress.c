@@ -48,6 +48,7 @@
  * published (rcount_share).
  */
 #include "report.h"
+#include "shell.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -421,7 +422,7 @@ int report_suppress(report *r, int threshold, fmt_error *err)
 	}
 	if (audit_open(&a, nnode, neq)) {
 		audit_close(&a);
-		return fmt_fail(err, FMT_E_NOMEM, "out of memory suppressing small counts");
+		return fmt_fail(err, FMT_E_NOMEM, _("out of memory suppressing small counts"));
 	}
 	r->public_mode = 1;
 	r->threshold = threshold;

@@ -19,11 +19,37 @@
 #include "db.h"
 #include "textout.h"
 
+/* Codes that only the format library raises, about a file it was given:
+ * the merger, in French, says them in error_words()' sentences rather
+ * than in the library's English.  The other codes carry the merger's own
+ * words (already translated) or facts only the detail holds. */
+static int library_worded(int code)
+{
+	switch (code) {
+	case FMT_E_CRYPTO_INIT: case FMT_E_BUSY: case FMT_E_SCHEMA:
+	case FMT_E_TRUNCATED: case FMT_E_MAGIC: case FMT_E_VERSION: case FMT_E_SUITE:
+	case FMT_E_RESERVED: case FMT_E_TRAILING:
+	case FMT_E_NOT_FOR_US: case FMT_E_DECRYPT: case FMT_E_NO_FINAL:
+	case FMT_E_SIGNATURE: case FMT_E_WRONG_SIGNER: case FMT_E_KEYFILE:
+	case FMT_E_DECLARED_SIZE: case FMT_E_RATIO: case FMT_E_DECOMPRESS:
+	case FMT_E_RECORD: case FMT_E_COUNT: case FMT_E_NONCANONICAL: case FMT_E_CSV:
+		return 1;
+	}
+	return 0;
+}
+
 const char *err_detail(const fmt_error *err, const char *path)
 {
+	static char words[2][512];
+	static int turn;
 	const char *m = fmt_error_message(err);
 	size_t n = path ? strlen(path) : 0;
 
+	if (shell_lang() == LANG_FR && library_worded(err->code)) {
+		turn ^= 1;
+		error_words(err, words[turn], sizeof words[turn]);
+		return words[turn];
+	}
 	if (n && strncmp(m, path, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
 		return m + n + 2;
 	return m;
@@ -38,7 +64,7 @@ int fail(const fmt_error *err, const char *what)
 	if (what)
 		msg("%s: %s", what, err_detail(err, what));
 	else
-		msg("%s", fmt_error_message(err));
+		msg("%s", err ? err_detail(err, NULL) : _("internal error"));
 	status = err ? shell_exit_status(err->code) : 5;
 	/* A failure reported without a code is still a failure. */
 	return status ? status : 5;
@@ -53,7 +79,7 @@ int merger_open_db(const merger_ctx *ctx, sqlite3 **db, fmt_error *err)
 	/* Never create a database outside `merger init`: a mistyped --home
 	 * must not silently start an empty national database. */
 	if (!path_exists(ctx->db_path))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: not initialised: run merger init"),
 				ctx->home);
 	m = merger_migrations(&n);
 	return db_open(db, ctx->db_path, 0, m, n, err);
@@ -110,7 +136,7 @@ int merger_load_identity(const merger_ctx *ctx, identity **id, fmt_error *err)
 {
 	*id = NULL;
 	if (!path_exists(ctx->key_path))
-		return fmt_fail(err, FMT_E_NOT_SETUP, "%s: not initialised: run merger init",
+		return fmt_fail(err, FMT_E_NOT_SETUP, _("%s: not initialised: run merger init"),
 				ctx->home);
 	return keys_load(id, ctx->key_path, err);
 }

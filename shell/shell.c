@@ -3,8 +3,8 @@
  *
  * Everything here is about the edge of a program: what it prints, how it
  * exits, what it reads from its environment and command line.  The
- * collector speaks French, the merger still English: the few words this
- * file writes itself come in both, chosen by shell_init().
+ * words this file writes itself are French, translated like every
+ * message (lang.c).
  */
 #include "shell.h"
 
@@ -22,7 +22,6 @@
 
 static const char *program = "maillage";
 static const char *help_hint = "";
-static int english;
 static void (*sink)(void *, const char *);
 static void *sink_ctx;
 
@@ -30,17 +29,12 @@ void shell_init(const char *name, const char *hint)
 {
 	program = name;
 	help_hint = hint;
-	/* The merger's messages are English until it has a catalogue. */
-	english = strcmp(name, "merger") == 0;
+	shell_lang_init();
 }
 
-/* The words of this file, in the program's language (both formats are
- * checked against the arguments by the compiler). */
-static const char *say(const char *fr, const char *en)
-	__attribute__((format_arg(1), format_arg(2)));
-static const char *say(const char *fr, const char *en)
+const char *shell_program(void)
 {
-	return english ? en : fr;
+	return program;
 }
 
 static void vline(const char *fmt, va_list ap, const char *tail)
@@ -50,13 +44,13 @@ static void vline(const char *fmt, va_list ap, const char *tail)
 	if (sink) {
 		char line[2048];
 
-		vsnprintf(line, sizeof line, fmt, ap);
+		vsnprintf(line, sizeof line, tr(fmt), ap);
 		sink(sink_ctx, line);
 		return;
 	}
 	fflush(stdout);     /* keep the order of data and messages on a terminal */
 	fprintf(stderr, "%s: ", program);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, tr(fmt), ap);
 	fputs(tail, stderr);
 }
 
@@ -80,7 +74,7 @@ int usage_error(const char *fmt, ...)
 	char tail[128];
 	va_list ap;
 
-	snprintf(tail, sizeof tail, " (%s)\n", help_hint);
+	snprintf(tail, sizeof tail, " (%s)\n", tr(help_hint));
 	va_start(ap, fmt);
 	vline(fmt, ap, tail);
 	va_end(ap);
@@ -122,10 +116,8 @@ int64_t shell_now(void)
 	t = strtoll(v, &end, 10);
 	/* The range every record accepts (record.h): 2000-01-01 .. 2099. */
 	if (errno || *end || t < 946684800LL || t >= 4102444800LL) {
-		msg(say("MAILLAGE_NOW : « %s » n'est pas une date valide en secondes depuis "
-			"1970 (entre 2000 et 2099)",
-			"MAILLAGE_NOW: \"%s\" is not a time in seconds since 1970 (2000 to 2099)"),
-		    esc(v));
+		msg("MAILLAGE_NOW : « %s » n'est pas une date valide en secondes depuis "
+		    "1970 (entre 2000 et 2099)", esc(v));
 		return -1;
 	}
 	return (int64_t)t;
@@ -298,7 +290,7 @@ int shell_confirm(const char *question)
 			return 1;
 		if (answer_is(line, no, sizeof no / sizeof no[0]))
 			return 0;
-		msg(say("répondez o (oui) ou n (non)", "answer y (yes) or n (no)"));
+		msg("répondez o (oui) ou n (non)");
 	}
 }
 
@@ -354,8 +346,7 @@ int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
 
 		if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
 			if (*npos >= max_pos)
-				return usage_error(say("%s : argument en trop « %s »",
-						       "%s: unexpected argument \"%s\""), cmd, esc(a));
+				return usage_error("%s : argument en trop « %s »", cmd, esc(a));
 			pos[(*npos)++] = argv[i];
 			continue;
 		}
@@ -368,25 +359,21 @@ int args_parse(const char *cmd, int argc, char **argv, opt *opts, int nopts,
 		len = eq ? (size_t)(eq - name) : strlen(name);
 		o = opt_find(opts, nopts, name, len);
 		if (!o)
-			return usage_error(say("%s : option inconnue « %s »",
-					       "%s: unknown option %s"), cmd, esc(a));
+			return usage_error("%s : option inconnue « %s »", cmd, esc(a));
 		if (!o->has_arg) {
 			if (eq)
-				return usage_error(say("%s : l'option --%s ne prend pas de valeur",
-						       "%s: option --%s takes no value"),
+				return usage_error("%s : l'option --%s ne prend pas de valeur",
 						   cmd, o->name);
 			o->value = "1";
 			continue;
 		}
 		if (o->value)
-			return usage_error(say("%s : option --%s donnée deux fois",
-					       "%s: option --%s given twice"), cmd, o->name);
+			return usage_error("%s : option --%s donnée deux fois", cmd, o->name);
 		if (eq) {
 			o->value = eq + 1;
 		} else {
 			if (i + 1 >= argc)
-				return usage_error(say("%s : il manque la valeur de l'option --%s",
-						       "%s: option --%s needs a value"),
+				return usage_error("%s : il manque la valeur de l'option --%s",
 						   cmd, o->name);
 			o->value = argv[++i];
 		}

@@ -27,9 +27,30 @@
 /* Sets the program's name ("collector"), which prefixes every message,
  * and the hint a usage error ends with ("voir collector --help"). */
 void shell_init(const char *program, const char *help_hint);
+/* That name. */
+const char *shell_program(void);
+
+/* The language of messages (lang.c): French, unless the first of LC_ALL,
+ * LC_MESSAGES and LANG that is set starts with "en".  shell_init()
+ * reads the environment; shell_lang_of() is the rule itself. */
+enum shell_lang { LANG_FR, LANG_EN };
+enum shell_lang shell_lang(void);
+void shell_lang_init(void);
+enum shell_lang shell_lang_of(const char *lc_all, const char *lc_messages, const char *lang);
+
+/* Text in the active language: the translation of the source text id
+ * from the catalogue the program carries (po/fr.po, po/en.po), or id
+ * itself when it has none.  msg() and usage_error() translate their
+ * format this way; every other user-facing text goes through _().  N_()
+ * marks a text for the catalogues where it is written (a table of
+ * words), tr() translating it where it is printed. */
+const char *tr(const char *id) __attribute__((format_arg(1)));
+#define _(s) tr(s)
+#define N_(s) (s)
 
 /* "<program>: <message>\n" on stderr (standard output flushed first, so
- * that data and messages keep their order on a terminal). */
+ * that data and messages keep their order on a terminal); fmt is
+ * translated through tr(). */
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A message ending with the help hint; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -39,6 +60,13 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * collector's window shows the commands' messages on its pages.  NULL
  * gives them back to stderr. */
 void shell_msg_sink(void (*fn)(void *ctx, const char *line), void *ctx);
+
+/* A library failure as a sentence for the people who read the program
+ * (words.c): a fixed wording per code, in the language of messages, with
+ * the system's reason worded for input/output failures and the library's
+ * English detail in parentheses only where it carries facts (a database
+ * message, a refused value).  Into buf[0..cap); can't fail. */
+void error_words(const fmt_error *err, char *buf, size_t cap);
 
 /* The exit status of a failure with the library code `code`. */
 int shell_exit_status(int code);

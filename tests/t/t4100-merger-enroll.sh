@@ -19,7 +19,7 @@ test_expect_success 'setup: a coordinator and collectors' '
 '
 
 test_expect_success 'without --yes and without a terminal: exit 2, nothing enrolled, no wait' '
-	timeout 20 merger enroll hlr.request </dev/null >out 2>err
+	LC_ALL=en_GB.UTF-8 timeout 20 merger enroll hlr.request </dev/null >out 2>err
 	test $? = 2 &&
 	test_one_line err "confirmation needed but there is no terminal.*--yes" &&
 	grep -q "^organisation: Hors la Rue$" out &&
@@ -29,7 +29,7 @@ test_expect_success 'without --yes and without a terminal: exit 2, nothing enrol
 '
 
 test_expect_success 'a pipe on stdin is not a terminal even with a terminal on stderr' '
-	echo y | timeout 20 merger enroll hlr.request >out 2>err
+	echo y | LC_ALL=en_GB.UTF-8 timeout 20 merger enroll hlr.request >out 2>err
 	test $? = 2 &&
 	test "$(sql "SELECT count(*) FROM collector")" = 0
 '
@@ -167,10 +167,10 @@ test_expect_success 'confirmation on a terminal: yes enrolls, anything else does
 	new_collector t2 "Terminal Deux" --kind association --dept 33 &&
 	collector --home t1 request -o t1.request 2>/dev/null &&
 	collector --home t2 request -o t2.request 2>/dev/null &&
-	printf "y\n" | timeout 30 script -qec "merger enroll t1.request" /dev/null >out &&
+	printf "y\n" | timeout 30 script -qec "LC_ALL=en_GB.UTF-8 merger enroll t1.request" /dev/null >out &&
 	grep -q "Enroll? \[y/N\]" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal Un'\''")" = 1 &&
-	printf "n\n" | timeout 30 script -qec "merger enroll t2.request" /dev/null >out
+	printf "n\n" | timeout 30 script -qec "LC_ALL=en_GB.UTF-8 merger enroll t2.request" /dev/null >out
 	test $? = 1 &&
 	grep -q "not enrolled (not confirmed)" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal Deux'\''")" = 0
@@ -181,15 +181,15 @@ test_expect_success 'confirmation in French too: o and oui enroll, non does not,
 		new_collector t$n "Terminal $n" --kind association --dept 33 &&
 		collector --home t$n request -o t$n.request 2>/dev/null || exit 1
 	done &&
-	printf "o\n" | timeout 30 script -qec "merger enroll t3.request" /dev/null >out &&
+	printf "o\n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t3.request" /dev/null >out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 3'\''")" = 1 &&
-	printf "peut-etre\n Oui \n" | timeout 30 script -qec "merger enroll t4.request" /dev/null >out &&
-	test "$(grep -c "Enroll? \[y/N\]" out)" = 2 &&
-	grep -q "answer y (yes) or n (no)" out &&
+	printf "peut-etre\n Oui \n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t4.request" /dev/null >out &&
+	test "$(grep -c "Inscrire ? \[o/N\]" out)" = 2 &&
+	grep -q "répondez o (oui) ou n (non)" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 4'\''")" = 1 &&
-	printf "NON\n" | timeout 30 script -qec "merger enroll t5.request" /dev/null >out
+	printf "NON\n" | timeout 30 script -qec "LC_ALL=fr_FR.UTF-8 merger enroll t5.request" /dev/null >out
 	test $? = 1 &&
-	grep -q "not enrolled (not confirmed)" out &&
+	grep -q "pas inscrit (non confirmé)" out &&
 	test "$(sql "SELECT count(*) FROM organisation WHERE name = '\''Terminal 5'\''")" = 0
 '
 

@@ -173,7 +173,7 @@ test_expect_success 'a progress line on a terminal, for more than one bundle' '
 		--sex m --age adult --count 4 >/dev/null &&
 	export_bundle a inbox2/x.bundle &&
 	cp inbox2/x.bundle inbox2/y.bundle &&
-	timeout 60 script -qec "merger merge inbox2" /dev/null >tty.out &&
+	timeout 60 script -qec "LC_ALL=en_GB.UTF-8 merger merge inbox2" /dev/null >tty.out &&
 	grep -q "merger: merging 1/2: x.bundle" tty.out &&
 	grep -q "merger: merging 2/2: y.bundle" tty.out &&
 	grep -q "inbox2/y.bundle: already merged" tty.out

@@ -146,7 +146,7 @@ test_expect_success 'a count of a table no edition has refuses its bundle' '
 	collector --home b export -o b2.bundle 2>/dev/null &&
 	sqlite3 m2/national.db "DELETE FROM questionnaire WHERE edition = 2" &&
 	sqlite3 m2/national.db .dump >before &&
-	test_exit_code 1 env MERGER_HOME=m2 merger merge b2.bundle >out 2>err &&
+	test_exit_code 1 env LC_ALL=en_GB.UTF-8 MERGER_HOME=m2 merger merge b2.bundle >out 2>err &&
 	grep -q "helpline-calls" err &&
 	sqlite3 m2/national.db .dump >after &&
 	test_cmp before after

@@ -96,6 +96,11 @@ test_expect_success 'merger quality lists the failure and the reason' '
 	grep -q "^  error complaints-supported, 2026-Q1, dept 75: complaints = 12" q.txt &&
 	grep -q "^    counts: .*complaints labour/f = 8" q.txt &&
 	grep -q "^  sent despite errors: bundle 1 of key [0-9a-f]*, merged .*: \"Plaintes déposées" q.txt &&
+	LC_ALL=fr_FR.UTF-8 command merger quality >fr.txt &&
+	grep -q "^Qualité des données (questionnaire, édition 2, 9 règles) : 1 erreur, 0 avertissements, 0 valeurs hors norme, 1 envoi malgré les erreurs$" fr.txt &&
+	grep -q "^  erreur complaints-supported, 2026-Q1, dépt 75 : " fr.txt &&
+	grep -q "^    effectifs : .*complaints labour/f = 8" fr.txt &&
+	! grep -q "error\|warning\|counts" fr.txt &&
 	merger quality --format csv >q.csv &&
 	head -n 1 q.csv | grep -q "^org_id,organisation,what,code,severity,period,dept,left,right,detail" &&
 	grep -q "^1,Accueil Rules,rule,complaints-supported,error,2026-Q1,75,12,10," q.csv &&

@@ -92,7 +92,7 @@ test_expect_success 'a short passphrase, or none on a terminal: refused, no file
 	printf "short\n" >short &&
 	test_exit_code 2 merger backup -o short.bak --passphrase-fd 3 3<short 2>err &&
 	test_one_line err "too short: at least 8 characters" &&
-	test_exit_code 2 setsid -w merger backup -o none.bak </dev/null 2>err &&
+	test_exit_code 2 env LC_ALL=en_GB.UTF-8 setsid -w merger backup -o none.bak </dev/null 2>err &&
 	test_one_line err "no terminal to ask the passphrase on: give it with --passphrase-fd N" &&
 	test ! -e short.bak && test ! -e none.bak
 '

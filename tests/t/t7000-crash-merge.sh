@@ -85,7 +85,7 @@ test_expect_success "merge killed at $KILLS random moments, then completed" '
 test_expect_success "merge killed at $POINTS chosen writes, fsyncs and renames" '
 	fresh c &&
 	with_shim FAILIO_PATH="$TRASH/c/" FAILIO_COUNT_FILE="$TRASH/events" \
-		env MERGER_HOME="$TRASH/c/home" merger merge --receipts "$TRASH/c/rc" bundles \
+		env LC_ALL=en_GB.UTF-8 MERGER_HOME="$TRASH/c/home" merger merge --receipts "$TRASH/c/rc" bundles \
 		>/dev/null 2>&1 &&
 	events=$(cat events) && figure "$events changes to files in an uninterrupted merge" &&
 	test "$events" -gt 100 &&
@@ -94,7 +94,7 @@ test_expect_success "merge killed at $POINTS chosen writes, fsyncs and renames" 
 		at=$(( events * i / POINTS + 1 + $(rand $((events / POINTS + 1))) )) &&
 		fresh c &&
 		with_shim FAILIO_PATH="$TRASH/c/" FAILIO_KILL_AT=$at \
-			env MERGER_HOME="$TRASH/c/home" merger merge --receipts "$TRASH/c/rc" \
+			env LC_ALL=en_GB.UTF-8 MERGER_HOME="$TRASH/c/home" merger merge --receipts "$TRASH/c/rc" \
 			bundles >c/out1 2>c/err1
 		rc=$?
 		test $rc = 137 || { echo "not killed at change $at (exit $rc)"; exit 1; }

@@ -22,7 +22,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'a merge killed while writing its receipt leaves a temporary file' '
-	with_shim FAILIO_PATH="merger-home/receipts/" FAILIO_KILL_AT=1 \
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="merger-home/receipts/" FAILIO_KILL_AT=1 \
 		merger merge a1.bundle >/dev/null 2>&1
 	ls "$MERGER_HOME/receipts" >left &&
 	grep -q "^alpha-.*\.receipt\.[A-Za-z0-9]\{6\}\.tmp$" left

@@ -25,7 +25,7 @@ ts() {
 		esac
 	done
 	# shellcheck disable=SC2086 # the assignments are words of their own
-	env $_env TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$TRASH/ts/$_name.log" \
+	env LC_ALL=en_GB.UTF-8 $_env TSAN_OPTIONS="halt_on_error=1 exitcode=66 log_path=$TRASH/ts/$_name.log" \
 		"$TS_BUILD/merger" "$@"
 	_rc=$?
 	if [ $_rc = 66 ] || ls "$TRASH/ts/$_name.log".* >/dev/null 2>&1; then

@@ -81,7 +81,7 @@ test_expect_success 'merge: the national database cannot be written or synced' '
 	for how in "FAILIO_WRITE_AFTER=0" "FAILIO_WRITE_AFTER=5000" "FAILIO_WRITE_AFTER=60000" \
 		   "FAILIO_FSYNC=1"; do
 		echo "# $how" &&
-		with_shim FAILIO_PATH=national.db $how \
+		with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH=national.db $how \
 			merger merge --receipts "$TRASH/rc" a1.bundle b1.bundle >/dev/null 2>err
 		rc=$?
 		test $rc = 3 || { echo "exit $rc"; cat err; exit 1; }
@@ -98,7 +98,7 @@ test_expect_success 'merge: the national database cannot be written or synced' '
 test_expect_success 'merge: the receipt cannot be written, or put in place' '
 	rm -rf "$MERGER_HOME" rc && cp -R pristine "$MERGER_HOME" &&
 	dump pre.sql &&
-	with_shim FAILIO_PATH="$TRASH/rc/" FAILIO_WRITE_AFTER=0 \
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc/" FAILIO_WRITE_AFTER=0 \
 		merger merge --receipts "$TRASH/rc" a1.bundle >/dev/null 2>err
 	failed_cleanly $? err "a1.bundle: .*(disk is full|No space left)" &&
 	dump post.sql && test_cmp pre.sql post.sql &&
@@ -106,13 +106,13 @@ test_expect_success 'merge: the receipt cannot be written, or put in place' '
 	# a1.bundle has more entries than the receipt buffer holds: the write
 	# fails while its records are read, which is the coordinator'"'"'s disk,
 	# not the bundle: the run stops, nothing is called unreadable.
-	with_shim FAILIO_PATH="$TRASH/rc/" FAILIO_WRITE_AFTER=0 \
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc/" FAILIO_WRITE_AFTER=0 \
 		merger merge --receipts "$TRASH/rc" a1.bundle b1.bundle >out 2>err
 	test $? = 3 && grep -q "^merger: stopped: 1 bundle not processed" err &&
 	grep -q "^bundles merged: *0$" out && ! grep -q unreadable out &&
 	dump post.sql && test_cmp pre.sql post.sql &&
 	test -z "$(ls -A rc)" &&
-	with_shim FAILIO_PATH="$TRASH/rc/" FAILIO_RENAME=1 \
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc/" FAILIO_RENAME=1 \
 		merger merge --receipts "$TRASH/rc" a1.bundle >out 2>err
 	failed_cleanly $? err "merged, but the receipt could not be written" &&
 	test -z "$(ls -A rc)" &&
@@ -124,7 +124,7 @@ test_expect_success 'merge: the receipt cannot be written, or put in place' '
 test_expect_success 'merge: a refused bundle whose copy cannot be kept' '
 	mutate flip b1.bundle bad.bundle 200 &&
 	dump pre.sql &&
-	with_shim FAILIO_PATH=quarantine FAILIO_WRITE_AFTER=0 \
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH=quarantine FAILIO_WRITE_AFTER=0 \
 		merger merge bad.bundle >/dev/null 2>err
 	rc=$?
 	test $rc = 3 && test_one_line err "bad.bundle: .*refused; no copy in quarantine" &&
@@ -136,7 +136,7 @@ test_expect_success 'report -o: the report cannot be written, synced or renamed'
 	mkdir rep &&
 	for how in "FAILIO_WRITE_AFTER=0" "FAILIO_FSYNC=1" "FAILIO_RENAME=1"; do
 		for f in text csv json html xlsx; do
-			with_shim FAILIO_PATH=rep/ $how \
+			with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH=rep/ $how \
 				merger report --format $f -o "$TRASH/rep/r.$f" >/dev/null 2>err
 			rc=$?
 			case $how in FAILIO_WRITE_AFTER=0)

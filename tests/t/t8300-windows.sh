@@ -76,7 +76,7 @@ wintemp() {
 # wm ARGS...: merger.exe with its home in $WM, named the Windows way.
 WM="$TRASH/Coordination nationale"
 wm() {
-	env MERGER_HOME="$(winpath "$WM")" "$WINE" "$WIN/merger.exe" "$@"
+	env LC_ALL=en_GB.UTF-8 MERGER_HOME="$(winpath "$WM")" "$WINE" "$WIN/merger.exe" "$@"
 }
 
 VERSION=$(cat "$MAILLAGE_SRC/VERSION")
@@ -232,7 +232,7 @@ test_expect_success 'collector.exe enrolled by merger.exe: bundle, merge, receip
 	wcollector --home "$H" status >out &&
 	grep -q "^Le coordinateur a tout reçu.$" out &&
 	wm report --format csv --table totals >win.csv &&
-	env MERGER_HOME="$WM" merger report --format csv --table totals >linux.csv &&
+	env LC_ALL=en_GB.UTF-8 MERGER_HOME="$WM" merger report --format csv --table totals >linux.csv &&
 	test_cmp linux.csv win.csv &&
 	grep -q "^2026,total,all,Total,15,100.0,0," win.csv
 '

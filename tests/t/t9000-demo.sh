@@ -12,7 +12,7 @@ test_expect_success 'the demo runs to the end' '
 '
 
 test_expect_success 'one bundle merged twice is merged once; the altered one is quarantined' '
-	grep -q "horizon-2026-06.bundle: already merged" out &&
+	grep -q "horizon-2026-06.bundle : .*déjà intégré" out &&
 	test "$(ls demo/coordination/quarantine | grep -c "altered.bundle$")" = 1 &&
 	test "$(ls demo/coordination/quarantine | grep -c "\.reason$")" = 1 &&
 	grep -q "fails authentication" demo/coordination/quarantine/*.reason

@@ -25,6 +25,9 @@ export PATH
 export COLLECTOR_HOME="$TRASH/collector-home"
 export MERGER_HOME="$TRASH/merger-home"
 export LC_ALL=C.UTF-8 TZ=UTC
+# The programs speak French unless the locale asks for English; the
+# merger's tests read its messages in English, the collector's in French.
+merger() { LC_ALL=en_GB.UTF-8 command merger "$@"; }
 unset XDG_DATA_HOME
 
 test_count=0

@@ -441,6 +441,8 @@ static void test_hostile(void)
 	       "declared compressed length wrong: FMT_E_LENGTH");
 	is_int(forged("recip", sg_edit_u64(104, 1, 0), NULL, 0, 0, &n, &e), FMT_E_NOT_FOR_US,
 	       "inner recipient encryption key differs: FMT_E_NOT_FOR_US");
+	ok(e.value[0] && strstr(e.detail, e.value) != NULL,
+	   "the other coordinator's key id is given apart, for the programs' words");
 
 	/* A bomb: one record, then 50 MiB of zeros (about 50 KB compressed),
 	 * declared as the record alone; and the same declared honestly,
