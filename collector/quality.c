@@ -84,6 +84,7 @@ static void on_failure(void *ctx, const questionnaire *q, const qn_failure *f)
 	const qn_rule *r = &q->rules[f->rule];
 	const rec_count *c = &g->items[f->cells[0]].c;
 	char left[512], right[512];
+	int en = shell_lang() == LANG_EN;
 
 	if (r->severity == QN_ERROR)
 		g->t->errors++;
@@ -91,15 +92,15 @@ static void on_failure(void *ctx, const questionnaire *q, const qn_failure *f)
 		g->t->warnings++;
 	if (!g->out)
 		return;
-	qn_side_describe(q, r, 0, 0, left, sizeof left);
-	qn_side_describe(q, r, 1, 0, right, sizeof right);
-	fprintf(g->out, "%s « %s », période %s, département %s : %s\n",
-		r->severity == QN_ERROR ? "Erreur" : "Avertissement", r->code, c->period,
-		DEPTS[c->dept].code, esc(r->message_fr));
-	fprintf(g->out, "    %s = %llu, %s = %llu : il faudrait %s %s %s\n", left,
+	qn_side_describe(q, r, 0, en, left, sizeof left);
+	qn_side_describe(q, r, 1, en, right, sizeof right);
+	fprintf(g->out, _("%s « %s », période %s, département %s : %s\n"),
+		r->severity == QN_ERROR ? _("Erreur") : _("Avertissement"), r->code, c->period,
+		DEPTS[c->dept].code, esc(en && r->message_en[0] ? r->message_en : r->message_fr));
+	fprintf(g->out, _("    %s = %llu, %s = %llu : il faudrait %s %s %s\n"), left,
 		(unsigned long long)f->left, right, (unsigned long long)f->right, left,
 		qn_rule_op(r->kind), right);
-	fprintf(g->out, "    comptages concernés :\n");
+	fprintf(g->out, "%s", _("    comptages concernés :\n"));
 	for (size_t i = 0; i < f->ncells; i++)
 		print_cell(g->out, &g->items[f->cells[i]]);
 }
@@ -220,15 +221,16 @@ int cmd_check(cctx *ctx, int argc, char **argv)
 	store_rollback(s);
 	store_close(s);
 	if (!k.qn->nrules)
-		printf("Le questionnaire (édition %u) n'a pas de règle.\n", (unsigned)k.qn->edition);
+		printf(_("Le questionnaire (édition %u) n'a pas de règle.\n"),
+		       (unsigned)k.qn->edition);
 	else if (!t.errors && !t.warnings)
-		printf("Aucune règle en échec (%u période%s et département%s vérifié%s).\n",
+		printf(_("Aucune règle en échec (%u période%s et département%s vérifié%s).\n"),
 		       t.groups, t.groups > 1 ? "s" : "", t.groups > 1 ? "s" : "",
 		       t.groups > 1 ? "s" : "");
 	else
-		printf("%u erreur%s, %u avertissement%s.%s\n", t.errors, t.errors > 1 ? "s" : "",
+		printf(_("%u erreur%s, %u avertissement%s.%s\n"), t.errors, t.errors > 1 ? "s" : "",
 		       t.warnings, t.warnings > 1 ? "s" : "",
-		       t.errors ? " Corrigez les comptages (collector edit ID) avant l'envoi." : "");
+		       t.errors ? _(" Corrigez les comptages (collector edit ID) avant l'envoi.") : "");
 	kit_free(&k);
 	return t.errors ? EXIT_REFUSED : 0;
 }
