@@ -58,7 +58,7 @@ test_expect_success 'an error rule fails: check and status say so, export is ref
 	grep -q "complaints = 12, victims (status = supported) = 10" out &&
 	grep -q "^      complaints labour/f = 8 ([0-9a-f]\{32\})$" out &&
 	grep -q "^      victims supported/sexual/f/adult = 10 " out &&
-	LANG=en_GB.UTF-8 test_exit_code 1 $C check >en.txt &&
+	LC_ALL=en_GB.UTF-8 test_exit_code 1 $C check >en.txt &&
 	grep -q "^Error \"complaints-supported\", period 2026-Q1, département 75: " en.txt &&
 	grep -q "^    counts concerned:$" en.txt &&
 	grep -q "^Errors: 1, warnings: 0\. Correct the counts" en.txt &&
