@@ -15,7 +15,7 @@ test_expect_success 'one bundle merged twice is merged once; the altered one is 
 	grep -q "horizon-2026-06.bundle : .*déjà intégré" out &&
 	test "$(ls demo/coordination/quarantine | grep -c "altered.bundle$")" = 1 &&
 	test "$(ls demo/coordination/quarantine | grep -c "\.reason$")" = 1 &&
-	grep -q "fails authentication" demo/coordination/quarantine/*.reason
+	grep -q "^données chiffrées endommagées ou modifiées$" demo/coordination/quarantine/*.reason
 '
 
 test_expect_success 'five collectors, each acknowledged' '
