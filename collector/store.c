@@ -134,9 +134,11 @@ static const char *const sql[Q_COUNT] = {
 	/* A range of the index of live natural keys. */
 	[Q_LIVE_RANGE] = "SELECT body, acked_version FROM record WHERE natkey >= ?1 "
 			 "AND natkey < ?2 AND deleted = 0 ORDER BY natkey",
-	/* A tombstone keeps the natural key of what it deleted (store_put). */
-	[Q_PENDING_KEYS] = "SELECT natkey FROM record WHERE version > acked_version "
-			   "AND kind = ?1 AND natkey IS NOT NULL",
+	/* A tombstone keeps the natural key of what it deleted (store_put).
+	 * Through the index of pending records, which SQLite's planner would
+	 * pass over for the index of kinds: a walk of the whole store. */
+	[Q_PENDING_KEYS] = "SELECT natkey FROM record INDEXED BY record_pending "
+			   "WHERE version > acked_version AND kind = ?1",
 	[Q_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM export",
 	[Q_ADD_EXPORT] = "INSERT INTO export(seq, bundle_id, created, records, full, path) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -365,19 +365,35 @@ void quality_free(quality *qa)
 	free(qa);
 }
 
-/* The live counts of one organisation, table, period and département,
- * the newest of each cell: a range of the count table's key index. */
+/* The live rows of one organisation, table, period and département, in
+ * the order of the count table's key index (their cells, then nothing to
+ * sort): load_group() keeps the newest of each cell, as COUNTS_SQL's
+ * window does over the whole table. */
 #define GROUP_SQL \
-	"SELECT dim1, dim2, dim3, dim4, count FROM (" \
-	" SELECT dim1, dim2, dim3, dim4, count, row_number() OVER (PARTITION BY dim1, dim2," \
-	"  dim3, dim4 ORDER BY recorded_at DESC, id DESC) AS newest FROM count" \
-	"  WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4)" \
-	" WHERE newest = 1"
+	"SELECT dim1, dim2, dim3, dim4, count, recorded_at, id FROM count" \
+	" WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4" \
+	" ORDER BY dim1, dim2, dim3, dim4"
 
-/* Appends the counts of table t in one group to *counts (*n of *cap). */
+/* Copies column i of st, a code of at most REC_CODE_MAX bytes, into out. */
+static void col_code(sqlite3_stmt *st, int i, char out[REC_CODE_MAX + 1])
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+	n = n > REC_CODE_MAX ? REC_CODE_MAX : n;
+	memcpy(out, t ? (const char *)t : "", n);
+	out[n] = '\0';
+}
+
+/* Appends the counts of table t in one group to *counts (*n of *cap),
+ * the newest row of each cell: the latest recorded_at, then the greatest
+ * id. */
 static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, uint8_t dept,
 		      rec_count **counts, size_t *n, size_t *cap, fmt_error *err)
 {
+	size_t first = *n;         /* this table's cells start here */
+	int64_t at = 0;            /* the newest row of the last cell: its time and id */
+	uint8_t id[16] = { 0 };
 	int rc;
 
 	sqlite3_reset(st);
@@ -385,8 +401,27 @@ static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, u
 	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, DEPTS[dept].code, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec_count *c;
+		rec_count cell, *c;
+		int64_t row_at = sqlite3_column_int64(st, 5);
+		const void *row_id = sqlite3_column_blob(st, 6);
+		uint8_t rid[16] = { 0 };
 
+		if (row_id && sqlite3_column_bytes(st, 6) == 16)
+			memcpy(rid, row_id, 16);
+		memset(&cell, 0, sizeof cell);
+		for (int k = 0; k < REC_DIMS_MAX && sqlite3_column_type(st, k) != SQLITE_NULL; k++)
+			col_code(st, k, cell.dims[cell.ndims++]);
+		c = *n > first ? &(*counts)[*n - 1] : NULL;
+		if (c && c->ndims == cell.ndims &&
+		    memcmp(c->dims, cell.dims, sizeof cell.dims) == 0) {
+			/* another row of the same cell: keep the newest */
+			if (row_at > at || (row_at == at && memcmp(rid, id, 16) > 0)) {
+				c->count = (uint32_t)sqlite3_column_int64(st, 4);
+				at = row_at;
+				memcpy(id, rid, 16);
+			}
+			continue;
+		}
 		if (*n == *cap) {
 			size_t more = *cap ? 2 * *cap : 256;
 
@@ -396,14 +431,13 @@ static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, u
 			*cap = more;
 		}
 		c = &(*counts)[(*n)++];
-		memset(c, 0, sizeof *c);
-		snprintf(c->table, sizeof c->table, "%s", t->code);
-		snprintf(c->period, sizeof c->period, "%s", period);
+		*c = cell;
+		memcpy(c->table, t->code, strlen(t->code) + 1);
+		memcpy(c->period, period, strlen(period) + 1);
 		c->dept = dept;
-		for (int k = 0; k < REC_DIMS_MAX && sqlite3_column_type(st, k) != SQLITE_NULL; k++)
-			snprintf(c->dims[c->ndims++], sizeof c->dims[0], "%s",
-				 sqlite3_column_text(st, k));
 		c->count = (uint32_t)sqlite3_column_int64(st, 4);
+		at = row_at;
+		memcpy(id, rid, 16);
 	}
 	return rc == SQLITE_DONE ? FMT_OK : db_fail(sqlite3_db_handle(st), rc,
 						    "reading the counts", err);

@@ -190,4 +190,32 @@ test_expect_success 'a new edition may drop a rule; the collector says so' '
 	grep -q "1 error, 0 warnings, 2 outliers" q.txt
 '
 
+# Two collectors of one organisation count the same cell: the merge
+# checks the rules on the newest value of each cell, as the report counts.
+test_expect_success 'the merge checks the newest count of a cell kept by two collectors' '
+	new_collector n1 "Deux Postes" --kind association --dept 75 --national-id 987654321 &&
+	enroll n1 &&
+	new_collector n2 "Deux Postes" --kind association --dept 75 --national-id 987654321 &&
+	enroll n2 &&
+	test "$(sql "SELECT count(DISTINCT org_id) FROM collector WHERE key_id IN (SELECT key_id FROM collector c JOIN organisation o ON o.id = c.org_id WHERE o.name = '\''Deux Postes'\'')")" = 1 &&
+	MAILLAGE_NOW=1790000000 collector --home n1 add count victims --period 2026-Q4 --dept 75 \
+		--status supported --exploitation sexual --sex f --age adult --count 10 >/dev/null &&
+	MAILLAGE_NOW=1790000000 collector --home n1 add count complaints --period 2026-Q4 \
+		--dept 75 --exploitation sexual --sex f --count 8 >/dev/null &&
+	MAILLAGE_NOW=1790000000 collector --home n1 export -o n1.bundle 2>/dev/null &&
+	merger merge n1.bundle >out &&
+	! grep -q "rules failing" out &&
+	MAILLAGE_NOW=1790000100 collector --home n2 add count victims --period 2026-Q4 --dept 75 \
+		--status supported --exploitation sexual --sex f --age adult --count 5 >/dev/null &&
+	MAILLAGE_NOW=1790000100 collector --home n2 export -o n2.bundle 2>/dev/null &&
+	merger merge n2.bundle >out &&
+	grep -q "^n2.bundle: rules failing for \"Deux Postes\": 1 error, 0 warnings" out &&
+	id=$(collector --home n1 list victims --format csv | tail -n 1 | cut -d, -f1) &&
+	MAILLAGE_NOW=1790000200 collector --home n1 edit "$id" --count 9 >/dev/null &&
+	MAILLAGE_NOW=1790000200 collector --home n1 export -o n1b.bundle 2>/dev/null &&
+	merger merge n1b.bundle >out &&
+	grep -q "^n1b.bundle: merged" out &&
+	! grep -q "rules failing" out
+'
+
 test_done
