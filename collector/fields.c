@@ -31,14 +31,31 @@ int kind_from_name(const char *name)
 
 const char *kind_french(int kind, int plural)
 {
-	const kind_desc *k = kind_desc_of(kind);
+	return kind_label(kind_desc_of(kind), plural);
+}
 
+/* The model carries both languages' labels; a questionnaire may leave an
+ * English one empty. */
+static const char *label(const char *fr, const char *en)
+{
+	return shell_lang() == LANG_EN && en && en[0] ? en : fr;
+}
+
+const char *kind_label(const kind_desc *k, int plural)
+{
 	if (!k)
 		return "?";
-	/* The model carries both languages' names of each kind. */
-	if (shell_lang() == LANG_EN)
-		return plural ? k->en_plural : k->en;
-	return plural ? k->fr_plural : k->fr;
+	return plural ? label(k->fr_plural, k->en_plural) : label(k->fr, k->en);
+}
+
+const char *field_label(const field_desc *f)
+{
+	return label(f->fr, f->en);
+}
+
+const char *value_label(const enum_item *it)
+{
+	return label(it->fr, it->en);
 }
 
 const field_desc *fields_of(int kind, int *n)
@@ -54,11 +71,12 @@ const field_desc *field_find(int kind, const char *code)
 	return kind_field(kind_desc_of(kind), code);
 }
 
-/* How messages name field f: its French label, and its code as the flag
- * and the CSV column spell it: "Département (dept)". */
+/* How messages name field f: its label in the program's language, and
+ * its code as the flag and the CSV column spell it: "Département (dept)",
+ * "Period (period)". */
 static const char *field_name(const field_desc *f, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s (%s)", f->fr, f->code);
+	snprintf(buf, cap, "%s (%s)", field_label(f), f->code);
 	return buf;
 }
 

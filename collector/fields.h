@@ -1,8 +1,9 @@
 /*
  * fields.h - the fields of each kind of record in the words field workers
- * use: the French messages about a value typed on a flag, in a menu or in
- * a CSV cell.  The fields themselves, their codes, labels and
- * conversions, are described once in format/model.h.
+ * use: the messages about a value typed on a flag, in a menu or in a CSV
+ * cell, in the program's language (French, or English when asked).  The
+ * fields themselves, their codes, labels and conversions, are described
+ * once in format/model.h.
  */
 #ifndef COLLECTOR_FIELDS_H
 #define COLLECTOR_FIELDS_H
@@ -15,8 +16,17 @@
 /* Kind from its command-line name ("action", "actions", "support",
  * "training", "trainings", "organisation", "org"); 0 when unknown. */
 int kind_from_name(const char *name);
-/* French name, singular or plural: "action"/"actions", "comptage"/... */
+/* French name, singular or plural: "action"/"actions", "comptage"/...;
+ * the English one when the program speaks English (shell_lang()). */
 const char *kind_french(int kind, int plural);
+
+/* The labels people read, in the program's language: the English one
+ * where the model or the questionnaire gives it, else the French one.
+ * kind_label() names a kind descriptor (a count table by its title),
+ * field_label() a field, value_label() a value of a list. */
+const char *kind_label(const kind_desc *k, int plural);
+const char *field_label(const field_desc *f);
+const char *value_label(const enum_item *it);
 
 /* The fields of kind, in the order of flags, columns and questions. */
 const field_desc *fields_of(int kind, int *n);
@@ -24,15 +34,15 @@ const field_desc *fields_of(int kind, int *n);
 const field_desc *field_find(int kind, const char *code);
 
 /* Sets field f of r from the text value (field_parse).  On failure
- * returns -1 and writes a French message naming the field by its French
- * label and its code, and the allowed values or the closest one, into msg
- * ("Département (dept) : département inconnu « 975 » (...)",
+ * returns -1 and writes a message naming the field by its label
+ * (field_label()) and its code, and the allowed values or the closest
+ * one, into msg ("Département (dept) : département inconnu « 975 » (...)",
  * "Statut (status) : valeur inconnue « acompagnées » ; vouliez-vous dire
  * « accompagnées » ?"). */
 int field_set(record *r, const field_desc *f, const char *value, char *msg, size_t cap);
 
 /* Validates the whole record (record_validate) and, when it fails, puts
- * a French message naming the field into msg.  Returns 0 or -1. */
+ * a message naming the field into msg.  Returns 0 or -1. */
 int record_check(const record *r, char *msg, size_t cap);
 
 /* Says on stderr, in French, what a change stored: "Action enregistrée :

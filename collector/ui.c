@@ -94,6 +94,11 @@ void ui_html(FILE *f, const char *s)
 	out_html(f, s ? s : "");
 }
 
+const char *ui_lang(void)
+{
+	return shell_lang() == LANG_EN ? "en" : "fr";
+}
+
 const ui_field *ui_form_field(const ui_req *q, const char *name, int nth)
 {
 	for (int i = 0; i < q->nfields; i++)
@@ -150,7 +155,7 @@ int ui_run(ui *u, int (*cmd)(cctx *, int, char **), int argc, const char *const 
 	if (u->said_dropped > 1) {
 		size_t n = strlen(u->said);
 
-		snprintf(u->said + n, sizeof u->said - n, "… et %u autres messages\n%s\n",
+		snprintf(u->said + n, sizeof u->said - n, _("… et %u autres messages\n%s\n"),
 			 u->said_dropped - 1, u->said_last);
 	} else if (u->said_dropped) {
 		size_t n = strlen(u->said);
@@ -207,7 +212,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, ui_resp *r, const cha
 	return ret;
 }
 
-/* A refusal: a short French page, nothing else. */
+/* A refusal: a short page, nothing else. */
 static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const char *why)
 {
 	ui_resp r = { .status = status };
@@ -215,9 +220,12 @@ static enum MHD_Result refuse(struct MHD_Connection *c, unsigned status, const c
 
 	if (!f)
 		return MHD_NO;
-	fputs("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-	      "<title>Maillage : refusé</title><link rel=\"stylesheet\" href=\"/style.css\">"
-	      "</head><body><main><h1>Refusé</h1><p>", f);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		"<title>", ui_lang());
+	ui_html(f, _("Maillage : refusé"));
+	fputs("</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>", f);
+	ui_html(f, _("Refusé"));
+	fputs("</h1><p>", f);
 	ui_html(f, why);
 	fputs("</p></main></body></html>\n", f);
 	if (fclose(f) != 0)
@@ -254,9 +262,9 @@ static enum MHD_Result open_window(server *sv, struct MHD_Connection *c)
 	ui_resp r = { 0 };
 
 	if (sv->sec->opened || !key_equal(key, sv->sec->open_key))
-		return refuse(c, 403, "Cette adresse d'ouverture n'est plus valable (elle ne sert "
-			      "qu'une fois) ou elle est fausse. Fermez la fenêtre avec Ctrl-C dans "
-			      "son terminal et relancez collector ui.");
+		return refuse(c, 403, _("Cette adresse d'ouverture n'est plus valable (elle ne "
+					"sert qu'une fois) ou elle est fausse. Fermez la fenêtre avec "
+					"Ctrl-C dans son terminal et relancez collector ui."));
 	sv->sec->opened = 1;
 	sodium_memzero(sv->sec->open_key, sizeof sv->sec->open_key);
 	snprintf(cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
@@ -373,27 +381,29 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = cs;
 		/* Who asks, before anything is read. */
 		if (!host_ok(sv, c))
-			return refuse(c, 403, "Adresse refusée : la fenêtre de Maillage ne répond "
-				      "qu'à 127.0.0.1 et localhost.");
+			return refuse(c, 403, _("Adresse refusée : la fenêtre de Maillage ne "
+						"répond qu'à 127.0.0.1 et localhost."));
 		if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 && !post)
-			return refuse(c, 405, "Méthode refusée.");
+			return refuse(c, 405, _("Méthode refusée."));
 		if (strcmp(url, "/ouvrir") == 0 && !post)
 			return open_window(sv, c);
 		if (strcmp(url, "/style.css") != 0 && !session_ok(sv, c))
-			return refuse(c, 403, "Accès refusé : ouvrez la fenêtre avec l'adresse que "
-				      "donne collector ui (elle ne sert qu'une fois).");
+			return refuse(c, 403, _("Accès refusé : ouvrez la fenêtre avec l'adresse "
+						"que donne collector ui (elle ne sert qu'une "
+						"fois)."));
 		if (!post)
 			goto answer;
 		if (!origin_ok(sv, c))
-			return refuse(c, 403, "Formulaire refusé : il ne vient pas de cette fenêtre.");
+			return refuse(c, 403, _("Formulaire refusé : il ne vient pas de cette "
+						"fenêtre."));
 		if (len && strtoull(len, NULL, 10) > cap)
 			return refuse(c, 413, is_upload(c) ?
-				      "Fichier trop gros (16 Mo au plus)." :
-				      "Formulaire trop long.");
+				      _("Fichier trop gros (16 Mo au plus).") :
+				      _("Formulaire trop long."));
 		cs->pp = MHD_create_post_processor(c, 16384, post_field, cs);
 		if (!cs->pp)
-			return refuse(c, 400, "Formulaire illisible.");
+			return refuse(c, 400, _("Formulaire illisible."));
 		return MHD_YES;
 	}
 	if (post && *upload_size) {
@@ -408,8 +418,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	if (post && !key_equal(ui_form(&cs->q, "csrf"), sv->u.csrf))
-		return refuse(c, 403, "Formulaire refusé : il ne vient pas de cette fenêtre "
-			      "(rechargez la page et recommencez).");
+		return refuse(c, 403, _("Formulaire refusé : il ne vient pas de cette fenêtre "
+					"(rechargez la page et recommencez)."));
 answer:
 	if (strcmp(url, "/style.css") == 0 || strcmp(url, "/app.js") == 0) {
 		int css = url[1] == 's';

@@ -1,6 +1,7 @@
 /*
  * ui.h - the collector's window (`collector ui`): a small web server on
- * 127.0.0.1 that shows French pages in the browser of the laptop.
+ * 127.0.0.1 that shows pages in the browser of the laptop, in French or,
+ * when the locale of `collector ui` asks for it, in English.
  *
  * ui.c is the server: the address, the lock of the home, the browser,
  * the security checks every request passes, the bodies of POST requests.
@@ -77,6 +78,9 @@ int ui_run(ui *u, int (*cmd)(cctx *, int, char **), int argc, const char *const 
 
 /* Text, HTML-escaped, into f. */
 void ui_html(FILE *f, const char *s);
+/* The pages' language for <html lang>: "fr", or "en" when the program
+ * speaks English (docs/TRANSLATION.md). */
+const char *ui_lang(void);
 
 /* The embedded files (ui_assets.c, made by tools/embed from collector/ui/). */
 extern const unsigned char ui_style_css[], ui_app_js[];

@@ -6,8 +6,13 @@
  * checkboxes for a set, a date input for a date.  Every change goes
  * through the functions of the command line: records.c for saving,
  * deleting and counts (the natural-key rule of a count), and the commands
- * export, ack, import and template themselves, whose French messages the
- * page shows.  Nothing here writes the store another way.
+ * export, ack, import and template themselves, whose messages the page
+ * shows.  Nothing here writes the store another way.
+ *
+ * The words are French, each through _() so that the page follows the
+ * program's language (docs/TRANSLATION.md); the labels of kinds, fields,
+ * tables and values come from the model and the questionnaire in that
+ * language (kind_label(), field_label(), value_label()).
  *
  * Free text is HTML-escaped (out_html) wherever it is shown.
  */
@@ -35,14 +40,14 @@
 static const struct {
 	const char *path, *label;
 } nav[] = {
-	{ "/", "Accueil" },
-	{ "/comptages", "Saisie des comptages" },
-	{ "/actions", "Actions" },
-	{ "/formations", "Formations" },
-	{ "/organisation", "Organisation" },
-	{ "/envoyer", "Envoyer" },
-	{ "/accuses", "Accusés de réception" },
-	{ "/importer", "Importer un tableur" },
+	{ "/", N_("Accueil") },
+	{ "/comptages", N_("Saisie des comptages") },
+	{ "/actions", N_("Actions") },
+	{ "/formations", N_("Formations") },
+	{ "/organisation", N_("Organisation") },
+	{ "/envoyer", N_("Envoyer") },
+	{ "/accuses", N_("Accusés de réception") },
+	{ "/importer", N_("Importer un tableur") },
 };
 
 /* The organisation's record into *org; 0 or -1 (message in the flash). */
@@ -81,9 +86,9 @@ static FILE *page_start(ui *u, ui_resp *r, const char *title, const char *active
 		return NULL;
 	}
 	r->type = HTML;
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\n"
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<meta name=\"csrf\" content=\"%s\">\n<title>", u->csrf);
+		"<meta name=\"csrf\" content=\"%s\">\n<title>", ui_lang(), u->csrf);
 	ui_html(f, title);
 	fputs(" — Maillage</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
 	      "<script src=\"/app.js\" defer></script>\n</head><body>\n<header><nav>", f);
@@ -96,11 +101,12 @@ static FILE *page_start(ui *u, ui_resp *r, const char *title, const char *active
 	for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
 		fprintf(f, "<a href=\"%s\"%s>%s</a>", nav[i].path,
 			strcmp(nav[i].path, active) == 0 ? " aria-current=\"page\"" : "",
-			nav[i].label);
+			tr(nav[i].label));
 	}
 	fputs("<form method=\"post\" action=\"/quitter\">", f);
 	hidden_csrf(u, f);
-	fputs("<button type=\"submit\">Quitter</button></form></nav></header>\n<main>\n<h1>", f);
+	fprintf(f, "<button type=\"submit\">%s</button></form></nav></header>\n<main>\n<h1>",
+		_("Quitter"));
 	ui_html(f, title);
 	fputs("</h1>\n", f);
 	if (u->flash[0]) {
@@ -137,7 +143,7 @@ static void flash_said(ui *u, int rc)
 
 	while (n && u->said[n - 1] == '\n')
 		u->said[--n] = '\0';
-	flash(u, rc != 0, u->said[0] ? u->said : rc ? "Échec." : "Fait.");
+	flash(u, rc != 0, u->said[0] ? u->said : rc ? _("Échec.") : _("Fait."));
 }
 
 static void redirect(ui_resp *r, const char *to)
@@ -150,8 +156,8 @@ static void not_found(ui *u, ui_resp *r)
 	FILE *f;
 
 	r->status = 404;
-	flash(u, 1, "Cette page n'existe pas dans la fenêtre de Maillage.");
-	if ((f = page_start(u, r, "Page introuvable", "")))
+	flash(u, 1, _("Cette page n'existe pas dans la fenêtre de Maillage."));
+	if ((f = page_start(u, r, _("Page introuvable"), "")))
 		page_end(f, r);
 }
 
@@ -180,6 +186,15 @@ static int latest_change(void *cls, const stored *sr, fmt_error *err)
 	return FMT_OK;
 }
 
+/* One fact of the home page: its label, its value to follow; the
+ * previous fact's value is closed unless this is the first. */
+static void fact(FILE *f, const char *label, int first)
+{
+	fputs(first ? "<dt>" : "</dd>\n<dt>", f);
+	ui_html(f, label);
+	fputs("</dt><dd>", f);
+}
+
 static void page_home(ui *u, ui_resp *r)
 {
 	fmt_error err = { 0 };
@@ -201,7 +216,7 @@ static void page_home(ui *u, ui_resp *r)
 		error_words(&err, u->flash, sizeof u->flash);
 		u->flash_bad = 1;
 		store_rollback(s);
-		if ((f = page_start(u, r, "Accueil", "/")))
+		if ((f = page_start(u, r, _("Accueil"), "/")))
 			page_end(f, r);
 		goto out;
 	}
@@ -210,65 +225,66 @@ static void page_home(ui *u, ui_resp *r)
 		latest = INT64_MAX;
 	have_r = store_last_receipt(s, rc, &err) == FMT_OK;
 	store_rollback(s);
-	if (!(f = page_start(u, r, "Accueil", "/")))
+	if (!(f = page_start(u, r, _("Accueil"), "/")))
 		goto out;
 	n = counts[1] + counts[2] + counts[3] + counts[4];
 	fputs("<p class=\"next\">", f);
 	if (n && have_e && e->created >= latest) {
 		/* Everything pending is in the last bundle: it must travel. */
 		time_format(e->created, TIME_FR, when);
-		fprintf(f, "Fichier d'envoi n° %llu créé le %s : joignez-le à un e-mail à la "
+		fprintf(f, _("Fichier d'envoi n° %llu créé le %s : joignez-le à un e-mail à la "
 			"coordination (ou remettez-lui la clé USB), puis appliquez son "
-			"<a href=\"/accuses\">accusé de réception</a> quand il arrive.",
+			"<a href=\"/accuses\">accusé de réception</a> quand il arrive."),
 			(unsigned long long)e->seq, when);
 	} else if (n) {
-		fprintf(f, "%u changement%s à envoyer : <a href=\"/envoyer\">créer le fichier "
-			"d'envoi</a>", n, n > 1 ? "s" : "");
+		fprintf(f, _("%u changement%s à envoyer : <a href=\"/envoyer\">créer le fichier "
+			"d'envoi</a>"), n, n > 1 ? "s" : "");
 	}
 	else
-		fputs("Le coordinateur a tout reçu. Prochaine étape : <a href=\"/comptages\">saisir "
-		      "les comptages</a>, les <a href=\"/actions\">actions</a> ou les "
-		      "<a href=\"/formations\">formations</a>.", f);
-	fputs("</p>\n<dl class=\"facts\">\n<dt>Organisation</dt><dd>", f);
+		fputs(_("Le coordinateur a tout reçu. Prochaine étape : <a href=\"/comptages\">"
+			"saisir les comptages</a>, les <a href=\"/actions\">actions</a> ou les "
+			"<a href=\"/formations\">formations</a>."), f);
+	fputs("</p>\n<dl class=\"facts\">\n", f);
+	fact(f, _("Organisation"), 1);
 	ui_html(f, org->rec.u.org.name);
-	fputs("</dd>\n<dt>Départements</dt><dd>", f);
+	fact(f, _("Départements"), 0);
 	for (int i = 0; i < org->rec.u.org.ndepts; i++) {
 		fprintf(f, "%s%s ", i ? ", " : "", DEPTS[org->rec.u.org.depts[i]].code);
 		ui_html(f, DEPTS[org->rec.u.org.depts[i]].name);
 	}
-	fputs("</dd>\n<dt>En attente d'envoi</dt><dd>", f);
+	fact(f, _("En attente d'envoi"), 0);
 	if (!n)
-		fputs("rien", f);
+		fputs(_("rien"), f);
 	for (int k = REC_ORG, first = 1; k <= REC_TRAINING; k++) {
 		if (!counts[k])
 			continue;
 		fprintf(f, "%s%u %s", first ? "" : ", ", counts[k], kind_french(k, counts[k] > 1));
 		first = 0;
 	}
-	fputs("</dd>\n<dt>Dernier envoi</dt><dd>", f);
+	fact(f, _("Dernier envoi"), 0);
 	if (have_e) {
 		time_format(e->created, TIME_FR, when);
-		fprintf(f, "%s (n° %llu, %u enregistrement%s)", when, (unsigned long long)e->seq,
-			e->records, e->records > 1 ? "s" : "");
+		fprintf(f, _("%s (n° %llu, %u enregistrement%s)"), when,
+			(unsigned long long)e->seq, e->records, e->records > 1 ? "s" : "");
 	} else {
-		fputs("aucun", f);
+		fputs(_("aucun"), f);
 	}
-	fputs("</dd>\n<dt>Dernier accusé de réception</dt><dd>", f);
+	fact(f, _("Dernier accusé de réception"), 0);
 	if (have_r) {
 		time_format(rc->applied_at, TIME_FR, when);
-		fprintf(f, "appliqué le %s (envoi n° %llu)", when, (unsigned long long)rc->seq);
+		fprintf(f, _("appliqué le %s (envoi n° %llu)"), when, (unsigned long long)rc->seq);
 	} else {
-		fputs("aucun", f);
+		fputs(_("aucun"), f);
 	}
-	fputs("</dd>\n<dt>Questionnaire</dt><dd>", f);
+	fact(f, _("Questionnaire"), 0);
 	if (catalogue_load(u->ctx, &cat) == 0) {
 		const questionnaire *q = catalogue_questionnaire(cat);
 
 		time_format(q->published, TIME_FR_DATE, when);
-		fprintf(f, "édition %u du %s, %d tableau%s", (unsigned)q->edition, when,
+		fprintf(f, _("édition %u du %s, %d tableau%s"), (unsigned)q->edition, when,
 			q->ntables, q->ntables > 1 ? "x" : "");
 	}
-	fputs("</dd>\n<dt>Dossier de travail</dt><dd>", f);
+	fact(f, _("Dossier de travail"), 0);
 	ui_html(f, u->ctx->home);
 	fputs("</dd>\n</dl>\n", f);
 	page_end(f, r);
@@ -300,9 +316,9 @@ static void dept_options(FILE *f, const char *current, const record *org)
 	fputs("<option value=\"\"></option>", f);
 	for (int pass = 0; pass < 2; pass++) {
 		if (org && pass == 0)
-			fputs("<optgroup label=\"Départements de l'organisation\">", f);
+			fprintf(f, "<optgroup label=\"%s\">", _("Départements de l'organisation"));
 		if (org && pass == 1)
-			fputs("<optgroup label=\"Autres départements\">", f);
+			fprintf(f, "<optgroup label=\"%s\">", _("Autres départements"));
 		for (int i = 0; i < DEPT_COUNT; i++) {
 			int ours = 0;
 
@@ -335,15 +351,17 @@ static void form_field(FILE *f, const field_desc *fd, const record *r, const rec
 	snprintf(id, sizeof id, "f_%s", fd->code);
 	if (fd->type == FT_SET || fd->type == FT_DEPTS) {
 		fprintf(f, "<fieldset%s><legend>", fd->type == FT_DEPTS ? " class=\"many\"" : "");
-		ui_html(f, fd->fr);
-		fprintf(f, "%s</legend>", req ? "" : " <span class=\"opt\">(facultatif)</span>");
+		ui_html(f, field_label(fd));
+		if (!req)
+			fprintf(f, " <span class=\"opt\">%s</span>", _("(facultatif)"));
+		fputs("</legend>", f);
 		if (fd->type == FT_SET) {
 			for (int i = 0; i < fd->list->count; i++) {
 				fprintf(f, "<label><input type=\"checkbox\" name=\"%s\" value=\"%s\"%s> ",
 					id, fd->list->items[i].code,
 					!fresh && set_has(r, fd, fd->list->items[i].code) ?
 					" checked" : "");
-				ui_html(f, fd->list->items[i].fr);
+				ui_html(f, value_label(&fd->list->items[i]));
 				fputs("</label>", f);
 			}
 		} else {
@@ -359,10 +377,12 @@ static void form_field(FILE *f, const field_desc *fd, const record *r, const rec
 		return;
 	}
 	fprintf(f, "<div><label for=\"%s\">", id);
-	ui_html(f, fd->fr);
+	ui_html(f, field_label(fd));
 	if (fd->type == FT_HOURS)
-		fputs(" (heures, par exemple 3 ou 2h30)", f);
-	fprintf(f, "%s</label>", req ? "" : " <span class=\"opt\">(facultatif)</span>");
+		fprintf(f, " %s", _("(heures, par exemple 3 ou 2h30)"));
+	if (!req)
+		fprintf(f, " <span class=\"opt\">%s</span>", _("(facultatif)"));
+	fputs("</label>", f);
 	switch (fd->type) {
 	case FT_ENUM:
 	case FT_CODE:
@@ -371,7 +391,7 @@ static void form_field(FILE *f, const field_desc *fd, const record *r, const rec
 		for (int i = 0; fd->list && i < fd->list->count; i++) {
 			fprintf(f, "<option value=\"%s\"%s>", fd->list->items[i].code,
 				strcmp(fd->list->items[i].code, text) == 0 ? " selected" : "");
-			ui_html(f, fd->list->items[i].fr);
+			ui_html(f, value_label(&fd->list->items[i]));
 			fputs("</option>", f);
 		}
 		fputs("</select>", f);
@@ -427,18 +447,25 @@ static void form_value(const ui_req *q, const field_desc *fd, char *out, size_t 
 
 /* ---- Actions, Formations, Organisation ------------------------------------- */
 
+/* The words of each page, marked for the catalogues and printed through
+ * tr(). */
 typedef struct kind_page {
 	int kind;
 	const char *path, *title, *new_title, *edit_title, *saved, *deleted;
+	const char *listed, *none, *cancel;
 } kind_page;
 
 static const kind_page kind_pages[] = {
-	{ REC_ACTION, "/actions", "Actions", "Nouvelle action", "Modifier l'action",
-	  "Action enregistrée.", "Action supprimée." },
-	{ REC_TRAINING, "/formations", "Formations", "Nouvelle formation",
-	  "Modifier la formation", "Formation enregistrée.", "Formation supprimée." },
-	{ REC_ORG, "/organisation", "Organisation", "", "Modifier le profil de l'organisation",
-	  "Profil de l'organisation enregistré.", "" },
+	{ REC_ACTION, "/actions", N_("Actions"), N_("Nouvelle action"), N_("Modifier l'action"),
+	  N_("Action enregistrée."), N_("Action supprimée."), N_("Actions enregistrées"),
+	  N_("Aucune action pour l'instant."), N_("Annuler et saisir une nouvelle action") },
+	{ REC_TRAINING, "/formations", N_("Formations"), N_("Nouvelle formation"),
+	  N_("Modifier la formation"), N_("Formation enregistrée."), N_("Formation supprimée."),
+	  N_("Formations enregistrées"), N_("Aucune formation pour l'instant."),
+	  N_("Annuler et saisir une nouvelle formation") },
+	{ REC_ORG, "/organisation", N_("Organisation"), "",
+	  N_("Modifier le profil de l'organisation"), N_("Profil de l'organisation enregistré."),
+	  "", "", "", "" },
 };
 
 static const kind_page *kind_page_of(int kind)
@@ -466,7 +493,7 @@ static int list_row(void *cls, const stored *sr, fmt_error *err)
 		fputs("<div class=\"scroll\"><table class=\"list\"><thead><tr>", l->f);
 		for (int i = 0; i < l->k->nfields; i++) {
 			fputs("<th>", l->f);
-			ui_html(l->f, l->k->fields[i].fr);
+			ui_html(l->f, field_label(&l->k->fields[i]));
 			fputs("</th>", l->f);
 		}
 		fputs("<th></th></tr></thead><tbody>\n", l->f);
@@ -474,17 +501,18 @@ static int list_row(void *cls, const stored *sr, fmt_error *err)
 	id_format(sr->rec.id, id);
 	fputs("<tr>", l->f);
 	for (int i = 0; i < l->k->nfields; i++) {
-		field_show(&sr->rec, &l->k->fields[i], 0, buf, sizeof buf);
+		field_show(&sr->rec, &l->k->fields[i], shell_lang() == LANG_EN, buf, sizeof buf);
 		fputs("<td>", l->f);
 		ui_html(l->f, buf);
 		fputs("</td>", l->f);
 	}
 	fprintf(l->f, "<td><div class=\"actions\"><a class=\"button secondary\" "
-		"href=\"%s?id=%s\">Modifier</a><form method=\"post\" action=\"/supprimer\" "
-		"data-confirm=\"Supprimer cet enregistrement ?\">", l->kp->path, id);
+		"href=\"%s?id=%s\">%s</a><form method=\"post\" action=\"/supprimer\" "
+		"data-confirm=\"%s\">", l->kp->path, id, _("Modifier"),
+		_("Supprimer cet enregistrement ?"));
 	hidden_csrf(l->u, l->f);
 	fprintf(l->f, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button class=\"danger\" "
-		"type=\"submit\">Supprimer</button></form></div></td></tr>\n", id);
+		"type=\"submit\">%s</button></form></div></td></tr>\n", id, _("Supprimer"));
 	return FMT_OK;
 }
 
@@ -507,7 +535,7 @@ static void page_kind(ui *u, ui_req *q, ui_resp *r, const kind_page *kp, const r
 	if (!org || !old || !rec)
 		goto out;
 	if (read_org(u, org) != 0) {
-		if ((f = page_start(u, r, kp->title, kp->path)))
+		if ((f = page_start(u, r, tr(kp->title), kp->path)))
 			page_end(f, r);
 		goto out;
 	}
@@ -527,32 +555,31 @@ static void page_kind(ui *u, ui_req *q, ui_resp *r, const kind_page *kp, const r
 			*rec = old->rec;
 			editing = 1;
 		} else {
-			flash(u, 1, "Cet enregistrement n'existe pas ou a été supprimé.");
+			flash(u, 1, _("Cet enregistrement n'existe pas ou a été supprimé."));
 		}
 		store_close(s);
 		s = NULL;
 	}
-	if (!(f = page_start(u, r, kp->title, kp->path)))
+	if (!(f = page_start(u, r, tr(kp->title), kp->path)))
 		goto out;
 	if (editing && kp->kind != REC_ORG)
 		id_format(rec->id, hex);
 	fprintf(f, "<h2>%s</h2>\n<form class=\"fields\" method=\"post\" action=\"/enregistrer\">",
-		editing ? kp->edit_title : kp->new_title);
+		tr(editing ? kp->edit_title : kp->new_title));
 	hidden_csrf(u, f);
 	fprintf(f, "<input type=\"hidden\" name=\"genre\" value=\"%s\">"
 		"<input type=\"hidden\" name=\"id\" value=\"%s\">\n", k->code, hex);
 	for (int i = 0; i < k->nfields; i++)
 		form_field(f, &k->fields[i], rec, kp->kind == REC_ORG ? NULL : &org->rec,
 			   !editing && !shown);
-	fputs("<div class=\"actions\"><button type=\"submit\">Enregistrer</button></div>"
-	      "</form>\n", f);
+	fprintf(f, "<div class=\"actions\"><button type=\"submit\">%s</button></div>"
+		"</form>\n", _("Enregistrer"));
 	if (editing && kp->kind != REC_ORG)
-		fprintf(f, "<p><a href=\"%s\">Annuler et saisir une nouvelle %s</a></p>\n", kp->path,
-			kind_french(kp->kind, 0));
+		fprintf(f, "<p><a href=\"%s\">%s</a></p>\n", kp->path, tr(kp->cancel));
 	if (kp->kind != REC_ORG) {
 		list_ctx l = { f, k, kp, u, 0 };
 
-		fprintf(f, "<h2>%s enregistrées</h2>\n", kp->title);
+		fprintf(f, "<h2>%s</h2>\n", tr(kp->listed));
 		if (store_open(&s, u->ctx->db_path, &err) == FMT_OK &&
 		    store_begin_read(s, &err) == FMT_OK) {
 			store_each(s, kp->kind, STORE_LIVE, list_row, &l, &err);
@@ -561,7 +588,7 @@ static void page_kind(ui *u, ui_req *q, ui_resp *r, const kind_page *kp, const r
 		if (l.rows)
 			fputs("</tbody></table></div>\n", f);
 		else
-			fprintf(f, "<p>Aucune %s pour l'instant.</p>\n", kind_french(kp->kind, 0));
+			fprintf(f, "<p>%s</p>\n", tr(kp->none));
 	}
 	page_end(f, r);
 out:
@@ -606,8 +633,8 @@ static void do_save(ui *u, ui_req *q, ui_resp *r)
 	}
 	if (rc == FMT_DONE) {
 		store_rollback(s);
-		flash(u, 1, "Cet enregistrement n'existe plus (supprimé entre-temps ?) : rien n'a "
-		      "été enregistré.");
+		flash(u, 1, _("Cet enregistrement n'existe plus (supprimé entre-temps ?) : rien "
+			      "n'a été enregistré."));
 		redirect(r, kp->path);
 		goto out;
 	}
@@ -637,20 +664,20 @@ static void do_save(ui *u, ui_req *q, ui_resp *r)
 	}
 	if (rc != FMT_OK || (rc = store_commit(s, &err)) != FMT_OK)
 		goto fail;
-	flash(u, 0, outcome == SAVED_UNCHANGED ? "Aucun changement : ces valeurs étaient déjà "
-	      "enregistrées." : kp->saved);
+	flash(u, 0, outcome == SAVED_UNCHANGED ? _("Aucun changement : ces valeurs étaient "
+	      "déjà enregistrées.") : tr(kp->saved));
 	redirect(r, kp->path);
 	goto out;
 refused:
 	store_rollback(s);
-	snprintf(u->flash, sizeof u->flash, "Non enregistré : %s", m);
+	snprintf(u->flash, sizeof u->flash, _("Non enregistré : %s"), m);
 	u->flash_bad = 1;
 	page_kind(u, q, r, kp, rec);
 	goto out;
 fail:
 	store_rollback(s);
 	error_words(&err, m, sizeof m);
-	snprintf(u->flash, sizeof u->flash, "Non enregistré : %s", m);
+	snprintf(u->flash, sizeof u->flash, _("Non enregistré : %s"), m);
 	u->flash_bad = 1;
 	page_kind(u, q, r, kp, rec);
 out:
@@ -673,7 +700,7 @@ static void do_delete(ui *u, ui_req *q, ui_resp *r)
 
 	redirect(r, "/");
 	if (!old || !rec || id_parse(ui_form(q, "id"), id) != 0) {
-		flash(u, 1, "Identifiant invalide : rien n'a été supprimé.");
+		flash(u, 1, _("Identifiant invalide : rien n'a été supprimé."));
 		goto out;
 	}
 	if (begin_write(u, &s, &err) != 0)
@@ -686,12 +713,12 @@ static void do_delete(ui *u, ui_req *q, ui_resp *r)
 		if (rc == FMT_OK)
 			rc = store_commit(s, &err);
 		if (rc == FMT_OK) {
-			flash(u, 0, kp->deleted);
+			flash(u, 0, tr(kp->deleted));
 			goto out;
 		}
 	} else if (rc == FMT_OK || rc == FMT_DONE) {
 		store_rollback(s);
-		flash(u, 1, "Cet enregistrement n'existe pas ou a déjà été supprimé.");
+		flash(u, 1, _("Cet enregistrement n'existe pas ou a déjà été supprimé."));
 		goto out;
 	}
 	store_rollback(s);
@@ -715,12 +742,13 @@ static void this_quarter(char *buf, size_t cap)
 	snprintf(buf, cap, "%d-T%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
 }
 
-/* The period as people write it: quarters with T. */
-static void period_french(const char *canon, char *buf, size_t cap)
+/* The period as people write it: quarters with T in French, as the
+ * format writes them (Q) in English. */
+static void period_shown(const char *canon, char *buf, size_t cap)
 {
 	const char *qq = strstr(canon, "-Q");
 
-	if (qq)
+	if (qq && shell_lang() != LANG_EN)
 		snprintf(buf, cap, "%.*s-T%s", (int)(qq - canon), canon, qq + 2);
 	else
 		snprintf(buf, cap, "%s", canon);
@@ -783,14 +811,15 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 	store *s = NULL;
 	const char *want = ui_arg(q, "tableau");
 	char period[32], shown[32], dept[8] = "", m[1024];
+	const char *count_label;
 	int ncols;
 	FILE *f;
 
 	if (!org || !probe || read_org(u, org) != 0 || catalogue_load(u->ctx, &cat) != 0) {
 		if (!u->flash[0])
-			flash(u, 1, "Le questionnaire de ce poste est illisible (voir collector "
-			      "tables).");
-		if ((f = page_start(u, r, "Saisie des comptages", "/comptages")))
+			flash(u, 1, _("Le questionnaire de ce poste est illisible (voir collector "
+				      "tables)."));
+		if ((f = page_start(u, r, _("Saisie des comptages"), "/comptages")))
 			page_end(f, r);
 		goto out;
 	}
@@ -806,8 +835,8 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 		}
 	}
 	if (!k) {
-		flash(u, 1, "Le questionnaire n'a aucun tableau à remplir.");
-		if ((f = page_start(u, r, "Saisie des comptages", "/comptages")))
+		flash(u, 1, _("Le questionnaire n'a aucun tableau à remplir."));
+		if ((f = page_start(u, r, _("Saisie des comptages"), "/comptages")))
 			page_end(f, r);
 		goto out;
 	}
@@ -871,54 +900,59 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 		}
 		store_rollback(s);
 	}
-	if (!(f = page_start(u, r, "Saisie des comptages", "/comptages")))
+	if (!(f = page_start(u, r, _("Saisie des comptages"), "/comptages")))
 		goto out;
 
-	period_french(g.period, shown, sizeof shown);
+	period_shown(g.period, shown, sizeof shown);
+	count_label = field_label(&k->fields[k->nfields - 1]);
 
 	/* The table, the period, the département and the other dimensions:
 	 * select lists, which stay one line each on a phone. */
 	fputs("<form class=\"pick\" method=\"get\" action=\"/comptages\">", f);
-	fputs("<div><label for=\"tableau\">Tableau</label><select id=\"tableau\" "
-	      "name=\"tableau\" data-autosubmit>", f);
+	fputs("<div><label for=\"tableau\">", f);
+	ui_html(f, field_label(field_find(REC_COUNT, "table")));
+	fputs("</label><select id=\"tableau\" name=\"tableau\" data-autosubmit>", f);
 	for (int i = 0; (kk = catalogue_nth(cat, i, &tt)); i++) {
 		if (tt->retired)
 			continue;
 		fprintf(f, "<option value=\"%s\"%s>", tt->code, tt == t ? " selected" : "");
-		ui_html(f, tt->title_fr);
+		ui_html(f, kind_label(kk, 0));
 		fputs("</option>", f);
 	}
 	fputs("</select></div>", f);
-	fputs("<div><label for=\"periode\">Période</label><input type=\"text\" id=\"periode\" "
-	      "name=\"periode\" size=\"10\" value=\"", f);
+	fputs("<div><label for=\"periode\">", f);
+	ui_html(f, field_label(&k->fields[0]));
+	fputs("</label><input type=\"text\" id=\"periode\" name=\"periode\" size=\"10\" "
+	      "value=\"", f);
 	ui_html(f, shown);
-	fputs("\"><div class=\"opt\">année (2026), trimestre (2026-T1) ou mois (2026-03)</div>"
-	      "</div>", f);
-	fputs("<div><label for=\"dept\">Département</label><select id=\"dept\" name=\"dept\" "
-	      "data-autosubmit>", f);
+	fprintf(f, "\"><div class=\"opt\">%s</div></div>",
+		_("année (2026), trimestre (2026-T1) ou mois (2026-03)"));
+	fputs("<div><label for=\"dept\">", f);
+	ui_html(f, field_label(&k->fields[1]));
+	fputs("</label><select id=\"dept\" name=\"dept\" data-autosubmit>", f);
 	dept_options(f, DEPTS[g.dept].code, &org->rec);
 	fputs("</select></div>", f);
 	for (int d = 2; d < t->ndims; d++) {
 		const field_desc *fd = &k->fields[2 + d];
 
 		fprintf(f, "<div><label for=\"d%d\">", d);
-		ui_html(f, fd->fr);
+		ui_html(f, field_label(fd));
 		fprintf(f, "</label><select id=\"d%d\" name=\"d%d\" data-autosubmit>", d, d);
 		for (int i = 0; i < fd->list->count; i++) {
 			if (value_retired(qn, t, d, i))
 				continue;
 			fprintf(f, "<option value=\"%s\"%s>", fd->list->items[i].code,
 				strcmp(fd->list->items[i].code, g.fixed[d]) == 0 ? " selected" : "");
-			ui_html(f, fd->list->items[i].fr);
+			ui_html(f, value_label(&fd->list->items[i]));
 			fputs("</option>", f);
 		}
 		fputs("</select></div>", f);
 	}
-	fputs("<div><button type=\"submit\">Afficher</button></div></form>\n", f);
+	fprintf(f, "<div><button type=\"submit\">%s</button></div></form>\n", _("Afficher"));
 
 	/* The grid. */
 	fputs("<h2>", f);
-	ui_html(f, t->title_fr);
+	ui_html(f, kind_label(k, 0));
 	fputs(" — ", f);
 	ui_html(f, shown);
 	fprintf(f, ", %s ", DEPTS[g.dept].code);
@@ -929,30 +963,30 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 		ui_html(f, t->help_fr);
 		fputs("</p>\n", f);
 	}
-	fputs("<p class=\"help\">Chaque case est enregistrée dès que vous la quittez (touche "
-	      "Tab ou Entrée). Une case vidée supprime le comptage.</p>\n", f);
+	fprintf(f, "<p class=\"help\">%s</p>\n", _("Chaque case est enregistrée dès que vous la "
+		"quittez (touche Tab ou Entrée). Une case vidée supprime le comptage."));
 	fprintf(f, "<div class=\"scroll\"><table class=\"grid\" data-table=\"%s\" "
 		"data-period=\"%s\" data-dept=\"%s\"><thead><tr><th>", t->code, g.period,
 		DEPTS[g.dept].code);
-	ui_html(f, k->fields[2 + g.rd].fr);
+	ui_html(f, field_label(&k->fields[2 + g.rd]));
 	if (g.cols) {
 		fputs(" \\ ", f);
-		ui_html(f, k->fields[2 + g.cd].fr);
+		ui_html(f, field_label(&k->fields[2 + g.cd]));
 	}
 	fputs("</th>", f);
 	for (int c = 0; c < ncols; c++) {
 		if (g.cols && value_retired(qn, t, g.cd, c))
 			continue;
 		fputs("<th>", f);
-		ui_html(f, g.cols ? g.cols->items[c].fr : "Nombre");
+		ui_html(f, g.cols ? value_label(&g.cols->items[c]) : count_label);
 		fputs("</th>", f);
 	}
-	fputs("<th class=\"total\">Total</th></tr></thead>\n<tbody>\n", f);
+	fprintf(f, "<th class=\"total\">%s</th></tr></thead>\n<tbody>\n", _("Total"));
 	for (int ri = 0; ri < g.rows->count; ri++) {
 		if (value_retired(qn, t, g.rd, ri))
 			continue;
 		fputs("<tr><th scope=\"row\">", f);
-		ui_html(f, g.rows->items[ri].fr);
+		ui_html(f, value_label(&g.rows->items[ri]));
 		fputs("</th>", f);
 		for (int c = 0; c < ncols; c++) {
 			uint32_t v = g.cell[ri * ncols + c];
@@ -960,8 +994,8 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 
 			if (g.cols && value_retired(qn, t, g.cd, c))
 				continue;
-			snprintf(label, sizeof label, "%s, %s", g.rows->items[ri].fr,
-				 g.cols ? g.cols->items[c].fr : "nombre");
+			snprintf(label, sizeof label, "%s, %s", value_label(&g.rows->items[ri]),
+				 g.cols ? value_label(&g.cols->items[c]) : count_label);
 			fprintf(f, "<td><input type=\"number\" inputmode=\"numeric\" min=\"0\" "
 				"max=\"%u\" data-dims=\"", (unsigned)REC_COUNT_MAX);
 			for (int d = 0; d < t->ndims; d++)
@@ -977,13 +1011,19 @@ static void page_counts(ui *u, ui_req *q, ui_resp *r)
 		}
 		fputs("<td class=\"total\"></td></tr>\n", f);
 	}
-	fputs("</tbody><tfoot><tr><th>Total</th>", f);
+	fprintf(f, "</tbody><tfoot><tr><th>%s</th>", _("Total"));
 	for (int c = 0; c < ncols; c++)
 		if (!(g.cols && value_retired(qn, t, g.cd, c)))
 			fputs("<td class=\"total coltotal\"></td>", f);
+	/* The status line carries the words app.js says itself. */
 	fputs("<td class=\"total grandtotal\"></td></tr></tfoot></table></div>\n"
-	      "<p id=\"grid-status\" class=\"status\" role=\"status\" aria-live=\"polite\"></p>\n",
-	      f);
+	      "<p id=\"grid-status\" class=\"status\" role=\"status\" aria-live=\"polite\" "
+	      "data-saving=\"", f);
+	ui_html(f, _("Enregistrement…"));
+	fputs("\" data-lost=\"", f);
+	ui_html(f, _("Non enregistré : la fenêtre ne répond plus (collector ui est-il "
+		     "arrêté ?)"));
+	fputs("\"></p>\n", f);
 	page_end(f, r);
 out:
 	catalogue_free(cat);
@@ -1029,12 +1069,12 @@ static void do_cell(ui *u, ui_req *q, ui_resp *r)
 	int rc;
 
 	if (!rec || !tomb || !old || catalogue_load(u->ctx, &cat) != 0) {
-		json_answer(r, 0, "Non enregistré : questionnaire illisible.");
+		json_answer(r, 0, _("Non enregistré : questionnaire illisible."));
 		goto out;
 	}
 	k = catalogue_table(cat, ui_form(q, "tableau"));
 	if (!k) {
-		json_answer(r, 0, "Non enregistré : tableau inconnu du questionnaire.");
+		json_answer(r, 0, _("Non enregistré : tableau inconnu du questionnaire."));
 		goto out;
 	}
 	catalogue_blank(k, rec);
@@ -1061,7 +1101,8 @@ static void do_cell(ui *u, ui_req *q, ui_resp *r)
 		    (rc = store_commit(s, &err)))
 			goto fail;
 		snprintf(said_buf, sizeof said_buf, outcome == SAVED_UNCHANGED ?
-			 "Déjà enregistré : %u." : "Enregistré : %u.", (unsigned)rec->u.count.count);
+			 _("Déjà enregistré : %u.") : _("Enregistré : %u."),
+			 (unsigned)rec->u.count.count);
 		json_answer(r, 1, said_buf);
 		goto out;
 	}
@@ -1069,22 +1110,22 @@ static void do_cell(ui *u, ui_req *q, ui_resp *r)
 	if (rc == FMT_OK && !old->rec.deleted) {
 		if ((rc = records_delete(s, old, tomb, now, &err)) || (rc = store_commit(s, &err)))
 			goto fail;
-		json_answer(r, 1, "Case vidée : comptage supprimé.");
+		json_answer(r, 1, _("Case vidée : comptage supprimé."));
 		goto out;
 	}
 	if (rc != FMT_OK && rc != FMT_DONE)
 		goto fail;
 	store_rollback(s);
-	json_answer(r, 1, "Case vide.");
+	json_answer(r, 1, _("Case vide."));
 	goto out;
 refused:
-	snprintf(said_buf, sizeof said_buf, "Non enregistré : %s", m);
+	snprintf(said_buf, sizeof said_buf, _("Non enregistré : %s"), m);
 	json_answer(r, 0, said_buf);
 	goto out;
 fail:
 	store_rollback(s);
 	error_words(&err, m, sizeof m);
-	snprintf(said_buf, sizeof said_buf, "Non enregistré : %s", m);
+	snprintf(said_buf, sizeof said_buf, _("Non enregistré : %s"), m);
 	json_answer(r, 0, said_buf);
 out:
 	store_close(s);
@@ -1136,7 +1177,8 @@ static int run_here(ui *u, int (*cmd)(cctx *, int, char **), int argc,
 	if (here < 0 || chdir(u->tmpdir) != 0) {
 		if (here >= 0)
 			close(here);
-		snprintf(u->said, sizeof u->said, "le dossier de la fenêtre est inaccessible");
+		snprintf(u->said, sizeof u->said, "%s",
+			 _("le dossier de la fenêtre est inaccessible"));
 		return EXIT_IO;
 	}
 	rc = ui_run(u, cmd, argc, argv);
@@ -1175,32 +1217,34 @@ static int send_file(ui *u, ui_resp *r, const char *name, const char *type)
 static void page_send(ui *u, ui_resp *r)
 {
 	const char *home = getenv("HOME");
-	FILE *f = page_start(u, r, "Envoyer au coordinateur", "/envoyer");
+	FILE *f = page_start(u, r, _("Envoyer au coordinateur"), "/envoyer");
 
 	if (!f)
 		return;
-	fputs("<p class=\"help\">Le fichier d'envoi contient tout ce que le coordinateur n'a pas "
-	      "encore confirmé, chiffré pour lui seul. Joignez-le à un e-mail à la coordination, "
-	      "ou copiez-le sur une clé USB. Quand le coordinateur renvoie son accusé de "
-	      "réception, appliquez-le dans <a href=\"/accuses\">Accusés de réception</a>.</p>\n",
-	      f);
-	fputs("<div class=\"box\"><h2>Enregistrer dans un dossier</h2>"
-	      "<form method=\"post\" action=\"/envoyer\">", f);
+	fprintf(f, "<p class=\"help\">%s</p>\n", _("Le fichier d'envoi contient tout ce que le "
+		"coordinateur n'a pas encore confirmé, chiffré pour lui seul. Joignez-le à un "
+		"e-mail à la coordination, ou copiez-le sur une clé USB. Quand le coordinateur "
+		"renvoie son accusé de réception, appliquez-le dans <a href=\"/accuses\">Accusés "
+		"de réception</a>."));
+	fprintf(f, "<div class=\"box\"><h2>%s</h2><form method=\"post\" action=\"/envoyer\">",
+		_("Enregistrer dans un dossier"));
 	hidden_csrf(u, f);
-	fputs("<input type=\"hidden\" name=\"mode\" value=\"dossier\">"
-	      "<label for=\"dossier\">Dossier (par exemple celui d'une clé USB)</label>"
-	      "<input type=\"text\" id=\"dossier\" name=\"dossier\" required value=\"", f);
+	fprintf(f, "<input type=\"hidden\" name=\"mode\" value=\"dossier\">"
+		"<label for=\"dossier\">%s</label>"
+		"<input type=\"text\" id=\"dossier\" name=\"dossier\" required value=\"",
+		_("Dossier (par exemple celui d'une clé USB)"));
 	ui_html(f, home ? home : "");
-	fputs("\"><p><label class=\"opt\"><input type=\"checkbox\" name=\"complet\" value=\"1\"> "
-	      "tout renvoyer, même ce que le coordinateur a déjà confirmé</label></p>"
-	      "<button type=\"submit\">Créer le fichier d'envoi</button></form></div>\n", f);
-	fputs("<div class=\"box\"><h2>Ou le télécharger</h2><form method=\"post\" "
-	      "action=\"/envoyer\">", f);
+	fprintf(f, "\"><p><label class=\"opt\"><input type=\"checkbox\" name=\"complet\" "
+		"value=\"1\"> %s</label></p><button type=\"submit\">%s</button></form></div>\n",
+		_("tout renvoyer, même ce que le coordinateur a déjà confirmé"),
+		_("Créer le fichier d'envoi"));
+	fprintf(f, "<div class=\"box\"><h2>%s</h2><form method=\"post\" action=\"/envoyer\">",
+		_("Ou le télécharger"));
 	hidden_csrf(u, f);
-	fputs("<input type=\"hidden\" name=\"mode\" value=\"telecharger\">"
-	      "<p>Le navigateur l'enregistre dans son dossier de téléchargements.</p>"
-	      "<button type=\"submit\" class=\"secondary\">Télécharger le fichier d'envoi</button>"
-	      "</form></div>\n", f);
+	fprintf(f, "<input type=\"hidden\" name=\"mode\" value=\"telecharger\"><p>%s</p>"
+		"<button type=\"submit\" class=\"secondary\">%s</button></form></div>\n",
+		_("Le navigateur l'enregistre dans son dossier de téléchargements."),
+		_("Télécharger le fichier d'envoi"));
 	page_end(f, r);
 }
 
@@ -1215,8 +1259,8 @@ static void do_send(ui *u, ui_req *q, ui_resp *r)
 	snprintf(name, sizeof name, "maillage-envoi-%s.bundle", when);
 	if (!download) {
 		if (!folder[0] || stat(folder, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			flash(u, 1, "Ce dossier n'existe pas : choisissez un dossier existant (par "
-			      "exemple celui de la clé USB).");
+			flash(u, 1, _("Ce dossier n'existe pas : choisissez un dossier existant "
+				      "(par exemple celui de la clé USB)."));
 			redirect(r, "/envoyer");
 			return;
 		}
@@ -1241,18 +1285,19 @@ static void do_send(ui *u, ui_req *q, ui_resp *r)
 
 static void page_receipts(ui *u, ui_resp *r)
 {
-	FILE *f = page_start(u, r, "Accusés de réception", "/accuses");
+	FILE *f = page_start(u, r, _("Accusés de réception"), "/accuses");
 
 	if (!f)
 		return;
-	fputs("<p class=\"help\">Après chaque envoi, le coordinateur vous renvoie un accusé de "
-	      "réception (un fichier .receipt). Appliquez-le ici : ce qu'il confirme ne sera plus "
-	      "renvoyé.</p>\n<form class=\"fields\" method=\"post\" action=\"/accuses\" "
-	      "enctype=\"multipart/form-data\">", f);
+	fprintf(f, "<p class=\"help\">%s</p>\n<form class=\"fields\" method=\"post\" "
+		"action=\"/accuses\" enctype=\"multipart/form-data\">",
+		_("Après chaque envoi, le coordinateur vous renvoie un accusé de réception (un "
+		  "fichier .receipt). Appliquez-le ici : ce qu'il confirme ne sera plus renvoyé."));
 	hidden_csrf(u, f);
-	fputs("<div><label for=\"fichier\">Accusé de réception</label><input type=\"file\" "
-	      "id=\"fichier\" name=\"fichier\" accept=\".receipt\" required multiple></div>"
-	      "<div><button type=\"submit\">Appliquer</button></div></form>\n", f);
+	fprintf(f, "<div><label for=\"fichier\">%s</label><input type=\"file\" "
+		"id=\"fichier\" name=\"fichier\" accept=\".receipt\" required multiple></div>"
+		"<div><button type=\"submit\">%s</button></div></form>\n",
+		_("Accusé de réception"), _("Appliquer"));
 	page_end(f, r);
 }
 
@@ -1271,7 +1316,8 @@ static void do_receipts(ui *u, ui_req *q, ui_resp *r)
 		n++;
 		safe_name(up->filename, "accuse.receipt", name, sizeof name);
 		if (save_upload(u, up, name) != 0) {
-			flash(u, 1, "Le fichier reçu n'a pas pu être enregistré (disque plein ?).");
+			flash(u, 1, _("Le fichier reçu n'a pas pu être enregistré (disque "
+				      "plein ?)."));
 			redirect(r, "/accuses");
 			return;
 		}
@@ -1283,7 +1329,7 @@ static void do_receipts(ui *u, ui_req *q, ui_resp *r)
 		unlink(path);
 	}
 	if (!n) {
-		flash(u, 1, "Choisissez un fichier d'accusé de réception.");
+		flash(u, 1, _("Choisissez un fichier d'accusé de réception."));
 		redirect(r, "/accuses");
 		return;
 	}
@@ -1299,14 +1345,14 @@ static void page_import(ui *u, ui_resp *r, const char *checked, int ok)
 	catalogue *cat = NULL;
 	const kind_desc *k;
 	const qn_table *t;
-	FILE *f = page_start(u, r, "Importer un tableur", "/importer");
+	FILE *f = page_start(u, r, _("Importer un tableur"), "/importer");
 
 	if (!f)
 		return;
 	if (checked) {
 		fprintf(f, "<div class=\"box\"><h2>%s</h2><ul class=\"refused\">",
-			ok ? "Vérification : tout est correct" :
-			"Vérification : des lignes sont refusées");
+			ok ? _("Vérification : tout est correct") :
+			_("Vérification : des lignes sont refusées"));
 		for (const char *p = checked; *p;) {
 			size_t n = strcspn(p, "\n");
 			char line[2048];
@@ -1322,33 +1368,37 @@ static void page_import(ui *u, ui_resp *r, const char *checked, int ok)
 		if (ok) {
 			fputs("<form method=\"post\" action=\"/importer/confirmer\">", f);
 			hidden_csrf(u, f);
-			fputs("<button type=\"submit\">Confirmer l'import</button> "
-			      "<a href=\"/importer\">Annuler</a></form>", f);
+			fprintf(f, "<button type=\"submit\">%s</button> "
+				"<a href=\"/importer\">%s</a></form>", _("Confirmer l'import"),
+				_("Annuler"));
 		} else {
-			fputs("<p>Rien n'a été enregistré. Corrigez ces lignes dans le tableur, "
-			      "enregistrez-le en CSV, puis choisissez-le de nouveau.</p>", f);
+			fprintf(f, "<p>%s</p>", _("Rien n'a été enregistré. Corrigez ces lignes "
+				"dans le tableur, enregistrez-le en CSV, puis choisissez-le de "
+				"nouveau."));
 		}
 		fputs("</div>\n", f);
 	}
-	fputs("<p class=\"help\">Un tableur enregistré en CSV (séparateur virgule ou "
-	      "point-virgule) dont la première ligne est celle d'un modèle ci-dessous. Chaque "
-	      "ligne est vérifiée avant que rien ne soit enregistré.</p>\n"
-	      "<form class=\"fields\" method=\"post\" action=\"/importer\" "
-	      "enctype=\"multipart/form-data\">", f);
+	fprintf(f, "<p class=\"help\">%s</p>\n<form class=\"fields\" method=\"post\" "
+		"action=\"/importer\" enctype=\"multipart/form-data\">",
+		_("Un tableur enregistré en CSV (séparateur virgule ou point-virgule) dont la "
+		  "première ligne est celle d'un modèle ci-dessous. Chaque ligne est vérifiée "
+		  "avant que rien ne soit enregistré."));
 	hidden_csrf(u, f);
-	fputs("<div><label for=\"fichier\">Fichier CSV</label><input type=\"file\" "
-	      "id=\"fichier\" name=\"fichier\" accept=\".csv,text/csv\" required></div>"
-	      "<div><button type=\"submit\">Vérifier</button></div></form>\n"
-	      "<h2>Modèles à remplir</h2>\n<p class=\"help\">Un modèle n'a que la ligne "
-	      "d'en-tête : ajoutez une ligne par enregistrement.</p><ul>", f);
-	fputs("<li><a href=\"/modele?tableau=action\">Actions</a></li>"
-	      "<li><a href=\"/modele?tableau=training\">Formations</a></li>", f);
+	fprintf(f, "<div><label for=\"fichier\">%s</label><input type=\"file\" "
+		"id=\"fichier\" name=\"fichier\" accept=\".csv,text/csv\" required></div>"
+		"<div><button type=\"submit\">%s</button></div></form>\n"
+		"<h2>%s</h2>\n<p class=\"help\">%s</p><ul>", _("Fichier CSV"), _("Vérifier"),
+		_("Modèles à remplir"), _("Un modèle n'a que la ligne d'en-tête : ajoutez une "
+		  "ligne par enregistrement."));
+	fprintf(f, "<li><a href=\"/modele?tableau=action\">%s</a></li>"
+		"<li><a href=\"/modele?tableau=training\">%s</a></li>", tr(kind_pages[0].title),
+		tr(kind_pages[1].title));
 	if (catalogue_load(u->ctx, &cat) == 0)
 		for (int i = 0; (k = catalogue_nth(cat, i, &t)); i++) {
 			if (t->retired)
 				continue;
 			fprintf(f, "<li><a href=\"/modele?tableau=%s\">", t->code);
-			ui_html(f, t->title_fr);
+			ui_html(f, kind_label(k, 0));
 			fputs("</a></li>", f);
 		}
 	fputs("</ul>\n", f);
@@ -1364,7 +1414,7 @@ static void do_import(ui *u, ui_req *q, ui_resp *r)
 	int rc;
 
 	if (!up || (!up->filename[0] && !up->len)) {
-		flash(u, 1, "Choisissez un fichier CSV.");
+		flash(u, 1, _("Choisissez un fichier CSV."));
 		page_import(u, r, NULL, 0);
 		return;
 	}
@@ -1373,7 +1423,7 @@ static void do_import(ui *u, ui_req *q, ui_resp *r)
 	u->pending[0] = '\0';
 	safe_name(up->filename, "tableur.csv", name, sizeof name);
 	if (save_upload(u, up, name) != 0) {
-		flash(u, 1, "Le fichier reçu n'a pas pu être enregistré (disque plein ?).");
+		flash(u, 1, _("Le fichier reçu n'a pas pu être enregistré (disque plein ?)."));
 		page_import(u, r, NULL, 0);
 		return;
 	}
@@ -1397,7 +1447,8 @@ static void do_import_confirm(ui *u, ui_resp *r)
 	int rc;
 
 	if (!name) {
-		flash(u, 1, "Aucun tableur vérifié en attente : choisissez le fichier de nouveau.");
+		flash(u, 1, _("Aucun tableur vérifié en attente : choisissez le fichier de "
+			      "nouveau."));
 		redirect(r, "/importer");
 		return;
 	}
@@ -1435,13 +1486,13 @@ static void do_quit(ui *u, ui_resp *r)
 	u->quit = 1;
 	if (!f)
 		return;
-	fputs("<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	      "<title>Maillage : fenêtre fermée</title></head><body><main><h1>Fenêtre "
-	      "fermée</h1><p>Tout ce que "
-	      "vous avez saisi est enregistré sur ce poste. Vous pouvez fermer cet onglet.</p>"
-	      "<p>Pour rouvrir la fenêtre : lancez de nouveau Maillage (collector ui).</p>"
-	      "</main></body></html>\n", f);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>%s</title></head><body><main><h1>%s</h1><p>%s</p><p>%s</p>"
+		"</main></body></html>\n", ui_lang(), _("Maillage : fenêtre fermée"),
+		_("Fenêtre fermée"), _("Tout ce que vous avez saisi est enregistré sur ce poste. "
+		  "Vous pouvez fermer cet onglet."),
+		_("Pour rouvrir la fenêtre : lancez de nouveau Maillage (collector ui)."));
 	if (fclose(f) != 0) {
 		free(r->body);
 		r->body = NULL;

@@ -1,6 +1,8 @@
 // The collector's window: counts saved as each cell loses focus, totals,
 // confirmations.  Served by the collector itself (no inline script: the
-// page's Content-Security-Policy forbids it).
+// page's Content-Security-Policy forbids it).  Its words come from the
+// page, in the page's language: the status line's data-saving and
+// data-lost, a form's data-confirm.
 'use strict';
 
 function csrf() {
@@ -35,6 +37,11 @@ function totals(grid) {
   if (g) g.textContent = all;
 }
 
+function words(name) {
+  const s = document.getElementById('grid-status');
+  return s ? s.dataset[name] || '' : '';
+}
+
 function say(grid, text, bad) {
   const s = document.getElementById('grid-status');
   if (!s) return;
@@ -53,7 +60,7 @@ function save(grid, input) {
   input.dataset.dims.split('|').forEach(function (c, i) { body.set('d' + i, c); });
   body.set('nombre', input.value.trim());
   td.className = 'saving';
-  say(grid, 'Enregistrement…', false);
+  say(grid, words('saving'), false);
   fetch('/comptages/cellule', { method: 'POST', body: body, credentials: 'same-origin' })
     .then(function (r) { return r.json(); })
     .then(function (j) {
@@ -68,7 +75,7 @@ function save(grid, input) {
     })
     .catch(function () {
       td.className = 'error';
-      say(grid, 'Non enregistré : la fenêtre ne répond plus (collector ui est-il arrêté ?)', true);
+      say(grid, words('lost'), true);
     });
 }
 

@@ -5,6 +5,8 @@
 //   WORK       the test's scratch folder (bundles, receipts, CSV files)
 //   SHOTS      where the screenshots go
 //   CHROMIUM   the browser
+//   WALK       "en": a short walk through the window started in English
+//              instead (requests into WORK/requests-en.txt)
 // Prints one line per check, "ok NAME" or "not ok NAME: why", and the
 // address of every request the browser made into WORK/requests.txt.
 'use strict';
@@ -16,6 +18,7 @@ const puppeteer = require('puppeteer-core');
 const base = process.env.UI_BASE;
 const work = process.env.WORK;
 const shots = process.env.SHOTS;
+const tag = process.env.WALK === 'en' ? '-en' : '';
 const requests = [];
 const problems = [];
 
@@ -41,6 +44,45 @@ async function submit(page, selector) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
 }
 
+// The window started in English: its pages, the grid's answers and the
+// words app.js says itself (the browser is French: it is not asked).
+async function walkEn(page) {
+  const resp = await page.goto(process.env.UI_URL, { waitUntil: 'load' });
+  const home = await page.evaluate(() => [document.documentElement.lang,
+    document.querySelector('h1').textContent, document.body.textContent]);
+  check('en-home', resp.status() === 200 && home[0] === 'en' && home[1] === 'Home' &&
+    /Count entry/.test(home[2]) && !/Accueil|Quitter/.test(home[2]), home.join(' | '));
+  await shoot(page, 'accueil-en');
+
+  await page.goto(base + '/comptages?tableau=victims&periode=2026-T3&dept=75', { waitUntil: 'load' });
+  await (await page.$$('table.grid tbody input'))[0].click();
+  await page.keyboard.type('6');
+  await page.keyboard.press('Tab');
+  await page.waitForSelector('table.grid td.saved');
+  const saved = await page.$eval('#grid-status', (e) => e.textContent);
+  check('en-grid-saved', saved === 'Saved: 6.', saved);
+  // The window unreachable (the cell's request cut): app.js's own words.
+  const cut = (r) => (r.url().endsWith('/comptages/cellule') ? r.abort() : r.continue());
+  await page.setRequestInterception(true);
+  page.on('request', cut);
+  await page.keyboard.type('2');
+  await page.keyboard.press('Tab');
+  await page.waitForSelector('table.grid td.error');
+  const lost = await page.$eval('#grid-status', (e) => e.textContent);
+  check('en-grid-lost', /^Not saved: the window no longer answers/.test(lost), lost);
+  page.off('request', cut);
+  await page.setRequestInterception(false);
+  problems.length = 0;     // the cut request itself is logged
+  await page.reload({ waitUntil: 'load' });
+  await shoot(page, 'comptages-en');
+
+  await submit(page, 'form[action="/quitter"] button');
+  const bye = await page.$eval('h1', (e) => e.textContent);
+  check('en-quit', bye === 'Window closed', bye);
+  const late = problems.filter((m) => !/ERR_CONNECTION_REFUSED/.test(m));
+  check('en-no-console-message', late.length === 0, problems.join(' | '));
+}
+
 (async () => {
   fs.mkdirSync(shots, { recursive: true });
   const browser = await puppeteer.launch({
@@ -49,7 +91,7 @@ async function submit(page, selector) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
       '--disable-default-apps', '--disable-extensions', '--lang=fr-FR'],
-    userDataDir: path.join(work, 'profile'),
+    userDataDir: path.join(work, 'profile' + tag),
   });
   try {
     const page = await browser.newPage();
@@ -58,6 +100,10 @@ async function submit(page, selector) {
     page.on('console', (m) => problems.push(`console ${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('dialog', (d) => d.accept());
+    if (tag) {
+      await walkEn(page);
+      return;
+    }
 
     // Refused without the key.
     let resp = await page.goto(base + '/', { waitUntil: 'load' });
@@ -185,7 +231,7 @@ async function submit(page, selector) {
   } catch (e) {
     check('script', false, e.stack);
   } finally {
-    fs.writeFileSync(path.join(work, 'requests.txt'), requests.join('\n') + '\n');
+    fs.writeFileSync(path.join(work, `requests${tag}.txt`), requests.join('\n') + '\n');
     await browser.close();
   }
 })();

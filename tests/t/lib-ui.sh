@@ -2,8 +2,10 @@
 #
 #   ui_setup [NAME]      coordinator, kit, collector home with an organisation
 #                        (by default a name with markup, to be escaped)
-#   ui_start             collector ui --no-browser in the background: $UI_URL
-#                        (the one-time address), $UI_PORT, $UI_BASE, $UI_PID
+#   ui_start [VAR=VALUE...]
+#                        collector ui --no-browser in the background, with
+#                        these variables in its environment: $UI_URL (the
+#                        one-time address), $UI_PORT, $UI_BASE, $UI_PID
 #   ui_open              uses the one-time address with curl: cookie in ui.jar,
 #                        the page's CSRF key in $UI_CSRF
 #   ui_get PATH          curl with the cookie, body on stdout
@@ -23,7 +25,7 @@ ui_setup() {
 
 ui_start() {
 	rm -f ui.url ui.err
-	collector ui --no-browser >ui.url 2>ui.err &
+	env "$@" collector ui --no-browser >ui.url 2>ui.err &
 	UI_PID=$!
 	_i=0
 	while [ $_i -lt 100 ] && ! grep -q '^http://' ui.url 2>/dev/null; do

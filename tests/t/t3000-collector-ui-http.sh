@@ -310,6 +310,57 @@ test_expect_success 'Quitter stops the window' '
 	grep -q "fenêtre fermée" ui.err
 '
 
+# The window in English: started with LANG asking for it (the harness's
+# LC_ALL emptied, as the first of LC_ALL, LC_MESSAGES and LANG that is
+# not empty decides).  The browser's language is not read: curl sends
+# none, then a French one.
+ui_start LC_ALL= LANG=en_GB.UTF-8 && ui_open
+ui_get / >en-home.html
+curl -sS -b ui.jar -H "Accept-Language: fr-FR,fr;q=0.9" \
+	"$UI_BASE/comptages?tableau=victims&periode=2026-T1&dept=75" >en-grid.html
+ui_get "/comptages?tableau=victims&periode=2026-T9&dept=75" >en-bad.html
+code en-del.html -b ui.jar -d "csrf=$UI_CSRF&id=nothing" "$UI_BASE/supprimer" >/dev/null
+ui_get / >en-del-flash.html
+code en-refused.html "$UI_BASE/actions" >en-refused.code
+code en-quit.html -b ui.jar -d "csrf=$UI_CSRF" "$UI_BASE/quitter" >/dev/null
+wait "$UI_PID"; echo $? >en-quit.rc; UI_PID=
+
+test_expect_success 'in English when the locale asks: the home page' '
+	grep -q "^<!DOCTYPE html>" en-home.html &&
+	grep -q "<html lang=\"en\">" en-home.html &&
+	grep -q "<h1>Home</h1>" en-home.html &&
+	grep -q ">Count entry</a>" en-home.html &&
+	grep -q "<button type=\"submit\">Quit</button>" en-home.html &&
+	grep -q "<dt>Last receipt</dt>" en-home.html &&
+	grep -q "edition 1 of .*, [0-9]* table(s)</dd>" en-home.html &&
+	! grep -q "lang=\"fr\"\|Accueil\|Saisie des comptages\|Quitter\|Dernier envoi\|changement\|Fichier d.envoi\|tableaux" en-home.html
+'
+
+test_expect_success 'in English: the count-entry page, its labels from the questionnaire' '
+	grep -q "<html lang=\"en\">" en-grid.html &&
+	grep -q "<h1>Count entry</h1>" en-grid.html &&
+	grep -q "<button type=\"submit\">Show</button>" en-grid.html &&
+	grep -q "<label for=\"periode\">Period</label>" en-grid.html &&
+	grep -q "value=\"2026-Q1\"" en-grid.html &&
+	grep -q "<h2>Victims spotted and supported — 2026-Q1, 75 Paris</h2>" en-grid.html &&
+	grep -q "Status of the victims" en-grid.html &&
+	grep -q ">supported</th>" en-grid.html &&
+	grep -q "data-lost=\"Not saved: the window no longer answers" en-grid.html &&
+	! grep -q "Afficher\|Période\|Saisie\|Chaque case\|Enregistrement\|accompagnées</\|trimestre\|Victimes repérées" en-grid.html
+'
+
+test_expect_success 'in English: error flashes and refusals' '
+	grep -q "<div class=\"flash bad\" role=\"status\">Period (period): invalid period &quot;2026-T9&quot;" en-bad.html &&
+	! grep -q "période invalide" en-bad.html &&
+	grep -q "<div class=\"flash bad\" role=\"status\">Invalid id: nothing was deleted.</div>" en-del-flash.html &&
+	test "$(cat en-refused.code)" = 403 &&
+	grep -q "<html lang=\"en\">.*<h1>Refused</h1><p>Access refused: open the window" en-refused.html &&
+	! grep -q "Accès refusé" en-refused.html &&
+	grep -q "<h1>Window closed</h1>" en-quit.html &&
+	test "$(cat en-quit.rc)" = 0 &&
+	grep -q "^collector: window closed$" ui.err
+'
+
 # The browser: xdg-open gets the one-time address; when it fails, the
 # address is printed instead.  A stand-in xdg-open records what it gets.
 mkdir -p fakebin

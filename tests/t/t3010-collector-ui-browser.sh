@@ -4,8 +4,9 @@
 # the one-time address, opened with it; a count grid filled, an action
 # added, a bundle written into a folder and merged by the real merger, its
 # receipt uploaded, a CSV with one bad line refused with nothing stored;
-# no request leaves 127.0.0.1.  Screenshots of each page at 1366x768 and
-# 390x844 go to $MAILLAGE_BUILD/ui-screens.
+# no request leaves 127.0.0.1; then the window started in English.
+# Screenshots of each page at 1366x768 and 390x844 go to
+# $MAILLAGE_BUILD/ui-screens.
 #
 # puppeteer-core (pinned below) is installed once with npm into
 # build/node; the test is skipped, saying why, without chromium, node or
@@ -97,6 +98,28 @@ test_expect_success 'screenshots of each page at both sizes' '
 	for p in accueil comptages actions formations organisation envoyer accuses importer; do
 		test -s "$SHOTS/$p-1366x768.png" && test -s "$SHOTS/$p-390x844.png" || return 1
 	done
+'
+
+# The window in English (docs/TRANSLATION.md): started with LANG asking
+# for it, the browser's own language (French) not read.
+ui_start LC_ALL= LANG=en_GB.UTF-8
+WALK=en UI_URL=$UI_URL UI_BASE=$UI_BASE WORK=$TRASH SHOTS=$SHOTS CHROMIUM=$browser \
+	NODE_PATH="$NODE_DIR/node_modules" \
+	timeout 300 node "$MAILLAGE_SRC/tests/browser/ui.js" >results 2>node.err
+i=0
+while kill -0 "$UI_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill "$UI_PID" 2>/dev/null
+wait "$UI_PID"; echo $? >ui.rc; UI_PID=
+
+test_expect_success 'in English: the home page, a count saved, app.js in English' '
+	step en-home && step en-grid-saved && step en-grid-lost &&
+	test -s "$SHOTS/accueil-en-1366x768.png" && test -s "$SHOTS/comptages-en-390x844.png"
+'
+test_expect_success 'in English: Quit, no console message, no request elsewhere' '
+	step en-quit && step en-no-console-message && test "$(cat ui.rc)" = 0 &&
+	grep -q "window closed" ui.err &&
+	! grep -v "^http://127\.0\.0\.1:$UI_PORT/" requests-en.txt | grep -v "^\$" |
+		grep -v "^data:"
 '
 
 test_done
