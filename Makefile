@@ -39,11 +39,13 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 MERGER_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
 MERGER_LIBS   := $(shell pkg-config --libs xlsxwriter)
 
-# The collector's window (collector ui) is served by GNU libmicrohttpd;
-# only the collector links it.  `make static` points these at a static
-# build of it (tools/static-deps).
-MHD_CFLAGS ?= $(shell pkg-config --cflags libmicrohttpd)
-MHD_LIBS   ?= $(shell pkg-config --libs libmicrohttpd)
+# The collector's window (collector ui) is served by GNU libmicrohttpd.
+# The ordinary build loads it when the window opens (collector/ui.c,
+# MAILLAGE_MHD_DLOPEN), so that the other commands do not load GnuTLS and
+# its libraries; `make static` and `make windows` point these at a copy
+# they link (tools/static-deps, tools/windows-deps).
+MHD_CFLAGS ?= $(shell pkg-config --cflags libmicrohttpd) -DMAILLAGE_MHD_DLOPEN
+MHD_LIBS   ?=
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wno-unused-parameter

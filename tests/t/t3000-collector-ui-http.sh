@@ -389,4 +389,25 @@ test_expect_success 'xdg-open failing: the address is printed on the terminal' '
 	grep -q "le navigateur n.a pas pu être ouvert ; ouvrez cette adresse .*: http://127\.0\.0\.1:[0-9]*/ouvrir?cle=[0-9a-f]\{64\}$" browser3.err
 '
 
+# The ordinary build opens libmicrohttpd only for the window (ui.c,
+# MAILLAGE_MHD_DLOPEN): without a usable copy, ui says which package to
+# install, and the other commands never needed it.
+if ldd "$MAILLAGE_BUILD/collector" 2>/dev/null | grep -q libmicrohttpd ||
+   ! ldd "$MAILLAGE_BUILD/collector" >/dev/null 2>&1; then
+	test_skip 'without libmicrohttpd, ui names the package' 'libmicrohttpd is linked in'
+else
+	test_expect_success 'without libmicrohttpd, ui names the package; the rest works' '
+		mkdir -p nolib badlib &&
+		echo "not a library" >nolib/libmicrohttpd.so.12 &&
+		LD_LIBRARY_PATH="$TRASH/nolib" test_exit_code 4 collector ui --no-browser 2>err &&
+		test_one_line err "^collector: la fenêtre a besoin de la bibliothèque libmicrohttpd, introuvable ou inutilisable \(paquet Debian libmicrohttpd12\) : " &&
+		printf "int not_mhd;\n" >lib.c &&
+		cc -shared -fPIC -o badlib/libmicrohttpd.so.12 lib.c &&
+		LD_LIBRARY_PATH="$TRASH/badlib" test_exit_code 4 collector ui --no-browser 2>err &&
+		test_one_line err "^collector: la bibliothèque libmicrohttpd n.a pas MHD_start_daemon : installez le paquet Debian libmicrohttpd12$" &&
+		LD_LIBRARY_PATH="$TRASH/nolib" collector status >out &&
+		grep -q "^Organisation : " out
+	'
+fi
+
 test_done
