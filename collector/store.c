@@ -443,19 +443,12 @@ int store_put(store *s, const record *r, fmt_error *err)
 	return FMT_OK;
 }
 
-int store_each(store *s, int kind, enum store_which which, store_fn fn, void *ctx,
-	       fmt_error *err)
+/* Calls fn for each record row of st (bound, ready), then resets st. */
+static int walk(store *s, sqlite3_stmt *st, store_fn fn, void *ctx, fmt_error *err)
 {
-	static const int q_all[] = { Q_LIVE, Q_PENDING, Q_ALL };
-	static const int q_kind[] = { Q_LIVE_KIND, Q_PENDING_KIND, Q_ALL_KIND };
-	sqlite3_stmt *st;
 	stored *sr;
 	int rc;
 
-	if ((rc = stmt(s, kind ? q_kind[which] : q_all[which], &st, err)))
-		return rc;
-	if (kind)
-		sqlite3_bind_int(st, 1, kind);
 	/* A record is about 3 KiB: on the heap, not on the stack. */
 	sr = malloc(sizeof *sr);
 	if (!sr)
@@ -475,12 +468,26 @@ int store_each(store *s, int kind, enum store_which which, store_fn fn, void *ct
 	return done(st, FMT_OK);
 }
 
+int store_each(store *s, int kind, enum store_which which, store_fn fn, void *ctx,
+	       fmt_error *err)
+{
+	static const int q_all[] = { Q_LIVE, Q_PENDING, Q_ALL };
+	static const int q_kind[] = { Q_LIVE_KIND, Q_PENDING_KIND, Q_ALL_KIND };
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt(s, kind ? q_kind[which] : q_all[which], &st, err)))
+		return rc;
+	if (kind)
+		sqlite3_bind_int(st, 1, kind);
+	return walk(s, st, fn, ctx, err);
+}
+
 int store_each_natkey(store *s, const char *prefix, store_fn fn, void *ctx, fmt_error *err)
 {
 	char hi[NATKEY_CAP + 1];
 	size_t len = strlen(prefix);
 	sqlite3_stmt *st;
-	stored *sr;
 	int rc;
 
 	/* Every key starting with prefix sorts before prefix with its last
@@ -493,21 +500,7 @@ int store_each_natkey(store *s, const char *prefix, store_fn fn, void *ctx, fmt_
 		return rc;
 	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	if (!(sr = malloc(sizeof *sr)))
-		return done(st, fmt_fail(err, FMT_E_NOMEM, "out of memory"));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = row_record(st, sr, err);
-		if (rc == FMT_OK)
-			rc = fn(ctx, sr, err);
-		if (rc != FMT_OK) {
-			free(sr);
-			return done(st, rc);
-		}
-	}
-	free(sr);
-	if (rc != SQLITE_DONE)
-		return done(st, db_fail(s->db, rc, "reading the records", err));
-	return done(st, FMT_OK);
+	return walk(s, st, fn, ctx, err);
 }
 
 int store_pending_groups(store *s, qn_groups *g, fmt_error *err)
