@@ -218,4 +218,20 @@ test_expect_success 'the merge checks the newest count of a cell kept by two col
 	! grep -q "rules failing" out
 '
 
+# A damaged store is said, not checked half: status and export stop at a
+# count whose natural key cannot be read, and change nothing.
+test_expect_success 'a pending count with a damaged natural key: status and export refuse' '
+	cp -r a damaged &&
+	sqlite3 damaged/store.db "UPDATE record SET natkey = '\''victims|2026-Q3'\'' WHERE kind = 3 AND version > acked_version" &&
+	test "$(sqlite3 damaged/store.db "SELECT count(*) FROM record WHERE natkey = '\''victims|2026-Q3'\''")" -ge 1 &&
+	sqlite3 damaged/store.db .dump >before.sql &&
+	test_must_fail collector --home damaged status >out 2>err &&
+	test_one_line err "^collector: damaged/store.db : base de données illisible ou endommagée \\(a count of the store has a damaged natural key\\)$" &&
+	test_must_fail collector --home damaged export -o d.bundle 2>err &&
+	grep -q "a count of the store has a damaged natural key" err &&
+	test ! -e d.bundle &&
+	sqlite3 damaged/store.db .dump >after.sql &&
+	test_cmp before.sql after.sql
+'
+
 test_done
