@@ -69,10 +69,9 @@ static void tmp_letters(char out[7])
 	out[6] = '\0';
 }
 
-/* Opens the folder holding path and fsyncs it, so that a rename or link
- * into it is durable.  Folders on some file systems cannot be fsynced
+/* See fileio.h.  Folders on some file systems cannot be fsynced
  * (EINVAL): that is not an error. */
-static int fsync_parent(const char *path, fmt_error *err)
+int fsync_parent(const char *path, fmt_error *err)
 {
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
@@ -177,9 +176,9 @@ static int place_no_replace(atomic_file *f, fmt_error *err)
 	return FMT_OK;
 }
 
-/* See fileio.h.  Whatever happens, f->fd is -1 afterwards and the
- * temporary file is gone. */
-int atomic_commit(atomic_file *f, fmt_error *err)
+/* atomic_commit(), with the folder fsynced or not.  Whatever happens,
+ * f->fd is -1 afterwards and the temporary file is gone. */
+static int commit(atomic_file *f, int sync_folder, fmt_error *err)
 {
 	int rc, e;
 
@@ -223,7 +222,17 @@ int atomic_commit(atomic_file *f, fmt_error *err)
 		return rc;
 	}
 	f->tmp[0] = '\0';
-	return fsync_parent(f->path, err);
+	return sync_folder ? fsync_parent(f->path, err) : FMT_OK;
+}
+
+int atomic_commit(atomic_file *f, fmt_error *err)
+{
+	return commit(f, 1, err);
+}
+
+int atomic_commit_later(atomic_file *f, fmt_error *err)
+{
+	return commit(f, 0, err);
 }
 
 /* See fileio.h.  Never closes standard output. */

@@ -32,6 +32,13 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 /* fsync, rename (or link) into place, fsync the folder.  On failure the
  * temporary file is removed and path is untouched. */
 int atomic_commit(atomic_file *f, fmt_error *err);
+/* atomic_commit() without the fsync of the folder: a writer of many files
+ * in one folder calls fsync_parent() once after the last.  Until then a
+ * power failure may lose the new name (never the content under it). */
+int atomic_commit_later(atomic_file *f, fmt_error *err);
+/* fsyncs the folder holding path, so that a rename or link into it is
+ * durable. */
+int fsync_parent(const char *path, fmt_error *err);
 /* Closes and removes the temporary file; accepts a never-opened or
  * already-committed file (f->fd < 0). */
 void atomic_abort(atomic_file *f);

@@ -11,6 +11,7 @@
 #include "format.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -67,9 +68,15 @@ void format_use_deterministic_rng(const uint8_t seed[32])
 	randombytes_set_implementation(&det_impl);
 }
 
-/* Initialises libsodium; sodium_init() returns 1 when already done. */
+/* Initialises libsodium (sodium_init() returns 1 when already done), and
+ * turns off SQLite's memory statistics, which nothing here reads: with
+ * them on, every allocation of SQLite takes a global mutex, a real atomic
+ * operation once the process has a second thread (the merge's reader,
+ * the window's server).  sqlite3_config() must come before SQLite's own
+ * initialisation; later (a second call) it fails harmlessly. */
 int format_init(fmt_error *err)
 {
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sodium_init() < 0)
 		return fmt_fail(err, FMT_E_CRYPTO_INIT,
 				"the cryptography library (libsodium) could not be initialised");

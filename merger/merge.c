@@ -18,7 +18,10 @@
  *      decodes it, computes its digest and streams its id and version into
  *      the receipt, a temporary file in the receipts folder (feed.c);
  *   5. any conflict or ownership problem refuses the whole bundle;
- *   6. bundle row, COMMIT, then the receipt renamed into place.
+ *   6. bundle row, COMMIT, then the receipt renamed into place; the
+ *      receipts folder is fsynced once, at the end of the run (a receipt
+ *      whose new name a power failure loses is written again by the next
+ *      merge of its bundle, as in 3).
  * verify runs the same steps on a private copy of the database
  * (merger_snapshot) and rolls back at the end.
  *
@@ -66,6 +69,7 @@ typedef struct run {
 	int verify;                  /* roll back; no receipt, no quarantine */
 	int progress;                /* a progress line on the terminal */
 	char receipts[PATH_CAP];
+	int receipts_named;          /* renamed into receipts/, folder not fsynced */
 	char quarantine[PATH_CAP];
 	long merged, already, refused, unreadable;
 	merge_stats total;
@@ -452,8 +456,8 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 		rc = receipt_writer_add(j->rw, rec.id, rec.version, &j->err);
 	if (rc == FMT_DONE)
 		rc = receipt_writer_finish(j->rw, R->coord, &j->err);
-	if (rc == FMT_OK)
-		rc = atomic_commit(&j->rf, &j->err);
+	if (rc == FMT_OK && (rc = atomic_commit_later(&j->rf, &j->err)) == FMT_OK)
+		R->receipts_named = 1;
 	progress_clear(R);
 	if (rc) {
 		msg("%s: already merged on %s, but its receipt could not be written "
@@ -579,11 +583,12 @@ static enum outcome merge_steps(run *R, job *j)
 		       term_text(j->info.reason, org, sizeof org));
 	/* The merge is committed: a receipt that cannot be put in place is
 	 * written again by the next merge of the same file. */
-	if (atomic_commit(&j->rf, err)) {
+	if (atomic_commit_later(&j->rf, err)) {
 		msg("%s: merged, but the receipt could not be written: %s (merge the "
 		    "same file again to write it)", shown, fmt_error_message(err));
 		worse(R, shell_exit_status(err->code));
 	} else {
+		R->receipts_named = 1;
 		printf(_("%s: receipt %s\n"), shown, j->receipt_name);
 	}
 	return OUT_MERGED;
@@ -776,6 +781,16 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 		}
 	}
 	progress_clear(R);
+	if (R->receipts_named) {
+		char any[PATH_CAP];
+
+		if (path_join(any, R->receipts, "receipt", &err) || fsync_parent(any, &err)) {
+			msg("%s: receipts written, but the folder could not be synced to disk: "
+			    "%s (merge the same files again if the computer stopped since)",
+			    R->receipts, fmt_error_message(&err));
+			worse(R, shell_exit_status(err.code));
+		}
+	}
 	if (!verify) {
 		printf(_("bundles merged:         %ld\n"), R->merged);
 		printf(_("bundles already merged: %ld\n"), R->already);

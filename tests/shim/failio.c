@@ -14,6 +14,7 @@
  *   FAILIO_WRITE_AFTER=N    after N bytes written to watched files, writes
  *                           fail (the one that crosses N is cut short)
  *   FAILIO_FSYNC=1          fsync/fdatasync of a watched file fails
+ *   FAILIO_FSYNC=dir        fsync of a watched folder fails (files sync)
  *   FAILIO_RENAME=1         rename/link to or from a watched path fails
  *   FAILIO_ERRNO=NAME       the error: ENOSPC (default), EIO, EDQUOT, EROFS
  *   FAILIO_KILL_AT=N        SIGKILL just before the Nth change to a watched
@@ -90,6 +91,8 @@ __attribute__((constructor)) static void failio_init(void)
 		write_budget = atoll(v);
 	if ((v = getenv("FAILIO_FSYNC")) && *v == '1')
 		fail_fsync = 1;
+	else if (v && strcmp(v, "dir") == 0)
+		fail_fsync = 2;
 	if ((v = getenv("FAILIO_RENAME")) && *v == '1')
 		fail_rename = 1;
 	fail_errno = env_errno(getenv("FAILIO_ERRNO"));
@@ -385,13 +388,22 @@ int posix_fallocate(int fd, off_t off, off_t len)
 
 /* --- making it durable ---------------------------------------------------- */
 
+/* Whether fsync(fd) must fail: FAILIO_FSYNC=1, or =dir and fd a folder. */
+static int fsync_fails(int fd)
+{
+	struct stat st;
+
+	return fail_fsync == 1 ||
+	       (fail_fsync == 2 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
 int fsync(int fd)
 {
 	REAL(int, fsync, (int));
 
 	if (fd_watched(fd)) {
 		event();
-		if (fail_fsync) {
+		if (fsync_fails(fd)) {
 			errno = EIO;
 			return -1;
 		}
@@ -405,7 +417,7 @@ int fdatasync(int fd)
 
 	if (fd_watched(fd)) {
 		event();
-		if (fail_fsync) {
+		if (fsync_fails(fd)) {
 			errno = EIO;
 			return -1;
 		}

@@ -121,6 +121,21 @@ test_expect_success 'merge: the receipt cannot be written, or put in place' '
 	test $(ls rc | wc -l) = 1
 '
 
+# The receipts folder is fsynced once, after the last receipt of the run:
+# its failure is reported, after the merges it does not undo.
+test_expect_success 'merge: the receipts folder cannot be synced' '
+	rm -rf "$MERGER_HOME" rc && cp -R pristine "$MERGER_HOME" &&
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc" FAILIO_FSYNC=dir \
+		merger merge --receipts "$TRASH/rc" a1.bundle b1.bundle >out 2>err
+	failed_cleanly $? err "rc: receipts written, but the folder could not be synced to disk" &&
+	grep -q "^bundles merged: *2$" out && test $(ls rc | wc -l) = 2 &&
+	with_shim FAILIO_PATH="$TRASH/rc" FAILIO_FSYNC=dir \
+		merger merge --receipts "$TRASH/rc" a1.bundle >out 2>err
+	test $? = 3 && test_one_line err "rc : .*dossier" &&
+	merger merge --receipts "$TRASH/rc" a1.bundle b1.bundle >out 2>err &&
+	test $(grep -c "receipt .* written again" out) = 2 && test ! -s err
+'
+
 test_expect_success 'merge: a refused bundle whose copy cannot be kept' '
 	mutate flip b1.bundle bad.bundle 200 &&
 	dump pre.sql &&
