@@ -367,8 +367,10 @@ void quality_free(quality *qa)
 
 /* The live rows of one organisation, table, period and département, in
  * the order of the count table's key index (their cells, then nothing to
- * sort): load_group() keeps the newest of each cell, as COUNTS_SQL's
- * window does over the whole table. */
+ * sort), read from that index alone (it holds count and recorded_at since
+ * migration 4, and id as every index of the table): load_group() keeps
+ * the newest of each cell, as COUNTS_SQL's window does over the whole
+ * table. */
 #define GROUP_SQL \
 	"SELECT dim1, dim2, dim3, dim4, count, recorded_at, id FROM count" \
 	" WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4" \

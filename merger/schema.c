@@ -206,10 +206,22 @@ static const char schema_3[] =
 	"ALTER TABLE bundle ADD COLUMN rule_errors INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE bundle ADD COLUMN rule_warnings INTEGER NOT NULL DEFAULT 0;";
 
+/* Migration 4: the index on the natural key of counts also holds the
+ * value and the time of each row, so that the rules of the questionnaire,
+ * re-checked after each merge on the groups it changed (quality.c), read
+ * a group from the index alone instead of fetching each row from the
+ * table by its id: a third of the time of that check, for index entries
+ * some 8 bytes longer.  The overlap check of the merge uses its leading
+ * columns as before. */
+static const char schema_4[] =
+	"DROP INDEX count_key;"
+	"CREATE INDEX count_key ON count(org_id, \"table\", period, dept,"
+	"  dim1, dim2, dim3, dim4, count, recorded_at);";
+
 const db_migration *merger_migrations(int *n)
 {
 	static char sql[sizeof schema_1 + 4096];
-	static db_migration migrations[3];
+	static db_migration migrations[4];
 	size_t used = 0;
 
 	if (!migrations[0].sql) {
@@ -220,6 +232,7 @@ const db_migration *merger_migrations(int *n)
 		migrations[0].sql = sql;
 		migrations[1].sql = schema_2;
 		migrations[2].sql = schema_3;
+		migrations[3].sql = schema_4;
 	}
 	*n = (int)(sizeof migrations / sizeof migrations[0]);
 	return migrations;

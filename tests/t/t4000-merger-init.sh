@@ -46,8 +46,18 @@ test_expect_success 'init makes a private home with keys, database and folders' 
 	test -d "$MERGER_HOME/quarantine" && test -d "$MERGER_HOME/receipts" &&
 	test "$(sql "SELECT value FROM meta WHERE key = '\''name'\''")" = \
 		"Coordination nationale de test" &&
-	test "$(sql "PRAGMA user_version")" = 3 &&
+	test "$(sql "PRAGMA user_version")" = 4 &&
 	test "$(ls "$TRASH" | grep -c init-)" = 0
+'
+
+# The rules after a merge read each group of counts from the index on
+# their natural key alone (migration 4, merger/quality.c).
+test_expect_success 'the counts of a group are read from the index alone' '
+	sql "EXPLAIN QUERY PLAN SELECT dim1, dim2, dim3, dim4, count, recorded_at, id
+		FROM count WHERE org_id = 1 AND \"table\" = '\''victims'\''
+		AND period = '\''2026'\'' AND dept = '\''75'\''
+		ORDER BY dim1, dim2, dim3, dim4" >plan &&
+	grep -q "USING COVERING INDEX count_key" plan
 '
 
 test_expect_success 'the key id is the start of the fingerprint' '

@@ -241,7 +241,10 @@ test_expect_success 'a database of the first schema gets its returns from the bu
 	fleet_sql | sqlite3 old/h/national.db &&
 	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 1 &&
 	MERGER_HOME=$TRASH/old/h merger deadline 2026-Q1 2026-04-15 2>/dev/null &&
-	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 3 &&
+	test "$(sqlite3 old/h/national.db "PRAGMA user_version")" = 4 &&
+	test "$(sqlite3 old/h/national.db "SELECT group_concat(name) FROM
+		pragma_index_info('\''count_key'\'')")" = \
+		"org_id,table,period,dept,dim1,dim2,dim3,dim4,count,recorded_at" &&
 	MERGER_HOME=$TRASH/old/h merger rates --period 2026-Q1 --format csv >old.csv &&
 	test_cmp orgs.csv old.csv
 '
