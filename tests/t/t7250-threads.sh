@@ -36,10 +36,12 @@ ts() {
 	return $_rc
 }
 
+# A ring of 64 records (1,024 in the programs): these bundles wrap it
+# many times.
 test_expect_success 'setup: a ThreadSanitizer build of the merger' '
 	mkdir ts &&
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$MAILLAGE_SRC" BUILD=build/tsan \
-		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+		CFLAGS="-O1 -g -fsanitize=thread -DFEED_SLOTS=64" LDFLAGS="-fsanitize=thread" \
 		build/tsan/merger >build.log 2>&1 || { tail -20 build.log; exit 1; }
 '
 
