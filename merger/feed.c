@@ -28,6 +28,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
 
 #ifndef FEED_SLOTS              /* smaller in tests/t/t7250, to wrap often */
 #define FEED_SLOTS 1024
@@ -60,6 +63,19 @@ struct feed {
 	/* the producer's, between feed_begin and feed_end */
 	bundle_reader *reader;
 	receipt_writer *rw;
+	const char *next;            /* the input to open ahead, or NULL */
+	const identity *coord;
+
+	/* the next input, opened by the producer after the last record, the
+	 * consumer's after feed_end (pthread_join orders the two) */
+	struct {
+		const char *path;    /* NULL: nothing opened ahead */
+		int rc;              /* of open_input, then bundle_reader_open */
+		int fd;
+		bundle_reader *reader;
+		bundle_info info;
+		fmt_error err;
+	} ahead;
 
 	/* the consumer's */
 	uint64_t taken;              /* records handed out by feed_next */
@@ -79,6 +95,7 @@ int feed_open(feed **out, fmt_error *err)
 		free(f);
 		return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
 	}
+	f->ahead.fd = -1;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->more, NULL);
 	pthread_cond_init(&f->room, NULL);
@@ -86,11 +103,25 @@ int feed_open(feed **out, fmt_error *err)
 	return FMT_OK;
 }
 
+/* Closes what was opened ahead and not taken. */
+static void ahead_drop(feed *f)
+{
+	if (!f->ahead.path)
+		return;
+	bundle_reader_free(f->ahead.reader);
+	if (f->ahead.fd >= 0)
+		close(f->ahead.fd);
+	f->ahead.path = NULL;
+	f->ahead.reader = NULL;
+	f->ahead.fd = -1;
+}
+
 void feed_free(feed *f)
 {
 	if (!f)
 		return;
 	feed_end(f);
+	ahead_drop(f);
 	pthread_cond_destroy(&f->room);
 	pthread_cond_destroy(&f->more);
 	pthread_mutex_destroy(&f->mu);
@@ -151,18 +182,37 @@ static void *feed_main(void *arg)
 	f->err = e;
 	pthread_cond_signal(&f->more);
 	pthread_mutex_unlock(&f->mu);
+
+	/* The merge thread has most of this bundle still to apply: open the
+	 * next input meanwhile (read, size, signature, header), exactly as
+	 * merge.c would, for feed_take_ahead(). */
+	if (f->next) {
+		f->ahead.fd = -1;
+		f->ahead.reader = NULL;
+		fmt_error_clear(&f->ahead.err);
+		f->ahead.rc = open_input(f->next, BUNDLE_MAX_BYTES, &f->ahead.fd, &f->ahead.err);
+		if (f->ahead.rc == FMT_OK)
+			f->ahead.rc = bundle_reader_open(&f->ahead.reader, f->ahead.fd, f->coord,
+							 &f->ahead.info, &f->ahead.err);
+		f->ahead.path = f->next;
+	}
 	return NULL;
 }
 
-int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, fmt_error *err)
+int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, const char *next,
+	       const identity *coord, fmt_error *err)
 {
 	feed_end(f);
+	ahead_drop(f);
 	f->published = f->released = f->taken = f->visible = 0;
 	f->finished = f->stop = f->in_receipt = 0;
 	f->status = FMT_OK;
 	fmt_error_clear(&f->err);
 	f->reader = r;
 	f->rw = rw;
+	/* Standard input is read when its turn comes, never ahead. */
+	f->next = next && strcmp(next, "-") != 0 ? next : NULL;
+	f->coord = coord;
 	if (pthread_create(&f->thread, NULL, feed_main, f) != 0)
 		return fmt_fail(err, FMT_E_NOMEM, _("cannot start a thread to read the bundle"));
 	f->running = 1;
@@ -219,4 +269,23 @@ void feed_end(feed *f)
 	pthread_mutex_unlock(&f->mu);
 	pthread_join(f->thread, NULL);
 	f->running = 0;
+}
+
+int feed_take_ahead(feed *f, const char *path, int *fd, bundle_reader **reader,
+		    bundle_info *info, int *rc, fmt_error *err)
+{
+	if (f->running || !f->ahead.path || f->ahead.path != path) {
+		ahead_drop(f);
+		return 0;
+	}
+	*fd = f->ahead.fd;
+	*reader = f->ahead.reader;
+	*info = f->ahead.info;
+	*rc = f->ahead.rc;
+	if (err)
+		*err = f->ahead.err;
+	f->ahead.path = NULL;
+	f->ahead.reader = NULL;
+	f->ahead.fd = -1;
+	return 1;
 }

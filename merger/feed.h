@@ -28,9 +28,13 @@ int feed_open(feed **f, fmt_error *err);
 void feed_free(feed *f);
 
 /* Starts reading the records of r ahead; each one goes into rw (when
- * not NULL) in the order of the bundle.  FMT_OK, or an error when the
- * thread cannot start (nothing was read then). */
-int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, fmt_error *err);
+ * not NULL) in the order of the bundle.  After the last record, when next
+ * is not NULL (nor "-"), the thread opens that input too, as the merge
+ * would (open_input, then bundle_reader_open with coord), while the merge
+ * applies the records: feed_take_ahead() hands it over.  FMT_OK, or an
+ * error when the thread cannot start (nothing was read then). */
+int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, const char *next,
+	       const identity *coord, fmt_error *err);
 
 /* The next record and the digest of its canonical encoding, valid until
  * the next call: FMT_OK, FMT_DONE after the last, or what failed, with
@@ -44,5 +48,13 @@ int feed_next(feed *f, const record **rec, const uint8_t **digest, int *in_recei
  * receipt writer are the caller's again.  Does nothing when no thread
  * runs. */
 void feed_end(feed *f);
+
+/* After feed_end(): when the input opened ahead is path (the same
+ * pointer as feed_begin's next), moves its descriptor, reader and header
+ * into *fd, *reader and *info, what opening it returned into *rc and
+ * err, and returns 1.  Otherwise closes whatever was opened ahead and
+ * returns 0: the caller opens path itself. */
+int feed_take_ahead(feed *f, const char *path, int *fd, bundle_reader **reader,
+		    bundle_info *info, int *rc, fmt_error *err);
 
 #endif

@@ -6,7 +6,8 @@
  *
  * One bundle, in order:
  *   1. open_input + bundle_reader_open: size, framing, decryption with the
- *      coordinator's key, the sender's signature (format/bundle_read.c);
+ *      coordinator's key, the sender's signature (format/bundle_read.c),
+ *      done ahead by the reading thread of the bundle before (feed.c);
  *   2. BEGIN IMMEDIATE, then the sender must be an enrolled, unrevoked
  *      collector, whatever creation time the bundle declares (a thief can
  *      backdate);
@@ -80,6 +81,7 @@ typedef struct run {
 /* One bundle being merged. */
 typedef struct job {
 	const char *path;
+	const char *next;            /* the input after it, or NULL */
 	int fd;
 	bundle_reader *reader;
 	int opened;                  /* info is filled */
@@ -484,8 +486,13 @@ static enum outcome merge_steps(run *R, job *j)
 	unsigned rule_errors = 0, rule_warnings = 0;
 	int rc, in_receipt;
 
-	if (open_input(path, BUNDLE_MAX_BYTES, &j->fd, err) ||
-	    bundle_reader_open(&j->reader, j->fd, R->coord, &j->info, err))
+	/* Opened ahead while the bundle before was applied, or now. */
+	if (!feed_take_ahead(R->feed, path, &j->fd, &j->reader, &j->info, &rc, err)) {
+		rc = open_input(path, BUNDLE_MAX_BYTES, &j->fd, err);
+		if (rc == FMT_OK)
+			rc = bundle_reader_open(&j->reader, j->fd, R->coord, &j->info, err);
+	}
+	if (rc)
 		return read_failed(R, j);
 	j->opened = 1;
 	if (db_begin(R->db, err) ||
@@ -523,7 +530,7 @@ static enum outcome merge_steps(run *R, job *j)
 	if (!R->verify && receipt_start(R, j, now, err))
 		return fatal(R, j);
 	applier_begin(R->ap, &j->from, j->info.bundle_id, now);
-	if (feed_begin(R->feed, j->reader, j->rw, err))
+	if (feed_begin(R->feed, j->reader, j->rw, j->next, R->coord, err))
 		return fatal(R, j);
 	while ((rc = feed_next(R->feed, &rec, &digest, &in_receipt, err)) == FMT_OK) {
 		rc = applier_record(R->ap, rec, digest, &j->stats, &R->pb, err);
@@ -594,13 +601,14 @@ static enum outcome merge_steps(run *R, job *j)
 	return OUT_MERGED;
 }
 
-static enum outcome merge_one(run *R, const char *path)
+static enum outcome merge_one(run *R, const char *path, const char *next)
 {
 	enum outcome o;
 	job j;
 
 	memset(&j, 0, sizeof j);
 	j.path = path;
+	j.next = next;
 	j.fd = -1;
 	j.rf.fd = -1;
 	R->pb.count = 0;
@@ -773,7 +781,7 @@ static int run_all(merger_ctx *ctx, int verify, const char *receipts, int argc,
 	R->progress = isatty(STDERR_FILENO) && in.n > 1;
 	for (size_t i = 0; i < in.n; i++) {
 		progress_show(R, i, in.n, in.paths[i]);
-		if (merge_one(R, in.paths[i]) == OUT_FATAL) {
+		if (merge_one(R, in.paths[i], i + 1 < in.n ? in.paths[i + 1] : NULL) == OUT_FATAL) {
 			if (i + 1 < in.n)
 				msg("stopped: %zu bundle%s not processed", in.n - i - 1,
 				    in.n - i - 1 > 1 ? "s" : "");

@@ -92,6 +92,33 @@ test_expect_success 'an old bundle merged late, and merged again' '
 	grep -q "already merged" out
 '
 
+# The reading thread opens the next input once the records of a bundle
+# are read: a file cut in its header, an altered block and a missing file
+# between good bundles are found and reported in their turn, as when each
+# is opened by the merge itself.
+test_expect_success 'inputs opened ahead: broken ones between good ones' '
+	collector --home cc import s2.csv 2>/dev/null &&
+	export_bundle cc mix-cc.bundle &&
+	collector --home cb import a.csv 2>/dev/null &&
+	export_bundle cb mix-cb.bundle &&
+	mkdir mix &&
+	cp mix-cc.bundle mix/1.bundle &&
+	head -c 40 mix-cb.bundle >mix/2.bundle &&
+	cp mix-cb.bundle mix/3.bundle && invert_byte mix/3.bundle 300 &&
+	cp mix-cb.bundle mix/5.bundle &&
+	ts mix merge --receipts rc mix/1.bundle mix/2.bundle mix/3.bundle mix/4.bundle \
+		mix/5.bundle >out 2>err
+	test $? = 3 &&
+	grep -q "^bundles merged: *2$" out && grep -q "^bundles refused: *2$" out &&
+	grep -q "^bundles unreadable: *1$" out &&
+	grep -q "^merger: mix/2.bundle: truncated bundle: 40 bytes, shorter than the smallest" err &&
+	grep -q "^merger: mix/3.bundle: block 1 of the bundle fails authentication" err &&
+	grep -q "^merger: mix/4.bundle: No such file or directory$" err &&
+	test "$(wc -l <err)" = 3 &&
+	test "$(sed -n "s/: merged .*//p" out | tr "\n" " ")" = "mix/1.bundle mix/5.bundle " &&
+	test "$(sql "SELECT count(*) FROM action")" = 200
+'
+
 if [ -f "$SHIM" ]; then
 	test_expect_success 'a receipt that cannot be written stops the reading thread' '
 		collector --home ca import s2.csv 2>/dev/null &&
