@@ -108,6 +108,7 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 	f->fd = -1;
 	f->tmp[0] = '\0';
 	f->no_replace = no_replace;
+	f->synced = 0;
 	if (strlen(path) >= sizeof f->path)
 		return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", path);
 	strcpy(f->path, path);
@@ -196,7 +197,7 @@ static int commit(atomic_file *f, int sync_folder, fmt_error *err)
 		f->fd = -1;
 		return FMT_OK;
 	}
-	if (fsync(f->fd) < 0) {
+	if (!f->synced && fsync(f->fd) < 0) {
 		e = errno;
 		atomic_abort(f);
 		return fmt_fail_errno(err, e, "%s", f->path);
@@ -223,6 +224,16 @@ static int commit(atomic_file *f, int sync_folder, fmt_error *err)
 	}
 	f->tmp[0] = '\0';
 	return sync_folder ? fsync_parent(f->path, err) : FMT_OK;
+}
+
+int atomic_sync(atomic_file *f, fmt_error *err)
+{
+	if (f->fd < 0 || f->tmp[0] == '\0')
+		return fmt_fail(err, FMT_E_IO, "%s: file is not open for writing", f->path);
+	if (fsync(f->fd) < 0)
+		return fmt_fail_errno(err, errno, "%s", f->path);
+	f->synced = 1;
+	return FMT_OK;
 }
 
 int atomic_commit(atomic_file *f, fmt_error *err)

@@ -22,6 +22,7 @@ typedef struct atomic_file {
 	char path[4096];
 	char tmp[4096];     /* "" for stdout */
 	int no_replace;     /* set by atomic_open() */
+	int synced;         /* atomic_sync() done: commit need not fsync */
 } atomic_file;
 
 /* Creates "<path>.XXXXXX.tmp" with the given mode (O_EXCL).  When
@@ -32,6 +33,10 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 /* fsync, rename (or link) into place, fsync the folder.  On failure the
  * temporary file is removed and path is untouched. */
 int atomic_commit(atomic_file *f, fmt_error *err);
+/* fsyncs the temporary file now, for a writer that finishes it in one
+ * thread and commits it in another; the commit then skips that fsync.
+ * Write nothing more after it. */
+int atomic_sync(atomic_file *f, fmt_error *err);
 /* atomic_commit() without the fsync of the folder: a writer of many files
  * in one folder calls fsync_parent() once after the last.  Until then a
  * power failure may lose the new name (never the content under it). */

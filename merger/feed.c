@@ -63,6 +63,7 @@ struct feed {
 	/* the producer's, between feed_begin and feed_end */
 	bundle_reader *reader;
 	receipt_writer *rw;
+	atomic_file *rf;             /* the file of rw */
 	const char *next;            /* the input to open ahead, or NULL */
 	const identity *coord;
 
@@ -174,6 +175,20 @@ static void *feed_main(void *arg)
 		if ((n == 1 || n % FEED_BATCH == 0) && (limit = publish(f, n, 0)) == 0)
 			return NULL;
 	}
+	/* Every record read and in the receipt: the receipt is signed and
+	 * made durable here, while the merge thread applies the records (it
+	 * only renames the file once its transaction is committed).  The last
+	 * records are published first, so that it never waits for this. */
+	if (rc == FMT_DONE && f->rw) {
+		if (publish(f, n, 0) == 0)
+			return NULL;
+		rc = receipt_writer_finish(f->rw, f->coord, &e);
+		if (rc == FMT_OK)
+			rc = atomic_sync(f->rf, &e);
+		in_receipt = rc != FMT_OK;
+		if (rc == FMT_OK)
+			rc = FMT_DONE;
+	}
 	pthread_mutex_lock(&f->mu);
 	f->published = n;
 	f->finished = 1;
@@ -199,8 +214,8 @@ static void *feed_main(void *arg)
 	return NULL;
 }
 
-int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, const char *next,
-	       const identity *coord, fmt_error *err)
+int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, atomic_file *rf,
+	       const char *next, const identity *coord, fmt_error *err)
 {
 	feed_end(f);
 	ahead_drop(f);
@@ -210,6 +225,7 @@ int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, const char *next,
 	fmt_error_clear(&f->err);
 	f->reader = r;
 	f->rw = rw;
+	f->rf = rf;
 	/* Standard input is read when its turn comes, never ahead. */
 	f->next = next && strcmp(next, "-") != 0 ? next : NULL;
 	f->coord = coord;

@@ -17,6 +17,7 @@
 
 #include "bundle.h"
 #include "error.h"
+#include "fileio.h"
 #include "record.h"
 #include "signed.h"
 
@@ -28,13 +29,16 @@ int feed_open(feed **f, fmt_error *err);
 void feed_free(feed *f);
 
 /* Starts reading the records of r ahead; each one goes into rw (when
- * not NULL) in the order of the bundle.  After the last record, when next
+ * not NULL) in the order of the bundle.  After the last record the thread
+ * finishes rw (receipt_writer_finish with coord) and fsyncs its file rf
+ * (atomic_sync): a failure there is reported by feed_next with
+ * *in_receipt set, after the last record.  Then, when next
  * is not NULL (nor "-"), the thread opens that input too, as the merge
  * would (open_input, then bundle_reader_open with coord), while the merge
  * applies the records: feed_take_ahead() hands it over.  FMT_OK, or an
  * error when the thread cannot start (nothing was read then). */
-int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, const char *next,
-	       const identity *coord, fmt_error *err);
+int feed_begin(feed *f, bundle_reader *r, receipt_writer *rw, atomic_file *rf,
+	       const char *next, const identity *coord, fmt_error *err);
 
 /* The next record and the digest of its canonical encoding, valid until
  * the next call: FMT_OK, FMT_DONE after the last, or what failed, with

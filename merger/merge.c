@@ -17,7 +17,8 @@
  *      receipt heals;
  *   4. every record through apply.c, read ahead by a second thread that
  *      decodes it, computes its digest and streams its id and version into
- *      the receipt, a temporary file in the receipts folder (feed.c);
+ *      the receipt, a temporary file in the receipts folder, which it then
+ *      signs and fsyncs (feed.c);
  *   5. any conflict or ownership problem refuses the whole bundle;
  *   6. bundle row, COMMIT, then the receipt renamed into place; the
  *      receipts folder is fsynced once, at the end of the run (a receipt
@@ -530,7 +531,8 @@ static enum outcome merge_steps(run *R, job *j)
 	if (!R->verify && receipt_start(R, j, now, err))
 		return fatal(R, j);
 	applier_begin(R->ap, &j->from, j->info.bundle_id, now);
-	if (feed_begin(R->feed, j->reader, j->rw, j->next, R->coord, err))
+	if (feed_begin(R->feed, j->reader, j->rw, R->verify ? NULL : &j->rf, j->next,
+		       R->coord, err))
 		return fatal(R, j);
 	while ((rc = feed_next(R->feed, &rec, &digest, &in_receipt, err)) == FMT_OK) {
 		rc = applier_record(R->ap, rec, digest, &j->stats, &R->pb, err);
@@ -564,7 +566,8 @@ static enum outcome merge_steps(run *R, job *j)
 		R->merged++;
 		return OUT_MERGED;
 	}
-	if (receipt_writer_finish(j->rw, R->coord, err) || db_commit(R->db, err))
+	/* The receipt is signed and on disk (feed.c): commit, then name it. */
+	if (db_commit(R->db, err))
 		return fatal(R, j);
 	R->merged++;
 	R->total.inserted += j->stats.inserted;

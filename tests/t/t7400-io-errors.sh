@@ -112,6 +112,13 @@ test_expect_success 'merge: the receipt cannot be written, or put in place' '
 	grep -q "^bundles merged: *0$" out && ! grep -q unreadable out &&
 	dump post.sql && test_cmp pre.sql post.sql &&
 	test -z "$(ls -A rc)" &&
+	# The receipt is signed and fsynced before the transaction commits:
+	# when it cannot be made durable, nothing is merged.
+	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc/" FAILIO_FSYNC=1 \
+		merger merge --receipts "$TRASH/rc" a1.bundle >/dev/null 2>err
+	failed_cleanly $? err "a1.bundle: .*(I/O error|Input/output)" &&
+	dump post.sql && test_cmp pre.sql post.sql &&
+	test -z "$(ls -A rc)" &&
 	with_shim LC_ALL=en_GB.UTF-8 FAILIO_PATH="$TRASH/rc/" FAILIO_RENAME=1 \
 		merger merge --receipts "$TRASH/rc" a1.bundle >out 2>err
 	failed_cleanly $? err "merged, but the receipt could not be written" &&
