@@ -226,14 +226,6 @@ static int commit(atomic_file *f, int sync_folder, fmt_error *err)
 	return sync_folder ? fsync_parent(f->path, err) : FMT_OK;
 }
 
-int atomic_retarget(atomic_file *f, const char *path, fmt_error *err)
-{
-	if (strlen(path) >= sizeof f->path)
-		return fmt_fail_field(err, FMT_E_IO, FMT_R_PATH_LONG, NULL, "%s: path too long", path);
-	strcpy(f->path, path);
-	return FMT_OK;
-}
-
 int atomic_sync(atomic_file *f, fmt_error *err)
 {
 	if (f->fd < 0 || f->tmp[0] == '\0')

@@ -33,9 +33,6 @@ int atomic_open(atomic_file *f, const char *path, int mode, int no_replace,
 /* fsync, rename (or link) into place, fsync the folder.  On failure the
  * temporary file is removed and path is untouched. */
 int atomic_commit(atomic_file *f, fmt_error *err);
-/* Changes the name the file gets at commit (the temporary file keeps its
- * own): for a writer that learns the final name after it has begun. */
-int atomic_retarget(atomic_file *f, const char *path, fmt_error *err);
 /* fsyncs the temporary file now, for a writer that finishes it in one
  * thread and commits it in another; the commit then skips that fsync.
  * Write nothing more after it. */

@@ -144,17 +144,22 @@ static void job_end(job *j)
 /* --- receipts --------------------------------------------------------------- */
 
 /* Opens the receipt of j (merged at `at`) as a temporary file in the
- * receipts folder, under a name the database is not needed for:
- * <keyid>-<seq>.receipt; receipt_name() gives it its final one. */
-static int receipt_open(run *R, job *j, int64_t at, fmt_error *err)
+ * receipts folder: <org-name-slug>-<keyid>-<seq>.receipt. */
+static int receipt_start(run *R, job *j, int64_t at, fmt_error *err)
 {
-	char keyid[KEY_ID_CHARS + 1], name[PATH_CAP], path[PATH_CAP];
+	char org[REC_NAME_MAX + 1], slug[48], path[PATH_CAP];
 	receipt h;
 	int rc;
 
-	sender_key_id(&j->info, keyid);
-	snprintf(name, sizeof name, "%s-%llu.receipt", keyid, (unsigned long long)j->info.seq);
-	rc = path_join(path, R->receipts, name, err);
+	rc = applier_org_name(R->ap, j->from.org_id, org, err);
+	if (rc)
+		return rc;
+	name_fold(org, slug, sizeof slug, 1);
+	if (!slug[0])
+		strcpy(slug, "organisation");
+	snprintf(j->receipt_name, sizeof j->receipt_name, "%s-%s-%llu.receipt", slug,
+		 j->from.key_id, (unsigned long long)j->info.seq);
+	rc = path_join(path, R->receipts, j->receipt_name, err);
 	if (rc == FMT_OK)
 		rc = atomic_open(&j->rf, path, 0644, 0, err);
 	if (rc)
@@ -168,41 +173,6 @@ static int receipt_open(run *R, job *j, int64_t at, fmt_error *err)
 	h.merged_at = at;
 	h.count = j->info.record_count;
 	return receipt_writer_open(&j->rw, j->rf.fd, &h, err);
-}
-
-/* The receipt's name once the sender is known:
- * <org-name-slug>-<keyid>-<seq>.receipt. */
-static int receipt_name(run *R, job *j, fmt_error *err)
-{
-	char org[REC_NAME_MAX + 1], slug[48], path[PATH_CAP];
-	int rc;
-
-	rc = applier_org_name(R->ap, j->from.org_id, org, err);
-	if (rc)
-		return rc;
-	name_fold(org, slug, sizeof slug, 1);
-	if (!slug[0])
-		strcpy(slug, "organisation");
-	snprintf(j->receipt_name, sizeof j->receipt_name, "%s-%s-%llu.receipt", slug,
-		 j->from.key_id, (unsigned long long)j->info.seq);
-	rc = path_join(path, R->receipts, j->receipt_name, err);
-	return rc ? rc : atomic_retarget(&j->rf, path, err);
-}
-
-/* Stops the reading thread and drops the receipt begun with it, then
- * opens the bundle again from its first byte, for a caller that reads its
- * records itself. */
-static int read_again(run *R, job *j, fmt_error *err)
-{
-	feed_end(R->feed);
-	receipt_writer_free(j->rw);
-	j->rw = NULL;
-	atomic_abort(&j->rf);
-	bundle_reader_free(j->reader);
-	j->reader = NULL;
-	if (lseek(j->fd, 0, SEEK_SET) != 0)
-		return fmt_fail_errno(err, errno, "%s", j->path);
-	return bundle_reader_open(&j->reader, j->fd, R->coord, &j->info, err);
 }
 
 /* --- quarantine ------------------------------------------------------------- */
@@ -437,14 +407,13 @@ static enum outcome refuse_unknown(run *R, job *j, const char *keyid)
 
 	snprintf(claimed, sizeof claimed, "%s", _("; the bundle names no organisation"));
 	fmt_error_clear(&e);
-	if (read_again(R, j, &e) == FMT_OK)
-		while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
-			if (rec.kind == REC_ORG) {
-				snprintf(claimed, sizeof claimed, _(", from \"%s\" according to "
-					 "the bundle, unverified"),
-					 term_text(rec.u.org.name, org, sizeof org));
-				break;
-			}
+	while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
+		if (rec.kind == REC_ORG) {
+			snprintf(claimed, sizeof claimed, _(", from \"%s\" according to the "
+				 "bundle, unverified"),
+				 term_text(rec.u.org.name, org, sizeof org));
+			break;
+		}
 	return refuse(R, j, _("signed by a key that is not enrolled (key id %s%s); to "
 		      "enroll this collector, get its request (collector request -o "
 		      "demande.request) and run: merger enroll demande.request"), keyid,
@@ -485,11 +454,7 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 		printf(_("%s: ok (already merged on %s)\n"), shown, when);
 		return OUT_ALREADY;
 	}
-	rc = read_again(R, j, &j->err);
-	if (rc == FMT_OK)
-		rc = receipt_open(R, j, m->merged_at, &j->err);
-	if (rc == FMT_OK)
-		rc = receipt_name(R, j, &j->err);
+	rc = receipt_start(R, j, m->merged_at, &j->err);
 	while (rc == FMT_OK && (rc = bundle_reader_next(j->reader, &rec, &j->err)) == FMT_OK)
 		rc = receipt_writer_add(j->rw, rec.id, rec.version, &j->err);
 	if (rc == FMT_DONE)
@@ -531,14 +496,6 @@ static enum outcome merge_steps(run *R, job *j)
 	if (rc)
 		return read_failed(R, j);
 	j->opened = 1;
-	/* The receipt and the reading thread start now: neither depends on
-	 * the checks below, which their start and first records overlap.  A
-	 * refusal stops both and removes the receipt. */
-	if (!R->verify && receipt_open(R, j, now, err))
-		return fatal(R, j);
-	if (feed_begin(R->feed, j->reader, j->rw, R->verify ? NULL : &j->rf, j->next,
-		       R->coord, err))
-		return fatal(R, j);
 	if (db_begin(R->db, err) ||
 	    applier_sender(R->ap, j->info.sender_sign_pk, &j->from, err))
 		return fatal(R, j);
@@ -571,9 +528,12 @@ static enum outcome merge_steps(run *R, job *j)
 		return refuse(R, j, _("sequence number %llu is out of range"),
 			      (unsigned long long)j->info.seq);
 
-	if (!R->verify && receipt_name(R, j, err))
+	if (!R->verify && receipt_start(R, j, now, err))
 		return fatal(R, j);
 	applier_begin(R->ap, &j->from, j->info.bundle_id, now);
+	if (feed_begin(R->feed, j->reader, j->rw, R->verify ? NULL : &j->rf, j->next,
+		       R->coord, err))
+		return fatal(R, j);
 	while ((rc = feed_next(R->feed, &rec, &digest, &in_receipt, err)) == FMT_OK) {
 		rc = applier_record(R->ap, rec, digest, &j->stats, &R->pb, err);
 		if (rc && shell_exit_status(rc) == EXIT_REFUSED)
