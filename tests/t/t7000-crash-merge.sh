@@ -65,8 +65,11 @@ test_expect_success "merge killed at $KILLS random moments, then completed" '
 		# program (before the first bundle) is included on purpose
 		delay=$(( total * i / KILLS + $(rand $((total / KILLS + 1))) ))
 		fresh k || exit 1
-		MERGER_HOME="$TRASH/k/home" merger merge --receipts "$TRASH/k/rc" bundles \
-			>k/out1 2>k/err1 &
+		# "command": the program itself in the background, so that $!
+		# is its pid (the merger() wrapper would run in a subshell, and
+		# the kill would leave the program running)
+		LC_ALL=en_GB.UTF-8 MERGER_HOME="$TRASH/k/home" command merger merge \
+			--receipts "$TRASH/k/rc" bundles >k/out1 2>k/err1 &
 		pid=$!
 		sleep_ms $delay
 		kill -9 $pid 2>/dev/null
