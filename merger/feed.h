@@ -29,7 +29,9 @@ int feed_open(feed **f, fmt_error *err);
 void feed_free(feed *f);
 
 /* Starts reading the records of r ahead; each one goes into rw (when
- * not NULL) in the order of the bundle.  After the last record the thread
+ * not NULL) in the order of the bundle.  When r was opened ahead (and
+ * taken with feed_take_ahead), its first records were read with it: the
+ * first feed_next returns at once.  After the last record the thread
  * finishes rw (receipt_writer_finish with coord) and fsyncs its file rf
  * (atomic_sync): a failure there is reported by feed_next with
  * *in_receipt set, after the last record.  Then, when next
@@ -56,7 +58,9 @@ void feed_end(feed *f);
 /* After feed_end(): when the input opened ahead is path (the same
  * pointer as feed_begin's next), moves its descriptor, reader and header
  * into *fd, *reader and *info, what opening it returned into *rc and
- * err, and returns 1.  Otherwise closes whatever was opened ahead and
+ * err, and returns 1.  The reader has then been read past its first
+ * records, which the feed keeps for feed_begin with that reader: read
+ * its records through the feed, never with bundle_reader_next.  Otherwise closes whatever was opened ahead and
  * returns 0: the caller opens path itself. */
 int feed_take_ahead(feed *f, const char *path, int *fd, bundle_reader **reader,
 		    bundle_info *info, int *rc, fmt_error *err);

@@ -402,18 +402,20 @@ static enum outcome fatal(run *R, job *j)
 static enum outcome refuse_unknown(run *R, job *j, const char *keyid)
 {
 	char claimed[1024], org[1024];
-	fmt_error e;
-	record rec;
+	const record *rec;
+	const uint8_t *digest;
+	int in_receipt;
 
 	snprintf(claimed, sizeof claimed, "%s", _("; the bundle names no organisation"));
-	fmt_error_clear(&e);
-	while (bundle_reader_next(j->reader, &rec, &e) == FMT_OK)
-		if (rec.kind == REC_ORG) {
-			snprintf(claimed, sizeof claimed, _(", from \"%s\" according to the "
-				 "bundle, unverified"),
-				 term_text(rec.u.org.name, org, sizeof org));
-			break;
-		}
+	if (feed_begin(R->feed, j->reader, NULL, NULL, j->next, R->coord, NULL) == FMT_OK)
+		while (feed_next(R->feed, &rec, &digest, &in_receipt, NULL) == FMT_OK)
+			if (rec->kind == REC_ORG) {
+				snprintf(claimed, sizeof claimed, _(", from \"%s\" according to "
+					 "the bundle, unverified"),
+					 term_text(rec->u.org.name, org, sizeof org));
+				break;
+			}
+	feed_end(R->feed);
 	return refuse(R, j, _("signed by a key that is not enrolled (key id %s%s); to "
 		      "enroll this collector, get its request (collector request -o "
 		      "demande.request) and run: merger enroll demande.request"), keyid,
@@ -442,8 +444,9 @@ static enum outcome refuse_problems(run *R, job *j)
 static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 {
 	char when[TIME_BUF], shown[1024];
-	record rec;
-	int rc;
+	const record *rec;
+	const uint8_t *digest;
+	int rc, in_receipt;
 
 	db_rollback(R->db);
 	time_format(m->merged_at, TIME_HUMAN, when);
@@ -454,12 +457,15 @@ static enum outcome already_merged(run *R, job *j, const merged_bundle *m)
 		printf(_("%s: ok (already merged on %s)\n"), shown, when);
 		return OUT_ALREADY;
 	}
+	/* The records into the receipt, as in a merge (feed.c), which
+	 * signs the receipt and makes it durable. */
 	rc = receipt_start(R, j, m->merged_at, &j->err);
-	while (rc == FMT_OK && (rc = bundle_reader_next(j->reader, &rec, &j->err)) == FMT_OK)
-		rc = receipt_writer_add(j->rw, rec.id, rec.version, &j->err);
-	if (rc == FMT_DONE)
-		rc = receipt_writer_finish(j->rw, R->coord, &j->err);
-	if (rc == FMT_OK && (rc = atomic_commit_later(&j->rf, &j->err)) == FMT_OK)
+	if (rc == FMT_OK)
+		rc = feed_begin(R->feed, j->reader, j->rw, &j->rf, j->next, R->coord, &j->err);
+	while (rc == FMT_OK)
+		rc = feed_next(R->feed, &rec, &digest, &in_receipt, &j->err);
+	feed_end(R->feed);
+	if (rc == FMT_DONE && (rc = atomic_commit_later(&j->rf, &j->err)) == FMT_OK)
 		R->receipts_named = 1;
 	progress_clear(R);
 	if (rc) {

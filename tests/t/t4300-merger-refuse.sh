@@ -66,6 +66,14 @@ test_expect_success 'the same file refused again in the same second gets a secon
 	test -f "$Q/$TS-stranger.bundle.reason"
 '
 
+# Behind another bundle, the stranger's is opened by the reading thread
+# with its first records, the profile among them (merger/feed.c).
+test_expect_success 'not enrolled, opened and read ahead behind another: the same reason' '
+	test_exit_code 1 merger merge a1.bundle stranger.bundle >out 2>err &&
+	grep -q "^a1.bundle: already merged on .*; receipt .* written again$" out &&
+	test_one_line err "^merger: stranger.bundle: signed by a key that is not enrolled \(key id [0-9a-f]*, from \"Inconnue\" according to the bundle, unverified\); "
+'
+
 test_expect_success 'verify says refused and changes nothing, not even quarantine' '
 	ls "$Q" >q.before && dump before.sql &&
 	test_exit_code 1 merger verify stranger.bundle a1.bundle >out 2>err &&

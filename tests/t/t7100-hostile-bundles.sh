@@ -290,4 +290,28 @@ test_expect_success 'the check can fail: a sound bundle changes the database' '
 	! test_cmp post.sql post2.sql >/dev/null
 '
 
+# All in one run, each behind the sound bundle (merged already: its
+# receipt is written again): each broken one is opened, and its first
+# records read, by the reading thread while the one before is handled
+# (merger/feed.c), and must be refused exactly as when merged alone.
+test_expect_success 'in one run, each opened and read ahead: the same messages' '
+	cp sample/receipts/*.receipt receipt.before &&
+	set -- &&
+	while IFS="	" read -r file message; do
+		set -- "$@" "$SAMPLES/vectors/records.bundle" "$SAMPLES/broken/$file"
+	done <expected &&
+	MERGER_HOME="$TRASH/sample" merger merge "$@" >out 2>err
+	test $? = 1 &&
+	test "$(wc -l <err)" = "$(wc -l <expected)" &&
+	while IFS="	" read -r file message; do
+		grep -q -F -- "$file: $message (refused" err ||
+			{ echo "$file: want \"$message\""; cat err; exit 1; }
+	done <expected &&
+	test "$(grep -c "records.bundle: already merged on .*; receipt .* written again$" out)" = \
+		"$(wc -l <expected)" &&
+	cmp receipt.before sample/receipts/*.receipt &&
+	sqlite3 sample/national.db .dump >post3.sql &&
+	test_cmp post2.sql post3.sql
+'
+
 test_done
