@@ -376,20 +376,30 @@ void quality_free(quality *qa)
 	" WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4" \
 	" ORDER BY dim1, dim2, dim3, dim4"
 
-/* Copies column i of st, a code of at most REC_CODE_MAX bytes, into out. */
-static void col_code(sqlite3_stmt *st, int i, char out[REC_CODE_MAX + 1])
+/* Copies s, cut to cap - 1 bytes, into out. */
+static void copy_code(char *out, size_t cap, const char *s)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	size_t n = strnlen(s, cap - 1);
 
-	n = n > REC_CODE_MAX ? REC_CODE_MAX : n;
-	memcpy(out, t ? (const char *)t : "", n);
+	memcpy(out, s, n);
 	out[n] = '\0';
+}
+
+/* Whether cell c has the ndims codes dim. */
+static int same_cell(const rec_count *c, const char *const *dim, int ndims)
+{
+	if (c->ndims != ndims)
+		return 0;
+	for (int k = 0; k < ndims; k++)
+		if (strcmp(c->dims[k], dim[k]) != 0)
+			return 0;
+	return 1;
 }
 
 /* Appends the counts of table t in one group to *counts (*n of *cap),
  * the newest row of each cell: the latest recorded_at, then the greatest
- * id. */
+ * id.  The codes are compared where SQLite holds them, and copied only
+ * for a new cell: this runs on every row a merge touched. */
 static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, uint8_t dept,
 		      rec_count **counts, size_t *n, size_t *cap, fmt_error *err)
 {
@@ -403,19 +413,19 @@ static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, u
 	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, DEPTS[dept].code, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec_count cell, *c;
+		const char *dim[REC_DIMS_MAX];
 		int64_t row_at = sqlite3_column_int64(st, 5);
 		const void *row_id = sqlite3_column_blob(st, 6);
 		uint8_t rid[16] = { 0 };
+		rec_count *c = *n > first ? &(*counts)[*n - 1] : NULL;
+		int nd = 0;
 
 		if (row_id && sqlite3_column_bytes(st, 6) == 16)
 			memcpy(rid, row_id, 16);
-		memset(&cell, 0, sizeof cell);
-		for (int k = 0; k < REC_DIMS_MAX && sqlite3_column_type(st, k) != SQLITE_NULL; k++)
-			col_code(st, k, cell.dims[cell.ndims++]);
-		c = *n > first ? &(*counts)[*n - 1] : NULL;
-		if (c && c->ndims == cell.ndims &&
-		    memcmp(c->dims, cell.dims, sizeof cell.dims) == 0) {
+		while (nd < REC_DIMS_MAX &&
+		       (dim[nd] = (const char *)sqlite3_column_text(st, nd)) != NULL)
+			nd++;
+		if (c && same_cell(c, dim, nd)) {
 			/* another row of the same cell: keep the newest */
 			if (row_at > at || (row_at == at && memcmp(rid, id, 16) > 0)) {
 				c->count = (uint32_t)sqlite3_column_int64(st, 4);
@@ -433,10 +443,13 @@ static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, u
 			*cap = more;
 		}
 		c = &(*counts)[(*n)++];
-		*c = cell;
-		memcpy(c->table, t->code, strlen(t->code) + 1);
-		memcpy(c->period, period, strlen(period) + 1);
+		memset(c, 0, sizeof *c);
+		copy_code(c->table, sizeof c->table, t->code);
+		copy_code(c->period, sizeof c->period, period);
 		c->dept = dept;
+		c->ndims = (uint8_t)nd;
+		for (int k = 0; k < nd; k++)
+			copy_code(c->dims[k], sizeof c->dims[k], dim[k]);
 		c->count = (uint32_t)sqlite3_column_int64(st, 4);
 		at = row_at;
 		memcpy(id, rid, 16);
