@@ -119,7 +119,7 @@ int qn_table_checked(const questionnaire *q, int ti)
 
 /* --- sets of groups ------------------------------------------------------ */
 
-static uint64_t group_key(const char *period, uint8_t dept)
+uint64_t qn_group_key(const char *period, uint8_t dept)
 {
 	uint64_t key = 0;
 	size_t i;
@@ -150,7 +150,7 @@ static size_t group_slot(const uint64_t *slot, size_t cap, uint64_t key)
 
 int qn_groups_add(qn_groups *g, const char *period, uint8_t dept)
 {
-	uint64_t key = group_key(period, dept);
+	uint64_t key = qn_group_key(period, dept);
 	size_t i;
 
 	/* At most half full: probes stay short. */
@@ -173,6 +173,11 @@ int qn_groups_add(qn_groups *g, const char *period, uint8_t dept)
 		g->n++;
 	}
 	return 0;
+}
+
+int qn_groups_has(const qn_groups *g, const char *period, uint8_t dept)
+{
+	return g->n && g->slot[group_slot(g->slot, g->cap, qn_group_key(period, dept))] != 0;
 }
 
 void qn_groups_clear(qn_groups *g)

@@ -259,12 +259,16 @@ typedef struct qn_groups {
 /* Adds the group of period (a valid period) and dept.  0, or -1 when
  * memory runs out (the set unchanged). */
 int qn_groups_add(qn_groups *g, const char *period, uint8_t dept);
+/* Whether g holds the group of period and dept. */
+int qn_groups_has(const qn_groups *g, const char *period, uint8_t dept);
 /* Empties g, keeping its memory for the next bundle. */
 void qn_groups_clear(qn_groups *g);
 void qn_groups_free(qn_groups *g);
 /* The groups of g in order into a new array *keys (free() it; NULL when
  * g is empty) of *n.  0, or -1 when memory runs out. */
 int qn_groups_sorted(const qn_groups *g, uint64_t **keys, size_t *n);
+/* The key of the group of period and dept. */
+uint64_t qn_group_key(const char *period, uint8_t dept);
 /* The period and département of group key. */
 void qn_group_of(uint64_t key, char period[REC_PERIOD_MAX + 1], uint8_t *dept);
 

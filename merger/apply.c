@@ -49,7 +49,7 @@ enum stmt {
 	S_REC_GET, S_REC_INSERT, S_REC_UPDATE,
 	S_AUDIT, S_ORG_OTHERS,
 	S_ORG_GET, S_ORG_NATID, S_ORG_UPDATE, S_DEPT_DEL, S_DEPT_INS,
-	S_BUNDLE_INS, S_COLLECTOR_UPD, S_COUNT_GROUP,
+	S_BUNDLE_INS, S_COLLECTOR_UPD, S_COUNT_GROUP, S_GROUP_ANY,
 	S_COUNT
 };
 
@@ -89,6 +89,21 @@ static const char *const sql[S_COUNT] = {
 	"UPDATE collector SET last_seq = max(coalesce(last_seq, ?1), ?1), "
 	"last_bundle_at = ?2 WHERE key_id = ?3",
 	[S_COUNT_GROUP] = "SELECT period, dept FROM count WHERE id = ?1",
+	[S_GROUP_ANY] =
+	"SELECT 1 FROM count WHERE org_id = ?1 AND \"table\" = ?2 AND period = ?3 AND dept = ?4 "
+	"LIMIT 1",
+};
+
+/* A count a bundle inserted in a fresh group, with what tells the newest
+ * of a cell apart.  At most NEW_CELLS_MAX a bundle (about 1 MB): past
+ * them, the rules read every group back from the database. */
+#define NEW_CELLS_MAX 4096
+struct new_cell {
+	uint64_t group;     /* qn_group_key() */
+	int table;          /* index in the questionnaire */
+	int64_t at;         /* recorded_at */
+	uint8_t id[16];
+	rec_count c;
 };
 
 /* The statements on the live rows of each built-in kind, made from its
@@ -108,6 +123,19 @@ struct applier {
 	int org_others;     /* the sender's organisation has other collectors:
 			     * 1, 0, or -1 until asked (once per bundle) */
 	qn_groups groups;   /* the periods and départements whose counts it changed */
+	/* The groups whose counts after the bundle are known without reading
+	 * them back (applier_new_group): the organisation had no count of a
+	 * checked table there when the bundle first wrote there, and the
+	 * bundle only inserted new records there since. */
+	qn_groups fresh;    /* empty at the bundle's first insert there */
+	qn_groups stale;    /* not empty then, or a count replaced or deleted there */
+	struct new_cell *cells;     /* the checked counts inserted in fresh groups */
+	struct new_cell **order;    /* the same, sorted (by_cell) when first asked */
+	size_t ncells, capcells;
+	int cells_full;     /* more than NEW_CELLS_MAX: every group is read back */
+	int cells_sorted;
+	rec_count *group;   /* what applier_new_group() returns */
+	size_t capgroup;
 	/* audit JSON: old and new value */
 	char json[2][JSON_CAP];
 	FILE *jf[2];
@@ -209,6 +237,11 @@ void applier_free(applier *a)
 			sqlite3_finalize(a->live[k][i]);
 	qn_free(a->qn);
 	qn_groups_free(&a->groups);
+	qn_groups_free(&a->fresh);
+	qn_groups_free(&a->stale);
+	free(a->cells);
+	free(a->order);
+	free(a->group);
 	for (int i = 0; i < 2; i++)
 		if (a->jf[i])
 			fclose(a->jf[i]);
@@ -345,6 +378,11 @@ void applier_begin(applier *a, const sender *s, const uint8_t bundle_id[16], int
 	a->at = at;
 	a->org_others = -1;
 	qn_groups_clear(&a->groups);
+	qn_groups_clear(&a->fresh);
+	qn_groups_clear(&a->stale);
+	a->ncells = 0;
+	a->cells_full = 0;
+	a->cells_sorted = 0;
 }
 
 const qn_groups *applier_groups(const applier *a)
@@ -352,14 +390,176 @@ const qn_groups *applier_groups(const applier *a)
 	return &a->groups;
 }
 
-/* Notes the group of a count the bundle writes. */
-static int touch(applier *a, const record *r, fmt_error *err)
+/* Order of the kept counts: group (as qn_groups orders them), table,
+ * codes, then the newest of a cell last. */
+static int by_cell(const void *pa, const void *pb)
 {
+	const struct new_cell *x = *(const struct new_cell *const *)pa;
+	const struct new_cell *y = *(const struct new_cell *const *)pb;
+	int d;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->c.ndims != y->c.ndims)
+		return x->c.ndims < y->c.ndims ? -1 : 1;
+	for (int k = 0; k < x->c.ndims; k++)
+		if ((d = strcmp(x->c.dims[k], y->c.dims[k])) != 0)
+			return d;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return memcmp(x->id, y->id, 16);
+}
+
+/* Whether kept counts x and y are of the same cell (table and codes). */
+static int same_cell(const struct new_cell *x, const struct new_cell *y)
+{
+	if (x->table != y->table || x->c.ndims != y->c.ndims)
+		return 0;
+	for (int k = 0; k < x->c.ndims; k++)
+		if (strcmp(x->c.dims[k], y->c.dims[k]) != 0)
+			return 0;
+	return 1;
+}
+
+int applier_new_group(applier *a, const char *period, uint8_t dept, const rec_count **cells,
+		      size_t *n)
+{
+	uint64_t key = qn_group_key(period, dept);
+	size_t lo = 0, hi = a->ncells, used = 0;
+
+	*cells = NULL;
+	*n = 0;
+	if (a->cells_full || !qn_groups_has(&a->fresh, period, dept) ||
+	    qn_groups_has(&a->stale, period, dept))
+		return 0;
+	if (!a->cells_sorted) {
+		for (size_t i = 0; i < a->ncells; i++)
+			a->order[i] = &a->cells[i];
+		qsort(a->order, a->ncells, sizeof *a->order, by_cell);
+		a->cells_sorted = 1;
+	}
+	while (lo < hi) {                       /* the group's first count */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->order[mid]->group < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < a->ncells && a->order[i]->group == key; i++) {
+		const struct new_cell *x = a->order[i], *next = i + 1 < a->ncells ? a->order[i + 1] : NULL;
+
+		/* of the counts of one cell, the last is the newest */
+		if (next && next->group == key && same_cell(next, x))
+			continue;
+		if (used == a->capgroup) {
+			size_t cap = a->capgroup ? 2 * a->capgroup : 256;
+			rec_count *g = realloc(a->group, cap * sizeof *g);
+
+			if (!g)
+				return -1;
+			a->group = g;
+			a->capgroup = cap;
+		}
+		a->group[used++] = x->c;
+	}
+	*cells = a->group;
+	*n = used;
+	return 1;
+}
+
+/* Whether the organisation has a count of a checked table in group
+ * (period, dept): into *any. */
+static int group_had_counts(applier *a, const char *period, uint8_t dept, int *any,
+			    fmt_error *err)
+{
+	*any = 0;
+	for (int t = 0; t < a->qn->ntables && !*any; t++) {
+		sqlite3_stmt *st;
+		int r;
+
+		if (!qn_table_checked(a->qn, t))
+			continue;
+		st = use(a, S_GROUP_ANY);
+		sqlite3_bind_int64(st, 1, a->from->org_id);
+		sqlite3_bind_text(st, 2, a->qn->tables[t].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, DEPTS[dept].code, -1, SQLITE_STATIC);
+		r = row(a, st, "reading the counts", err);
+		sqlite3_reset(st);
+		if (r < 0)
+			return err ? err->code : FMT_E_DB;
+		*any = r;
+	}
+	return FMT_OK;
+}
+
+/* Keeps count r, just inserted in a fresh group, when a rule reads its
+ * table. */
+static int keep_cell(applier *a, const record *r, fmt_error *err)
+{
+	const qn_table *t = qn_table_find(a->qn, r->u.count.table);
+	struct new_cell *cell;
+
+	if (!t || !qn_table_checked(a->qn, (int)(t - a->qn->tables)) || a->cells_full)
+		return FMT_OK;
+	if (a->ncells == NEW_CELLS_MAX) {
+		a->cells_full = 1;
+		return FMT_OK;
+	}
+	if (a->ncells == a->capcells) {
+		size_t cap = a->capcells ? 2 * a->capcells : 256;
+		struct new_cell *c = realloc(a->cells, cap * sizeof *c);
+		struct new_cell **o;
+
+		if (!c)
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
+		a->cells = c;
+		if (!(o = realloc(a->order, cap * sizeof *o)))
+			return fmt_fail(err, FMT_E_NOMEM, _("out of memory"));
+		a->order = o;
+		a->capcells = cap;
+	}
+	cell = &a->cells[a->ncells++];
+	cell->group = qn_group_key(r->u.count.period, r->u.count.dept);
+	cell->table = (int)(t - a->qn->tables);
+	cell->at = r->recorded_at;
+	memcpy(cell->id, r->id, 16);
+	cell->c = r->u.count;
+	a->cells_sorted = 0;
+	return FMT_OK;
+}
+
+/* Notes the group of a count the bundle writes, a new record (inserted)
+ * or a newer version of one. */
+static int touch(applier *a, const record *r, int inserted, fmt_error *err)
+{
+	const rec_count *c = &r->u.count;
+	int any, rc;
+
 	if (r->kind != REC_COUNT || r->deleted)
 		return FMT_OK;
-	if (qn_groups_add(&a->groups, r->u.count.period, r->u.count.dept) != 0)
+	if (qn_groups_add(&a->groups, c->period, c->dept) != 0)
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-	return FMT_OK;
+	if (!inserted) {
+		if (qn_groups_add(&a->stale, c->period, c->dept) != 0)
+			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		return FMT_OK;
+	}
+	if (qn_groups_has(&a->stale, c->period, c->dept))
+		return FMT_OK;
+	if (!qn_groups_has(&a->fresh, c->period, c->dept)) {
+		/* the bundle's first write there: nothing of it is there yet */
+		if ((rc = group_had_counts(a, c->period, c->dept, &any, err)))
+			return rc;
+		if (qn_groups_add(any ? &a->stale : &a->fresh, c->period, c->dept) != 0)
+			return fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		if (any)
+			return FMT_OK;
+	}
+	return keep_cell(a, r, err);
 }
 
 /* Notes the group of the live count of id that a newer version replaces
@@ -379,7 +579,8 @@ static int touch_old(applier *a, const uint8_t id[16], fmt_error *err)
 	col_text(st, 0, period, sizeof period);
 	d = dept_find((const char *)sqlite3_column_text(st, 1));
 	sqlite3_reset(st);
-	if (d >= 0 && qn_groups_add(&a->groups, period, (uint8_t)d) != 0)
+	if (d >= 0 && (qn_groups_add(&a->groups, period, (uint8_t)d) != 0 ||
+		       qn_groups_add(&a->stale, period, (uint8_t)d) != 0))
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
 	return FMT_OK;
 }
@@ -715,7 +916,7 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 			return fmt_fail(err, FMT_E_DB, _("record neither inserted nor found"));
 	}
 	if (!found) {
-		if (!r->deleted && (rc = touch(a, r, err)))
+		if (!r->deleted && (rc = touch(a, r, 1, err)))
 			return rc;
 		if (!r->deleted)
 			rc = insert_live(a, r, err);
@@ -752,7 +953,7 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 	/* A newer version: replace, keeping both values in the audit. */
 	if (r->kind == REC_COUNT && !k.deleted && (rc = touch_old(a, r->id, err)))
 		return rc;
-	if ((rc = touch(a, r, err)))
+	if ((rc = touch(a, r, 0, err)))
 		return rc;
 	rc = live_json(a, 0, r->kind, r->id, err);
 	if (rc == FMT_OK && !k.deleted)

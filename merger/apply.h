@@ -96,6 +96,15 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
  * bundle being applied wrote, replaced or deleted so far: the groups its
  * rules are checked on (quality_after_merge()). */
 const qn_groups *applier_groups(const applier *a);
+/* The organisation's counts in group (period, dept) after the bundle,
+ * of the tables a rule reads, when they are known without reading them
+ * back: it had none there when the bundle first wrote there, and the
+ * bundle only inserted new records there since (at most 4,096 counts a
+ * bundle are kept).  Then 1, with *cells (valid until the next call) the
+ * newest count of each cell, as the database would give them; 0 when the
+ * group must be read from the database; -1 when memory runs out. */
+int applier_new_group(applier *a, const char *period, uint8_t dept, const rec_count **cells,
+		      size_t *n);
 /* Records the bundle row and the collector's last bundle and sequence. */
 int applier_finish(applier *a, const bundle_info *info, const merge_stats *st,
 		   fmt_error *err);

@@ -558,9 +558,8 @@ static enum outcome merge_steps(run *R, job *j)
 		return fatal(R, j);
 	/* The rules, re-checked where the bundle changed the organisation's
 	 * counts: recorded with the bundle, never a reason to refuse it. */
-	if (quality_after_merge(R->db, applier_questionnaire(R->ap), j->from.org_id,
-				applier_groups(R->ap), &j->info, &rule_errors, &rule_warnings,
-				err))
+	if (quality_after_merge(R->db, R->ap, j->from.org_id, &j->info, &rule_errors,
+				&rule_warnings, err))
 		return fatal(R, j);
 
 	term_text(path, shown, sizeof shown);

@@ -458,10 +458,11 @@ static int load_group(sqlite3_stmt *st, const qn_table *t, const char *period, u
 						    "reading the counts", err);
 }
 
-int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
-			const qn_groups *groups, const bundle_info *info, unsigned *errors,
-			unsigned *warnings, fmt_error *err)
+int quality_after_merge(sqlite3 *db, applier *ap, sqlite3_int64 org, const bundle_info *info,
+			unsigned *errors, unsigned *warnings, fmt_error *err)
 {
+	const questionnaire *q = applier_questionnaire(ap);
+	const qn_groups *groups = applier_groups(ap);
 	static const char sql[] =
 		"UPDATE bundle SET reason = ?2, rule_errors = ?3, rule_warnings = ?4 WHERE id = ?1";
 	struct collecting cl = { NULL, NULL, 0, 0, 0 };
@@ -481,13 +482,21 @@ int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
 		char period[REC_PERIOD_MAX + 1];
 		uint8_t dept;
 
+		const rec_count *cells = counts;
+		int known;
+
 		qn_group_of(keys[g], period, &dept);
 		n = 0;
-		for (int t = 0; rc == FMT_OK && t < q->ntables; t++)
+		known = applier_new_group(ap, period, dept, &cells, &n);
+		if (known < 0)
+			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
+		for (int t = 0; !known && rc == FMT_OK && t < q->ntables; t++)
 			if (qn_table_checked(q, t))
 				rc = load_group(st, &q->tables[t], period, dept, &counts, &n, &cap,
 						err);
-		if (rc == FMT_OK && n && qn_rules_check(q, counts, n, on_failure, &cl) < 0)
+		if (!known)
+			cells = counts;
+		if (rc == FMT_OK && n && qn_rules_check(q, cells, n, on_failure, &cl) < 0)
 			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
 	}
 	sqlite3_finalize(st);

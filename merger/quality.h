@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "apply.h"
 #include "bundle.h"
 #include "error.h"
 #include "questionnaire.h"
@@ -74,14 +75,14 @@ int quality_collect(sqlite3 *db, const questionnaire *q, sqlite3_int64 org, cons
 		    quality **out, fmt_error *err);
 void quality_free(quality *qa);
 
-/* After a bundle of organisation org was applied (in its transaction):
- * the organisation's counts re-checked in the groups (periods and
- * départements) the bundle touched, the failed rules counted and kept in
- * the bundle row with the bundle's reason.  Only those groups are read,
- * one at a time, through the count table's index: the time and memory
+/* After a bundle of organisation org was applied by ap (in its
+ * transaction): the organisation's counts re-checked in the groups
+ * (periods and départements) the bundle touched, the failed rules counted
+ * and kept in the bundle row with the bundle's reason.  Only those groups
+ * are read, one at a time, through the count table's index, and not even
+ * those the bundle alone filled (applier_new_group): the time and memory
  * depend on the bundle, not on the size of the database.  Never refuses. */
-int quality_after_merge(sqlite3 *db, const questionnaire *q, sqlite3_int64 org,
-			const qn_groups *groups, const bundle_info *info, unsigned *errors,
-			unsigned *warnings, fmt_error *err);
+int quality_after_merge(sqlite3 *db, applier *ap, sqlite3_int64 org, const bundle_info *info,
+			unsigned *errors, unsigned *warnings, fmt_error *err);
 
 #endif

@@ -218,6 +218,26 @@ test_expect_success 'the merge checks the newest count of a cell kept by two col
 	! grep -q "rules failing" out
 '
 
+# Two live counts of one cell in one bundle, which only a forged bundle
+# holds: the rules after the merge see the newest alone, as merger quality
+# does.  The group was empty before the bundle, so its counts are taken
+# from the bundle itself, not read back (merger/apply.c, applier_new_group).
+test_expect_success 'two counts of one cell in one bundle: the rules see the newest' '
+	new_collector tw "Jumeaux" --kind association --dept 13 &&
+	enroll tw &&
+	collector --home tw add count victims --period 2026-Q4 --dept 13 \
+		--status supported --exploitation sexual --sex f --age adult --count 10 >/dev/null &&
+	collector --home tw add count complaints --period 2026-Q4 --dept 13 \
+		--exploitation sexual --sex f --count 8 >/dev/null &&
+	collector --home tw export -o tw.bundle 2>/dev/null &&
+	forge twin "$MERGER_HOME/coordinator.key" tw.bundle tw/identity.key victims 5 tw5.bundle &&
+	merger merge tw5.bundle >out &&
+	grep -q "^tw5.bundle: merged 4 records" out &&
+	grep -q "^tw5.bundle: rules failing for \"Jumeaux\": 1 error, 0 warnings" out &&
+	merger quality >q.txt &&
+	grep -q "^Jumeaux (organisation [0-9]*): 1 error, 0 warnings" q.txt
+'
+
 # A damaged store is said, not checked half: status and export stop at a
 # count whose natural key cannot be read, and change nothing.
 test_expect_success 'a pending count with a damaged natural key: status and export refuse' '

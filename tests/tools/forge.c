@@ -12,6 +12,11 @@
  *   forge bump COORD.key IN SENDER.key OUT
  *       the records of IN with their versions raised by one, signed by
  *       SENDER (a stolen or copied key: accepted when SENDER owns them)
+ *   forge twin COORD.key IN SENDER.key TABLE COUNT OUT
+ *       the records of IN, signed by SENDER, and after them a second count
+ *       of the same cell as IN's first count of TABLE: another id, made a
+ *       second later, of COUNT (two live counts of one cell from one
+ *       collector, which only a forged bundle holds)
  *   forge records COORD.key IN
  *       prints "hex-id version" of every record of IN (one a line)
  *
@@ -50,11 +55,19 @@ static int failed(const char *what, const fmt_error *err)
 	return 2;
 }
 
+/* The twin mode: the table whose first count is copied, and its count. */
+static const char *twin_table;
+static uint32_t twin_count;
+
 /* Writes the records of `in` again into `out`, named as sent by sender,
- * signed by signer (NULL: sender), versions raised by bump. */
+ * signed by signer (NULL: sender), versions raised by bump; then the
+ * twin of the first count of twin_table, if set. */
 static int rewrite(const identity *coord, const char *in, const identity *sender,
 		   const identity *signer, uint32_t bump, const char *out)
 {
+	record twin;
+	int have_twin = 0;
+
 	bundle_reader *r = NULL;
 	bundle_writer *w = NULL;
 	bundle_info info, ninfo;
@@ -79,8 +92,25 @@ static int rewrite(const identity *coord, const char *in, const identity *sender
 			rc = failed(in, &err);
 			goto out;
 		}
+		if (twin_table && !have_twin && rec.kind == REC_COUNT && !rec.deleted &&
+		    strcmp(rec.u.count.table, twin_table) == 0) {
+			twin = rec;
+			twin.id[15] ^= 0x5a;
+			twin.recorded_at += 1;
+			twin.u.count.count = twin_count;
+			have_twin = 1;
+		}
 	}
 	if (rc != FMT_DONE) {
+		rc = failed(in, &err);
+		goto out;
+	}
+	if (twin_table && !have_twin) {
+		fprintf(stderr, "forge: %s: no count of table %s\n", in, twin_table);
+		rc = 2;
+		goto out;
+	}
+	if (have_twin && bundle_writer_add(w, &twin, &err)) {
 		rc = failed(in, &err);
 		goto out;
 	}
@@ -156,11 +186,17 @@ int main(int argc, char **argv)
 		coord = load_key(argv[2]);
 		sender = load_key(argv[4]);
 		rc = rewrite(coord, argv[3], sender, NULL, argv[1][0] == 'b', argv[5]);
+	} else if (argc == 8 && strcmp(argv[1], "twin") == 0) {
+		coord = load_key(argv[2]);
+		sender = load_key(argv[4]);
+		twin_table = argv[5];
+		twin_count = (uint32_t)strtoul(argv[6], NULL, 10);
+		rc = rewrite(coord, argv[3], sender, NULL, 0, argv[7]);
 	} else if (argc == 4 && strcmp(argv[1], "records") == 0) {
 		coord = load_key(argv[2]);
 		rc = list_records(coord, argv[3]);
 	} else {
-		fprintf(stderr, "usage: forge resign|resend|bump|records COORD.key BUNDLE ...\n");
+		fprintf(stderr, "usage: forge resign|resend|bump|twin|records COORD.key BUNDLE ...\n");
 	}
 	keys_free(coord);
 	keys_free(sender);

@@ -459,6 +459,9 @@ static void test_groups(void)
 		}
 	}
 	ok(ok_all, "in order of period, then département");
+	ok(qn_groups_has(&g, "2026-05", 75) && qn_groups_has(&g, "2025-Q4", 0) &&
+	   !qn_groups_has(&g, "2026-06", 75) && !qn_groups_has(&g, "2026-Q", 3) &&
+	   !qn_groups_has(&g, "2027", 3), "has: the groups added, and only them");
 	qn_group_of(keys[0], period, &dept);
 	ok(strcmp(period, "2025-Q4") == 0 && dept == 0, "the first: %s, %d", period, dept);
 	qn_group_of(keys[n - 1], period, &dept);
@@ -466,8 +469,8 @@ static void test_groups(void)
 	   period, dept);
 	free(keys);
 	qn_groups_clear(&g);
-	ok(g.n == 0 && qn_groups_sorted(&g, &keys, &n) == 0 && n == 0 && !keys,
-	   "cleared: empty");
+	ok(g.n == 0 && qn_groups_sorted(&g, &keys, &n) == 0 && n == 0 && !keys &&
+	   !qn_groups_has(&g, "2026", 3), "cleared: empty");
 	ok(qn_groups_add(&g, "2026", 3) == 0 && g.n == 1, "and used again");
 	qn_groups_free(&g);
 	ok(!g.slot && !g.n, "freed");
