@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,31 @@
  * copies typically add (line ends, a signature line) while bounding the
  * work done on a broken file to a few milliseconds. */
 #define TRAILING_PROBE 256
+
+/* One wiped secret block kept from a reader freed for the next one
+ * opened.  sodium_malloc() and sodium_free() take four system calls each
+ * (guard pages, mlock); in a process with a second thread each of those
+ * that changes a mapping interrupts the other processors it runs on, and
+ * a merge opens a reader per bundle on one thread and frees it on the
+ * other.  Atomic for that reason; the block stays locked in memory,
+ * zeroed, until the process ends. */
+static _Atomic(struct bundle_secret *) spare_secret;
+
+static struct bundle_secret *secret_take(void)
+{
+	struct bundle_secret *s = atomic_exchange(&spare_secret, NULL);
+
+	return s ? s : sodium_malloc(sizeof *s);
+}
+
+/* Wipes s and keeps it, or frees it when one is kept already. */
+static void secret_give(struct bundle_secret *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, sizeof *s);
+	sodium_free(atomic_exchange(&spare_secret, s));
+}
 
 struct bundle_reader {
 	int fd;
@@ -381,7 +407,7 @@ int bundle_reader_open(bundle_reader **out, int fd, const identity *recipient,
 	memcpy(r->outer, head, ENVELOPE_HEADER);
 	memcpy(r->ssh, head + ENVELOPE_HEADER + SEALED_KEY, SS_HEADER);
 
-	r->sec = sodium_malloc(sizeof *r->sec);
+	r->sec = secret_take();
 	if (!r->sec) {
 		rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
 		goto fail;
@@ -668,7 +694,7 @@ void bundle_reader_free(bundle_reader *r)
 		return;
 	if (r->z_ready)
 		inflateEnd(&r->z);
-	sodium_free(r->sec);
+	secret_give(r->sec);
 	sodium_memzero(r, sizeof *r);
 	free(r);
 }
