@@ -101,6 +101,7 @@ static const char *const sql[S_COUNT] = {
 struct new_cell {
 	uint64_t group;     /* qn_group_key() */
 	int table;          /* index in the questionnaire */
+	int v[QN_DIMS_MAX]; /* index of each code in its list (edition_seen) */
 	int64_t at;         /* recorded_at */
 	uint8_t id[16];
 	rec_count c;
@@ -115,7 +116,10 @@ struct applier {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	sqlite3_stmt *live[KINDS][L_COUNT];     /* L_OVERLAP: kinds with a natural key */
+	sqlite3_stmt *extra[AX_COUNT];          /* applier_statement(), NULL until used */
 	questionnaire *qn;  /* the latest edition: counts are checked against it */
+	edition_seen seen;  /* what the check of a count found, */
+	const record *checked;      /* of this record (NULL: none) */
 	/* the bundle being applied */
 	const sender *from;
 	uint8_t bundle_id[16];
@@ -235,6 +239,8 @@ void applier_free(applier *a)
 	for (int k = 0; k < KINDS; k++)
 		for (int i = 0; i < L_COUNT; i++)
 			sqlite3_finalize(a->live[k][i]);
+	for (int i = 0; i < AX_COUNT; i++)
+		sqlite3_finalize(a->extra[i]);
 	qn_free(a->qn);
 	qn_groups_free(&a->groups);
 	qn_groups_free(&a->fresh);
@@ -264,6 +270,24 @@ static sqlite3_stmt *use(applier *a, enum stmt s)
 static sqlite3_stmt *use_live(applier *a, int kind, enum live l)
 {
 	return ready(a->live[kind][l]);
+}
+
+/* The two statements of every record, which each use binds in full and
+ * leaves reset: as they are, without unbinding 10 to 20 values. */
+static sqlite3_stmt *use_bound(sqlite3_stmt *st)
+{
+	return st;
+}
+
+int applier_statement(applier *a, enum applier_extra which, const char *text,
+		      sqlite3_stmt **st, fmt_error *err)
+{
+	int rc;
+
+	if (!a->extra[which] && (rc = db_prepare(a->db, &a->extra[which], text, err)))
+		return rc;
+	*st = ready(a->extra[which]);
+	return FMT_OK;
 }
 
 /* Runs a statement that returns no row. */
@@ -390,8 +414,21 @@ const qn_groups *applier_groups(const applier *a)
 	return &a->groups;
 }
 
+/* Kept counts x and y by cell: table, then codes in the order of their
+ * lists; 0 when they are of the same cell.  A table's dimensions are
+ * fixed, so the codes it holds are its ndims first ones. */
+static int by_codes(const struct new_cell *x, const struct new_cell *y)
+{
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	for (int k = 0; k < QN_DIMS_MAX; k++)
+		if (x->v[k] != y->v[k])
+			return x->v[k] < y->v[k] ? -1 : 1;
+	return 0;
+}
+
 /* Order of the kept counts: group (as qn_groups orders them), table,
- * codes, then the newest of a cell last. */
+ * codes (their order in the lists), then the newest of a cell last. */
 static int by_cell(const void *pa, const void *pb)
 {
 	const struct new_cell *x = *(const struct new_cell *const *)pa;
@@ -400,27 +437,11 @@ static int by_cell(const void *pa, const void *pb)
 
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
-	if (x->table != y->table)
-		return x->table < y->table ? -1 : 1;
-	if (x->c.ndims != y->c.ndims)
-		return x->c.ndims < y->c.ndims ? -1 : 1;
-	for (int k = 0; k < x->c.ndims; k++)
-		if ((d = strcmp(x->c.dims[k], y->c.dims[k])) != 0)
-			return d;
+	if ((d = by_codes(x, y)) != 0)
+		return d;
 	if (x->at != y->at)
 		return x->at < y->at ? -1 : 1;
 	return memcmp(x->id, y->id, 16);
-}
-
-/* Whether kept counts x and y are of the same cell (table and codes). */
-static int same_cell(const struct new_cell *x, const struct new_cell *y)
-{
-	if (x->table != y->table || x->c.ndims != y->c.ndims)
-		return 0;
-	for (int k = 0; k < x->c.ndims; k++)
-		if (strcmp(x->c.dims[k], y->c.dims[k]) != 0)
-			return 0;
-	return 1;
 }
 
 int applier_new_group(applier *a, const char *period, uint8_t dept, const rec_count **cells,
@@ -435,9 +456,15 @@ int applier_new_group(applier *a, const char *period, uint8_t dept, const rec_co
 	    qn_groups_has(&a->stale, period, dept))
 		return 0;
 	if (!a->cells_sorted) {
-		for (size_t i = 0; i < a->ncells; i++)
-			a->order[i] = &a->cells[i];
-		qsort(a->order, a->ncells, sizeof *a->order, by_cell);
+		size_t i = 0;
+
+		for (size_t k = 0; k < a->ncells; k++)
+			a->order[k] = &a->cells[k];
+		/* often in order already: a collector fills a grid in order */
+		while (i + 1 < a->ncells && by_cell(&a->order[i], &a->order[i + 1]) <= 0)
+			i++;
+		if (i + 1 < a->ncells)
+			qsort(a->order, a->ncells, sizeof *a->order, by_cell);
 		a->cells_sorted = 1;
 	}
 	while (lo < hi) {                       /* the group's first count */
@@ -452,7 +479,7 @@ int applier_new_group(applier *a, const char *period, uint8_t dept, const rec_co
 		const struct new_cell *x = a->order[i], *next = i + 1 < a->ncells ? a->order[i + 1] : NULL;
 
 		/* of the counts of one cell, the last is the newest */
-		if (next && next->group == key && same_cell(next, x))
+		if (next && next->group == key && by_codes(next, x) == 0)
 			continue;
 		if (used == a->capgroup) {
 			size_t cap = a->capgroup ? 2 * a->capgroup : 256;
@@ -496,14 +523,16 @@ static int group_had_counts(applier *a, const char *period, uint8_t dept, int *a
 	return FMT_OK;
 }
 
-/* Keeps count r, just inserted in a fresh group, when a rule reads its
- * table. */
+/* Keeps count r, just checked (a->seen describes it) and inserted in a
+ * fresh group, when a rule reads its table. */
 static int keep_cell(applier *a, const record *r, fmt_error *err)
 {
-	const qn_table *t = qn_table_find(a->qn, r->u.count.table);
+	const qn_table *t = a->seen.t;
 	struct new_cell *cell;
 
-	if (!t || !qn_table_checked(a->qn, (int)(t - a->qn->tables)) || a->cells_full)
+	if (a->checked != r)
+		return fmt_fail(err, FMT_E_RECORD, "count kept before its check");
+	if (!qn_table_checked(a->qn, (int)(t - a->qn->tables)) || a->cells_full)
 		return FMT_OK;
 	if (a->ncells == NEW_CELLS_MAX) {
 		a->cells_full = 1;
@@ -525,6 +554,8 @@ static int keep_cell(applier *a, const record *r, fmt_error *err)
 	cell = &a->cells[a->ncells++];
 	cell->group = qn_group_key(r->u.count.period, r->u.count.dept);
 	cell->table = (int)(t - a->qn->tables);
+	for (int k = 0; k < QN_DIMS_MAX; k++)
+		cell->v[k] = k < t->ndims ? a->seen.v[k] : -1;
 	cell->at = r->recorded_at;
 	memcpy(cell->id, r->id, 16);
 	cell->c = r->u.count;
@@ -616,7 +647,7 @@ static int insert_live(applier *a, const record *r, fmt_error *err)
 
 	if (!k)
 		return fmt_fail(err, FMT_E_RECORD, _("record of unknown kind %d"), r->kind);
-	st = use_live(a, r->kind, L_INSERT);
+	st = use_bound(a->live[r->kind][L_INSERT]);
 	sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, a->from->org_id);
 	for (int i = 0; i < k->nfields; i++) {
@@ -826,7 +857,7 @@ static int write_record_row(applier *a, const record *r, const uint8_t digest[16
 		sqlite3_bind_blob(st, 5, digest, 16, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 6, a->bundle_id, 16, SQLITE_STATIC);
 	} else {
-		st = use(a, S_REC_INSERT);
+		st = use_bound(a->st[S_REC_INSERT]);
 		sqlite3_bind_blob(st, 1, r->id, 16, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, a->from->key_id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, a->from->org_id);
@@ -897,10 +928,13 @@ int applier_record(applier *a, const record *r, const uint8_t digest[16],
 
 	/* A count's table and codes must exist in a published edition: the
 	 * latest holds every code of the earlier ones. */
-	if (r->kind == REC_COUNT && !r->deleted &&
-	    edition_check_count(a->qn, r, &why) != FMT_OK) {
-		add_problem(pb, r, 0, "%s", fmt_error_bare(&why));
-		return FMT_OK;
+	a->checked = NULL;
+	if (r->kind == REC_COUNT && !r->deleted) {
+		if (edition_check_count(a->qn, &a->seen, r, &why) != FMT_OK) {
+			add_problem(pb, r, 0, "%s", fmt_error_bare(&why));
+			return FMT_OK;
+		}
+		a->checked = r;
 	}
 
 	/* Most records of a bundle are new: insert first (the insert does

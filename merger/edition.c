@@ -108,11 +108,17 @@ out:
 	return rc;
 }
 
-int edition_check_count(const questionnaire *q, const record *r, fmt_error *err)
+int edition_check_count(const questionnaire *q, edition_seen *seen, const record *r,
+			fmt_error *err)
 {
 	const rec_count *c = &r->u.count;
-	const qn_table *t = qn_table_find(q, c->table);
+	const qn_table *t = seen->t;
 
+	if (!t || strcmp(t->code, c->table) != 0) {
+		seen->t = t = qn_table_find(q, c->table);
+		for (int i = 0; i < QN_DIMS_MAX; i++)
+			seen->v[i] = -1;
+	}
 	if (!t)
 		return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, "table",
 				      "table \"%s\" is in no published edition of the "
@@ -123,8 +129,11 @@ int edition_check_count(const questionnaire *q, const record *r, fmt_error *err)
 				      c->ndims, c->table, t->ndims, t->ndims > 1 ? "s" : "");
 	for (int i = 0; i < t->ndims; i++) {
 		const qn_list *l = &q->lists[t->dims[i]];
+		int v = seen->v[i];
 
-		if (qn_value_find(l, c->dims[i]) < 0)
+		if (v >= 0 && strcmp(l->t.items[v].code, c->dims[i]) == 0)
+			continue;
+		if ((seen->v[i] = qn_value_find(l, c->dims[i])) < 0)
 			return fmt_fail_field(err, FMT_E_FIELD, FMT_R_UNKNOWN, l->t.name,
 					      "\"%s\" is not a value of list \"%s\" (table \"%s\")",
 					      c->dims[i], l->t.name, c->table);

@@ -474,7 +474,7 @@ int quality_after_merge(sqlite3 *db, applier *ap, sqlite3_int64 org, const bundl
 
 	if (q->nrules && qn_groups_sorted(groups, &keys, &nkeys) != 0)
 		return fmt_fail(err, FMT_E_NOMEM, "out of memory");
-	if (nkeys && (rc = db_prepare(db, &st, GROUP_SQL, err)))
+	if (nkeys && (rc = applier_statement(ap, AX_RULES_GROUP, GROUP_SQL, &st, err)))
 		goto out;
 	if (st)
 		sqlite3_bind_int64(st, 1, org);
@@ -499,13 +499,13 @@ int quality_after_merge(sqlite3 *db, applier *ap, sqlite3_int64 org, const bundl
 		if (rc == FMT_OK && n && qn_rules_check(q, cells, n, on_failure, &cl) < 0)
 			rc = fmt_fail(err, FMT_E_NOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	if (st)
+		sqlite3_reset(st);
 	if (rc)
 		goto out;
 	*errors = cl.errors;
 	*warnings = cl.warnings;
-	if ((rc = db_prepare(db, &st, sql, err)))
+	if ((rc = applier_statement(ap, AX_RULES_SAVE, sql, &st, err)))
 		goto out;
 	sqlite3_bind_blob(st, 1, info->bundle_id, 16, SQLITE_STATIC);
 	if (info->reason[0])
@@ -514,8 +514,8 @@ int quality_after_merge(sqlite3 *db, applier *ap, sqlite3_int64 org, const bundl
 	sqlite3_bind_int64(st, 4, cl.warnings);
 	rc = sqlite3_step(st);
 	rc = rc == SQLITE_DONE ? FMT_OK : db_fail(db, rc, "saving the bundle's rules", err);
+	sqlite3_reset(st);
 out:
-	sqlite3_finalize(st);
 	free(counts);
 	free(keys);
 	return rc;
