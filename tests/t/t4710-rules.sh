@@ -238,6 +238,48 @@ test_expect_success 'two counts of one cell in one bundle: the rules see the new
 	grep -q "^Jumeaux (organisation [0-9]*): 1 error, 0 warnings" q.txt
 '
 
+# big_grid: a victims spreadsheet filling every cell of 4 periods and 5
+# départements, 4,320 counts of 1, in order, but for the very last, the
+# last cell of 2027-Q4 in 95, a supported count of 100,000 (the most a
+# count may hold), which brings that group's supported total over the
+# 100,000 of rule supported-max.
+big_grid() {
+	awk 'BEGIN {
+		print "period,dept,status,exploitation,sex,age,count"
+		split("2027-Q1 2027-Q2 2027-Q3 2027-Q4", P, " ")
+		split("75 92 93 94 95", D, " ")
+		split("spotted supported", S, " ")
+		split("sexual labour domestic-servitude forced-begging forced-crime organ-removal forced-marriage other unknown", E, " ")
+		split("f m trans unknown", X, " ")
+		split("minor adult unknown", A, " ")
+		for (p = 1; p <= 4; p++) for (d = 1; d <= 5; d++)
+		for (s = 1; s <= 2; s++) for (e = 1; e <= 9; e++)
+		for (x = 1; x <= 4; x++) for (a = 1; a <= 3; a++) {
+			last = p == 4 && d == 5 && s == 2 && e == 9 && x == 4 && a == 3
+			print P[p] "," D[d] "," S[s] "," E[e] "," X[x] "," A[a] "," (last ? 100000 : 1)
+		}
+	}'
+}
+
+# More new counts in one bundle than the merger keeps in memory for the
+# rules (4,096, merger/apply.c): every group is then read back from the
+# database, so the warning of the last group, which only the bundle's last
+# count raises, is found, as merger quality finds it.
+test_expect_success 'past 4,096 new counts in one bundle: the rules read every group back' '
+	new_collector big "Grand Accueil" --kind association --dept 75,92,93,94,95 &&
+	enroll big &&
+	big_grid >big.csv &&
+	test "$(wc -l <big.csv)" = 4321 &&
+	collector --home big import big.csv 2>err &&
+	collector --home big export -o big.bundle 2>err &&
+	grep -q "^Avertissement « supported-max », période 2027-Q4, département 95 :" err &&
+	merger merge big.bundle >out &&
+	grep -q "^big.bundle: merged 432[01] records" out &&
+	grep -q "^big.bundle: rules failing for \"Grand Accueil\": 0 errors, 1 warning" out &&
+	merger quality >q.txt &&
+	grep -q "^Grand Accueil (organisation [0-9]*): 0 errors, 1 warning" q.txt
+'
+
 # A damaged store is said, not checked half: status and export stop at a
 # count whose natural key cannot be read, and change nothing.
 test_expect_success 'a pending count with a damaged natural key: status and export refuse' '
