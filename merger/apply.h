@@ -75,10 +75,10 @@ const questionnaire *applier_questionnaire(const applier *a);
 /* Statements of the rules after a merge (quality.c), run after every
  * bundle: kept with the applier's own, on its connection. */
 enum applier_extra { AX_RULES_GROUP, AX_RULES_SAVE, AX_COUNT };
-/* Statement `which` of sql into *st, reset and unbound: prepared at its
- * first use, finalized by applier_free() (sql must be the same at each
- * use). */
-int applier_statement(applier *a, enum applier_extra which, const char *sql,
+/* Statement `which`, of SQL text, into *st, reset and unbound: prepared
+ * at its first use, finalized by applier_free() (text must be the same at
+ * each use). */
+int applier_statement(applier *a, enum applier_extra which, const char *text,
 		      sqlite3_stmt **st, fmt_error *err);
 
 /* The enrolled collector whose signing key is sign_pk (s->found = 0 when

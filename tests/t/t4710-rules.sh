@@ -274,8 +274,9 @@ test_expect_success 'past 4,096 new counts in one bundle: the rules read every g
 	collector --home big export -o big.bundle 2>err &&
 	grep -q "^Avertissement « supported-max », période 2027-Q4, département 95 :" err &&
 	merger merge big.bundle >out &&
-	grep -q "^big.bundle: merged 432[01] records" out &&
+	grep -q "^big.bundle: merged 4321 records" out &&
 	grep -q "^big.bundle: rules failing for \"Grand Accueil\": 0 errors, 1 warning" out &&
+	test "$(sql "SELECT records, rule_errors, rule_warnings FROM bundle ORDER BY merged_at DESC, seq DESC LIMIT 1")" = "4321|0|1" &&
 	merger quality >q.txt &&
 	grep -q "^Grand Accueil (organisation [0-9]*): 0 errors, 1 warning" q.txt
 '
